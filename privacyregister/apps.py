@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyregisterConfig(AppConfig):
+    name = "privacyregister"
+    verbose_name = _("Besturen en scholen")

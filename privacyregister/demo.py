@@ -1,0 +1,202 @@
+"""Load the demo boards of fixtures/demo/ into the database.
+
+Idempotent: everything is matched by its natural key (slug, name, e-mail) and only what is
+missing is created, so a second run changes nothing and never overwrites demo edits.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacyregister.models import Board, Membership, School, User
+from privacyregister.reference import read_fixture
+from processing import models as register
+from processing.services import board_install_reference_vocabularies, vocabulary_add_missing
+from retention.services import board_install_default_retention_rules, retention_rules_add_missing
+
+DEMO_BOARDS = ["demo/cpow.json", "demo/veluwse-onderwijsgroep.json"]
+DEMO_USERS = "demo/users.json"
+# Shown in the README and printed by `make run`; load_demo refuses to use it outside DEBUG.
+DEMO_PASSWORD = "demo-privacy-2026"
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, count: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + count
+
+
+def _saved(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+class _BoardTerms:
+    """Looks up a board's vocabulary terms by name, with a clear error for a typo in a fixture."""
+
+    def __init__(self, board: Board):
+        self.board = board
+        self._cache: dict[type, dict[str, object]] = {}
+
+    def get(self, model: type, name: str):
+        if model not in self._cache:
+            self._cache[model] = {t.name: t for t in model.objects.filter(board=self.board)}
+        try:
+            return self._cache[model][name]
+        except KeyError:
+            raise ValueError(f"{model.__name__} '{name}' ontbreekt bij {self.board}") from None
+
+
+def _create_activity(board: Board, data: dict, terms: _BoardTerms) -> register.ProcessingActivity:
+    data = dict(data)
+    school_slugs = data.pop("schools", None)
+    m2m = {
+        "subject_groups": [
+            terms.get(register.DataSubjectGroup, n) for n in data.pop("subject_groups", [])
+        ],
+        "processors": [terms.get(register.Recipient, n) for n in data.pop("processors", [])],
+        "security_measures": [
+            terms.get(register.SecurityMeasure, n) for n in data.pop("security_measures", [])
+        ],
+    }
+    rule_names = data.pop("retention_rules", [])
+    parts = {
+        key: data.pop(key, [])
+        for key in (
+            "dossiers",
+            "purposes",
+            "data",
+            "sources",
+            "recipients",
+            "transfers",
+            "staff_access",
+        )
+    }
+    activity = register.ProcessingActivity(
+        board=board, applies_to_all_schools=school_slugs is None, **data
+    )
+    if activity.status == register.ProcessingActivity.Status.APPROVED:
+        activity.approved_at = timezone.now()
+    _saved(activity)
+    for name, objects in m2m.items():
+        getattr(activity, name).set(objects)
+    if school_slugs:
+        activity.schools.set(board.schools.filter(slug__in=school_slugs))
+    activity.retention_rules.set(board.retention_rules.filter(name__in=rule_names))
+
+    dossiers = {
+        d["name"]: _saved(register.Dossier(activity=activity, **d)) for d in parts["dossiers"]
+    }
+    for purpose in parts["purposes"]:
+        _saved(register.Purpose(activity=activity, **purpose))
+    for row in parts["data"]:
+        _saved(
+            register.ActivityDataCategory(
+                activity=activity,
+                category=terms.get(register.DataCategory, row["category"]),
+                subject_group=terms.get(register.DataSubjectGroup, row["subject_group"]),
+                dossier=dossiers.get(row.get("dossier")),
+                note=row.get("note", ""),
+            )
+        )
+    for row in parts["sources"]:
+        group = row.get("subject_group")
+        _saved(
+            register.ActivitySource(
+                activity=activity,
+                source=terms.get(register.DataSource, row["source"]),
+                subject_group=terms.get(register.DataSubjectGroup, group) if group else None,
+                note=row.get("note", ""),
+            )
+        )
+    for row in parts["recipients"]:
+        _saved(
+            register.ActivityRecipient(
+                activity=activity,
+                recipient=terms.get(register.Recipient, row["recipient"]),
+                ground=row["ground"],
+                ground_detail=row.get("ground_detail", ""),
+                dossier=dossiers.get(row.get("dossier")),
+            )
+        )
+    for row in parts["transfers"]:
+        _saved(
+            register.Transfer(
+                activity=activity,
+                **{**row, "recipient": terms.get(register.Recipient, row["recipient"])},
+            )
+        )
+    for row in parts["staff_access"]:
+        _saved(
+            register.StaffAccess(
+                activity=activity,
+                staff_role=terms.get(register.StaffRole, row["role"]),
+                access=row["access"],
+                dossier=dossiers.get(row.get("dossier")),
+            )
+        )
+    return activity
+
+
+@transaction.atomic
+def load_demo_board(path: str, report: LoadReport) -> Board:
+    data = read_fixture(path)
+    board = Board.objects.filter(slug=data["board"]["slug"]).first()
+    if board is None:
+        board = _saved(Board(**data["board"]))
+        report.add("besturen")
+    report.add("termen", board_install_reference_vocabularies(board=board))
+    report.add("termen", vocabulary_add_missing(board=board, vocabularies=data["vocabularies"]))
+    report.add("bewaartermijnen", board_install_default_retention_rules(board=board))
+    report.add(
+        "bewaartermijnen", retention_rules_add_missing(board=board, rules=data["retention_rules"])
+    )
+
+    existing_schools = set(board.schools.values_list("slug", flat=True))
+    for school in data["schools"]:
+        if school["slug"] not in existing_schools:
+            _saved(School(board=board, **school))
+            report.add("scholen")
+
+    terms = _BoardTerms(board)
+    existing_activities = set(board.activities.values_list("name", flat=True))
+    for activity in data["activities"]:
+        if activity["name"] not in existing_activities:
+            _create_activity(board, activity, terms)
+            report.add("verwerkingen")
+    return board
+
+
+@transaction.atomic
+def load_demo_users(report: LoadReport) -> list[User]:
+    users = []
+    for data in read_fixture(DEMO_USERS):
+        user = User.objects.filter(email=data["email"]).first()
+        if user is None:
+            user = User.objects.create_user(
+                data["email"], DEMO_PASSWORD, full_name=data["full_name"]
+            )
+            report.add("gebruikers")
+        for membership in data["memberships"]:
+            board = Board.objects.get(slug=membership["board"])
+            school = (
+                board.schools.get(slug=membership["school"]) if "school" in membership else None
+            )
+            _, created = Membership.objects.get_or_create(
+                user=user, board=board, role=membership["role"], school=school
+            )
+            report.add("rollen", int(created))
+        users.append(user)
+    return users
+
+
+def load_demo() -> LoadReport:
+    report = LoadReport()
+    for path in DEMO_BOARDS:
+        load_demo_board(path, report)
+    load_demo_users(report)
+    return report

@@ -1,0 +1,246 @@
+"""Core of the register: users, boards (the controllers), their schools and memberships."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+AUTORITEIT_PERSOONSGEGEVENS = (
+    "Bent u het niet eens met hoe wij met uw gegevens omgaan? Dan kunt u een klacht indienen "
+    "bij de Autoriteit Persoonsgegevens: https://autoriteitpersoonsgegevens.nl/nl/zelf-doen/"
+    "privacyrechten/klacht-over-gebruik-persoonsgegevens"
+)
+
+validate_brin = RegexValidator(
+    r"^[0-9]{2}[A-Z]{2}$",
+    _("Een BRIN-nummer bestaat uit 2 cijfers gevolgd door 2 hoofdletters, bijvoorbeeld 12AB."),
+    code="invalid_brin",
+)
+validate_kvk = RegexValidator(
+    r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."), code="invalid_kvk"
+)
+
+
+def unique_with_optional(
+    fields: list[str], optional: str, name: str, message: str = ""
+) -> list[models.UniqueConstraint]:
+    """Uniqueness over `fields` + `optional` where an empty `optional` counts as one value.
+
+    SQLite has no NULLS NOT DISTINCT, so this is two partial unique indexes, which both
+    SQLite and PostgreSQL enforce.
+    """
+    extra = {"violation_error_message": message} if message else {}
+    return [
+        models.UniqueConstraint(
+            fields=fields,
+            condition=Q(**{f"{optional}__isnull": True}),
+            name=f"{name}_without_{optional}",
+            **extra,
+        ),
+        models.UniqueConstraint(
+            fields=[*fields, optional],
+            condition=Q(**{f"{optional}__isnull": False}),
+            name=f"{name}_with_{optional}",
+            **extra,
+        ),
+    ]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("Een gebruiker heeft een e-mailadres nodig.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def get_by_natural_key(self, email: str) -> "User":
+        # Addresses are stored lowercased, so "A.Jansen@School.nl" logs in as well.
+        return self.get(email=email.strip().lower())
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an e-mail address; roles come from memberships."""
+
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    full_name = models.CharField(_("naam"), max_length=150, blank=True)
+    is_staff = models.BooleanField(
+        _("toegang tot beheer"),
+        default=False,
+        help_text=_("Mag inloggen op de Django-beheeromgeving."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+    date_joined = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+
+class Board(models.Model):
+    """The bevoegd gezag: the controller (verwerkingsverantwoordelijke) under the AVG."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("korte naam in de URL"), max_length=60, unique=True)
+    visiting_address = models.TextField(_("bezoekadres"), blank=True)
+    postal_address = models.TextField(_("postadres"), blank=True)
+    kvk_number = models.CharField(
+        _("KvK-nummer"), max_length=8, blank=True, validators=[validate_kvk]
+    )
+    website = models.URLField(_("website"), blank=True)
+    privacy_email = models.EmailField(_("e-mailadres voor privacyvragen"))
+    privacy_phone = models.CharField(
+        _("telefoonnummer voor privacyvragen"), max_length=30, blank=True
+    )
+    fg_name = models.CharField(_("naam functionaris gegevensbescherming"), max_length=150)
+    fg_email = models.EmailField(_("e-mailadres FG"))
+    fg_phone = models.CharField(_("telefoonnummer FG"), max_length=30, blank=True)
+    fg_organisation = models.CharField(_("organisatie van de FG"), max_length=200, blank=True)
+    fg_is_external = models.BooleanField(_("FG is extern ingehuurd"), default=False)
+    complaint_authority_text = models.TextField(
+        _("tekst over klacht bij de toezichthouder"), default=AUTORITEIT_PERSOONSGEGEVENS
+    )
+
+    class Meta:
+        verbose_name = _("schoolbestuur")
+        verbose_name_plural = _("schoolbesturen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    class Sector(models.TextChoices):
+        PO = "PO", _("primair onderwijs")
+        SBO = "SBO", _("speciaal basisonderwijs")
+        SO = "SO", _("speciaal onderwijs")
+        VSO = "VSO", _("voortgezet speciaal onderwijs")
+        VO = "VO", _("voortgezet onderwijs")
+        PRO = "PRO", _("praktijkonderwijs")
+        MBO = "MBO", _("middelbaar beroepsonderwijs")
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="schools", verbose_name=_("bestuur")
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("korte naam in de URL"), max_length=60)
+    brin = models.CharField(_("BRIN-nummer"), max_length=4, validators=[validate_brin])
+    sector = models.CharField(_("sector"), max_length=3, choices=Sector.choices)
+    address = models.TextField(_("adres"), blank=True)
+    director_name = models.CharField(_("naam directeur"), max_length=150, blank=True)
+    director_email = models.EmailField(_("e-mailadres directeur"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+        ordering = ["board", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "slug"],
+                name="school_unique_slug_per_board",
+                violation_error_message=_("Dit bestuur heeft al een school met deze korte naam."),
+            ),
+            models.CheckConstraint(
+                condition=Q(brin__regex=r"^[0-9]{2}[A-Z]{2}$"),
+                name="school_brin_format",
+                violation_error_message=validate_brin.message,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    BEHEERDER = "beheerder", _("beheerder")
+    PRIVACY_OFFICER = "privacy_officer", _("privacycoördinator")
+    FG = "fg", _("functionaris gegevensbescherming")
+    SCHOOLLEIDER = "schoolleider", _("schoolleider")
+    MEDEWERKER = "medewerker", _("medewerker")
+
+
+# These roles act for one school; the others act for the whole board.
+SCHOOL_ROLES = [Role.SCHOOLLEIDER.value, Role.MEDEWERKER.value]
+
+
+class Membership(models.Model):
+    """A user's role in a board, limited to one school for the school roles."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gebruiker")
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bestuur")
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("school"),
+        help_text=_("Verplicht voor schoolleider en medewerker; leeg voor rollen van het bestuur."),
+    )
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        ordering = ["board", "user", "role"]
+        constraints = [
+            *unique_with_optional(
+                ["user", "board", "role"],
+                "school",
+                name="membership_unique",
+                message=_("Deze gebruiker heeft deze rol hier al."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=SCHOOL_ROLES, school__isnull=False)
+                | (~Q(role__in=SCHOOL_ROLES) & Q(school__isnull=True)),
+                name="membership_school_matches_role",
+                violation_error_message=_(
+                    "Een schoolleider of medewerker hoort bij één school; "
+                    "rollen van het bestuur horen niet bij een school."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.school or self.board
+        return f"{self.user} — {self.get_role_display()} ({where})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.school_id and self.board_id and self.school.board_id != self.board_id:
+            raise ValidationError({"school": _("Deze school hoort niet bij dit bestuur.")})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessingConfig(AppConfig):
+    name = "processing"
+    verbose_name = _("Register van verwerkingen")

@@ -1,0 +1,563 @@
+"""The register of processing activities (art. 30 AVG) and the statements built from it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from privacyregister.models import Board, School, unique_with_optional
+
+
+class LegalBasis(models.TextChoices):
+    """Art. 6(1) AVG."""
+
+    CONSENT = "a", _("toestemming (art. 6 lid 1 sub a AVG)")
+    CONTRACT = "b", _("uitvoering van een overeenkomst (art. 6 lid 1 sub b AVG)")
+    LEGAL_OBLIGATION = "c", _("wettelijke verplichting (art. 6 lid 1 sub c AVG)")
+    VITAL_INTEREST = "d", _("vitaal belang (art. 6 lid 1 sub d AVG)")
+    PUBLIC_TASK = "e", _("taak van algemeen belang (art. 6 lid 1 sub e AVG)")
+    LEGITIMATE_INTEREST = "f", _("gerechtvaardigd belang (art. 6 lid 1 sub f AVG)")
+
+
+class SpecialCategoryException(models.TextChoices):
+    """Art. 9(2) AVG: the exception that lifts the ban on special categories."""
+
+    EXPLICIT_CONSENT = "a", _("uitdrukkelijke toestemming (art. 9 lid 2 sub a)")
+    EMPLOYMENT = "b", _("arbeidsrecht en sociale zekerheid (art. 9 lid 2 sub b)")
+    VITAL_INTEREST = "c", _("vitaal belang, geen toestemming mogelijk (art. 9 lid 2 sub c)")
+    FOUNDATION = "d", _("stichting of vereniging zonder winstoogmerk (art. 9 lid 2 sub d)")
+    MADE_PUBLIC = "e", _("kennelijk openbaar gemaakt door betrokkene (art. 9 lid 2 sub e)")
+    LEGAL_CLAIMS = "f", _("rechtsvordering (art. 9 lid 2 sub f)")
+    SUBSTANTIAL_PUBLIC_INTEREST = "g", _("zwaarwegend algemeen belang bij wet (art. 9 lid 2 sub g)")
+    HEALTH_CARE = "h", _("gezondheidszorg en arbeidsgeneeskunde (art. 9 lid 2 sub h)")
+    PUBLIC_HEALTH = "i", _("volksgezondheid (art. 9 lid 2 sub i)")
+    ARCHIVING_RESEARCH = "j", _("archivering, onderzoek of statistiek (art. 9 lid 2 sub j)")
+
+
+def board_foreign_key(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name=related_name, verbose_name=_("bestuur")
+    )
+
+
+class Vocabulary(models.Model):
+    """A board's own list of terms, pre-filled from the reference fixtures."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "name"],
+                name="%(app_label)s_%(class)s_unique_name_per_board",
+                violation_error_message=_("Deze naam bestaat al bij dit bestuur."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataSubjectGroup(Vocabulary):
+    """Betrokkenen: leerlingen, ouders/verzorgers, medewerkers, sollicitanten, …"""
+
+    board = board_foreign_key("subject_groups")
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("groep betrokkenen")
+        verbose_name_plural = _("groepen betrokkenen")
+
+
+class DataCategory(Vocabulary):
+    class Kind(models.TextChoices):
+        ORDINARY = "gewoon", _("gewoon persoonsgegeven")
+        SPECIAL = "bijzonder", _("bijzonder persoonsgegeven (art. 9 AVG)")
+        CRIMINAL = "strafrechtelijk", _("strafrechtelijk gegeven (art. 10 AVG)")
+        NATIONAL_ID = "bsn", _("wettelijk identificatienummer: BSN/PGN (art. 46 UAVG)")
+
+    class SpecialType(models.TextChoices):
+        RACE = "ras", _("ras of etnische afkomst")
+        POLITICS = "politiek", _("politieke opvattingen")
+        RELIGION = "religie", _("religieuze of levensbeschouwelijke overtuigingen")
+        UNION = "vakbond", _("lidmaatschap van een vakbond")
+        GENETIC = "genetisch", _("genetische gegevens")
+        BIOMETRIC = "biometrisch", _("biometrische gegevens voor identificatie")
+        HEALTH = "gezondheid", _("gezondheid")
+        SEXUAL = "seksueel", _("seksueel gedrag of seksuele gerichtheid")
+
+    board = board_foreign_key("data_categories")
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices, default=Kind.ORDINARY)
+    special_type = models.CharField(
+        _("soort bijzonder gegeven"), max_length=16, choices=SpecialType.choices, blank=True
+    )
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("categorie persoonsgegevens")
+        verbose_name_plural = _("categorieën persoonsgegevens")
+        constraints = [
+            *Vocabulary.Meta.constraints,
+            models.CheckConstraint(
+                condition=(Q(kind="bijzonder") & ~Q(special_type=""))
+                | (~Q(kind="bijzonder") & Q(special_type="")),
+                name="datacategory_special_type_iff_special",
+                violation_error_message=_(
+                    "Kies bij een bijzonder persoonsgegeven welk soort het is, en alleen dan."
+                ),
+            ),
+        ]
+
+    @property
+    def is_special(self) -> bool:
+        return self.kind == self.Kind.SPECIAL
+
+
+class DataSource(Vocabulary):
+    """Where data comes from: the person, DUO, the previous school, …"""
+
+    board = board_foreign_key("data_sources")
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("bron van gegevens")
+        verbose_name_plural = _("bronnen van gegevens")
+
+
+class Recipient(Vocabulary):
+    """A party that receives data; for a processor also its data processing agreement (DPA).
+
+    One DPA signed by the board covers all its schools, so it lives here, not per activity.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLIC_BODY = "overheid", _("overheidsinstantie")
+        PROCESSOR = "verwerker", _("verwerker (leverancier)")
+        OTHER_SCHOOL = "school", _("andere school of onderwijsinstelling")
+        CARE_PARTNER = "zorgpartner", _("zorg- of ketenpartner")
+        THIRD_PARTY = "derde", _("andere derde")
+
+    class DpaStatus(models.TextChoices):
+        MISSING = "ontbreekt", _("ontbreekt")
+        DRAFT = "concept", _("concept")
+        SENT = "verstuurd", _("verstuurd")
+        SIGNED = "getekend", _("getekend")
+        EXPIRED = "verlopen", _("verlopen")
+
+    board = board_foreign_key("recipients")
+    kind = models.CharField(_("soort ontvanger"), max_length=16, choices=Kind.choices)
+    country = models.CharField(_("land"), max_length=100, default="Nederland")
+    in_eea = models.BooleanField(_("binnen de EER"), default=True)
+    product = models.CharField(_("product of dienst"), max_length=200, blank=True)
+    data_location = models.CharField(_("opslaglocatie van de gegevens"), max_length=200, blank=True)
+    dpa_status = models.CharField(
+        _("verwerkersovereenkomst"), max_length=16, choices=DpaStatus.choices, blank=True
+    )
+    dpa_signed_on = models.DateField(_("getekend op"), null=True, blank=True)
+    dpa_valid_until = models.DateField(_("geldig tot"), null=True, blank=True)
+    dpa_uses_sector_model = models.BooleanField(
+        _("volgens het Model Verwerkersovereenkomst van het Privacyconvenant"), default=False
+    )
+    dpa_document_url = models.URLField(_("link naar de overeenkomst"), blank=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("ontvanger of verwerker")
+        verbose_name_plural = _("ontvangers en verwerkers")
+        constraints = [
+            *Vocabulary.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(dpa_valid_until__isnull=True)
+                | Q(dpa_signed_on__isnull=True)
+                | Q(dpa_valid_until__gte=F("dpa_signed_on")),
+                name="recipient_dpa_valid_after_signed",
+                violation_error_message=_(
+                    "De verwerkersovereenkomst kan niet eindigen voordat hij is getekend."
+                ),
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == self.Kind.PROCESSOR and not self.dpa_status:
+            self.dpa_status = self.DpaStatus.MISSING
+        if self.kind != self.Kind.PROCESSOR and self.dpa_status:
+            raise ValidationError(
+                {"dpa_status": _("Alleen een verwerker heeft een verwerkersovereenkomst.")}
+            )
+
+
+class StaffRole(Vocabulary):
+    """A role within the school that may see data: schooldirectie, OP, OOP, IB'er, …"""
+
+    board = board_foreign_key("staff_roles")
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("functie met toegang")
+        verbose_name_plural = _("functies met toegang")
+
+
+class SecurityMeasure(Vocabulary):
+    class Kind(models.TextChoices):
+        TECHNICAL = "technisch", _("technisch")
+        ORGANISATIONAL = "organisatorisch", _("organisatorisch")
+
+    board = board_foreign_key("security_measures")
+    kind = models.CharField(_("soort maatregel"), max_length=16, choices=Kind.choices)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("beveiligingsmaatregel")
+        verbose_name_plural = _("beveiligingsmaatregelen")
+
+
+class ProcessingActivity(models.Model):
+    """One processing activity (verwerking) of the board, for all or some of its schools."""
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("concept")
+        IN_REVIEW = "ter_review", _("ter review")
+        APPROVED = "vastgesteld", _("vastgesteld")
+
+    board = board_foreign_key("activities")
+    applies_to_all_schools = models.BooleanField(_("geldt voor alle scholen"), default=True)
+    schools = models.ManyToManyField(
+        School,
+        blank=True,
+        related_name="local_activities",
+        verbose_name=_("scholen"),
+        help_text=_("Alleen invullen als de verwerking niet voor alle scholen geldt."),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("uitleg in gewone taal"))
+    subject_groups = models.ManyToManyField(
+        DataSubjectGroup, blank=True, related_name="activities", verbose_name=_("betrokkenen")
+    )
+    processors = models.ManyToManyField(
+        Recipient,
+        blank=True,
+        related_name="processed_activities",
+        limit_choices_to={"kind": Recipient.Kind.PROCESSOR},
+        verbose_name=_("verwerkers"),
+    )
+    security_measures = models.ManyToManyField(
+        SecurityMeasure, blank=True, related_name="activities", verbose_name=_("beveiliging")
+    )
+    automated_decision_making = models.BooleanField(
+        _("geautomatiseerde besluitvorming"), default=False
+    )
+    profiling = models.BooleanField(_("profilering"), default=False)
+    automated_logic = models.TextField(_("hoe het besluit of profiel tot stand komt"), blank=True)
+    automated_consequences = models.TextField(
+        _("gevolgen en waarborgen voor betrokkenen"), blank=True
+    )
+    dpia_required = models.BooleanField(_("DPIA nodig"), default=False)
+    dpia_done_on = models.DateField(_("DPIA uitgevoerd op"), null=True, blank=True)
+    consent_how_asked = models.TextField(_("hoe toestemming wordt gevraagd"), blank=True)
+    consent_how_withdrawn = models.TextField(_("hoe toestemming wordt ingetrokken"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.CONCEPT
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_activities",
+        verbose_name=_("eigenaar"),
+    )
+    approved_at = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_activities",
+        verbose_name=_("vastgesteld door"),
+    )
+    next_review_on = models.DateField(_("volgende controle op"), null=True, blank=True)
+    fg_advice = models.TextField(_("advies van de FG"), blank=True)
+    history = HistoricalRecords(m2m_fields=[schools, subject_groups, processors, security_measures])
+
+    class Meta:
+        verbose_name = _("verwerking")
+        verbose_name_plural = _("verwerkingen")
+        ordering = ["board", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "name"],
+                name="activity_unique_name_per_board",
+                violation_error_message=_("Dit bestuur heeft al een verwerking met deze naam."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="vastgesteld") | Q(approved_at__isnull=False),
+                name="activity_approved_has_date",
+                violation_error_message=_(
+                    "Een vastgestelde verwerking heeft een datum van vaststelling."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["board", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityPart(models.Model):
+    """A row that belongs to one activity and is versioned with it."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+def activity_foreign_key(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        ProcessingActivity,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=_("verwerking"),
+    )
+
+
+class Dossier(ActivityPart):
+    """A separate file within one activity with its own access, e.g. the speciaal zorgdossier."""
+
+    activity = activity_foreign_key("dossiers")
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["activity", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "name"], name="dossier_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierPart(ActivityPart):
+    """A row that may be limited to one dossier of its activity."""
+
+    dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dossier"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.dossier_id and self.activity_id and self.dossier.activity_id != self.activity_id:
+            raise ValidationError({"dossier": _("Dit dossier hoort bij een andere verwerking.")})
+
+
+class Purpose(ActivityPart):
+    """A purpose (doel) with its legal basis; for special categories the art. 9(2) exception."""
+
+    activity = activity_foreign_key("purposes")
+    description = models.TextField(_("doel"))
+    legal_basis = models.CharField(_("grondslag"), max_length=1, choices=LegalBasis.choices)
+    legal_basis_detail = models.TextField(
+        _("wet of toelichting bij de grondslag"),
+        blank=True,
+        help_text=_("Bij een wettelijke plicht de wet; bij gerechtvaardigd belang welk belang."),
+    )
+    special_category_exception = models.CharField(
+        _("uitzondering voor bijzondere gegevens"),
+        max_length=1,
+        choices=SpecialCategoryException.choices,
+        blank=True,
+    )
+    special_category_detail = models.TextField(_("toelichting bij de uitzondering"), blank=True)
+
+    class Meta:
+        verbose_name = _("doel")
+        verbose_name_plural = _("doelen")
+        ordering = ["activity", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ActivityDataCategory(DossierPart):
+    """A data category the activity processes, for one subject group."""
+
+    activity = activity_foreign_key("data_categories")
+    category = models.ForeignKey(
+        DataCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("gegevens")
+    )
+    subject_group = models.ForeignKey(
+        DataSubjectGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("van wie")
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("verwerkt gegeven")
+        verbose_name_plural = _("verwerkte gegevens")
+        ordering = ["activity", "pk"]
+        constraints = [
+            *unique_with_optional(
+                ["activity", "category", "subject_group"], "dossier", name="activitydata_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.subject_group})"
+
+
+class ActivitySource(ActivityPart):
+    activity = activity_foreign_key("sources")
+    source = models.ForeignKey(
+        DataSource, on_delete=models.PROTECT, related_name="+", verbose_name=_("bron")
+    )
+    subject_group = models.ForeignKey(
+        DataSubjectGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gegevens van"),
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("bron")
+        verbose_name_plural = _("bronnen")
+        ordering = ["activity", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class ActivityRecipient(DossierPart):
+    """A recipient (not a processor) and the ground on which it receives the data."""
+
+    activity = activity_foreign_key("recipients")
+    recipient = models.ForeignKey(
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="activity_links",
+        verbose_name=_("ontvanger"),
+    )
+    ground = models.CharField(_("grondslag"), max_length=1, choices=LegalBasis.choices)
+    ground_detail = models.TextField(_("waarom en op grond waarvan"), blank=True)
+
+    class Meta:
+        verbose_name = _("ontvanger")
+        verbose_name_plural = _("ontvangers")
+        ordering = ["activity", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.recipient)
+
+
+class Transfer(ActivityPart):
+    """A transfer outside the EEA (chapter V AVG) and its safeguard."""
+
+    class Safeguard(models.TextChoices):
+        NONE = "", _("geen waarborg vastgelegd")
+        ADEQUACY = "adequaatheid", _("adequaatheidsbesluit (art. 45 AVG)")
+        DPF = "dpf", _("EU-U.S. Data Privacy Framework (art. 45 AVG)")
+        SCC = "scc", _("standaardcontractbepalingen (art. 46 AVG)")
+        BCR = "bcr", _("bindende bedrijfsvoorschriften (art. 47 AVG)")
+        DEROGATION = "uitzondering", _("uitzondering voor een specifieke situatie (art. 49 AVG)")
+
+    activity = activity_foreign_key("transfers")
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="+", verbose_name=_("ontvanger")
+    )
+    country = models.CharField(_("land"), max_length=100)
+    safeguard = models.CharField(
+        _("waarborg"), max_length=16, choices=Safeguard.choices, blank=True
+    )
+    safeguard_detail = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("doorgifte buiten de EER")
+        verbose_name_plural = _("doorgiften buiten de EER")
+        ordering = ["activity", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.country})"
+
+
+class StaffAccess(DossierPart):
+    """Which staff role may read or change the data: the school's own authorisation matrix."""
+
+    class Access(models.TextChoices):
+        READ = "lezen", _("inzien")
+        WRITE = "wijzigen", _("inzien en wijzigen")
+
+    activity = activity_foreign_key("staff_access")
+    staff_role = models.ForeignKey(
+        StaffRole, on_delete=models.PROTECT, related_name="+", verbose_name=_("functie")
+    )
+    access = models.CharField(_("toegang"), max_length=10, choices=Access.choices)
+
+    class Meta:
+        verbose_name = _("toegang van een functie")
+        verbose_name_plural = _("toegang van functies")
+        ordering = ["activity", "pk"]
+        constraints = [
+            *unique_with_optional(["activity", "staff_role"], "dossier", name="staffaccess_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_role}: {self.get_access_display()}"
+
+
+class StatementVersion(models.Model):
+    """An immutable published privacy statement of one school, or of the board (school empty).
+
+    Public pages and PDFs are served from `snapshot` and `html`, never from the live register.
+    """
+
+    board = board_foreign_key("statement_versions")
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statement_versions",
+        verbose_name=_("school"),
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    published_at = models.DateTimeField(_("gepubliceerd op"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gepubliceerd door"),
+    )
+    change_summary = models.TextField(_("wat is er veranderd"))
+    snapshot = models.JSONField(_("gegevens uit het register"))
+    html = models.TextField(_("verklaring (HTML)"))
+
+    class Meta:
+        verbose_name = _("gepubliceerde privacyverklaring")
+        verbose_name_plural = _("gepubliceerde privacyverklaringen")
+        ordering = ["board", "school", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            *unique_with_optional(
+                ["board", "number"],
+                "school",
+                name="statement_unique_number",
+                message=_("Dit versienummer bestaat al."),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="statement_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school or self.board} v{self.number}"

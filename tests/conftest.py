@@ -1,0 +1,39 @@
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the main thread; Django would then
+# refuse ORM calls from tests and from the live server thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    on_postgres = connection.vendor == "postgresql"
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="alleen op PostgreSQL (make test-postgres)"))
+        if "browser" in item.keywords and not CHROMIUM:
+            if os.environ.get("REQUIRE_BROWSER") == "1":
+                raise pytest.UsageError("Chromium ontbreekt, maar REQUIRE_BROWSER=1.")
+            item.add_marker(pytest.mark.skip(reason="Chromium is niet geïnstalleerd"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # The system Chromium: Playwright cannot download its own browser here.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }

@@ -1,0 +1,121 @@
+import factory
+from django.utils import timezone
+
+from privacyregister.models import Board, Membership, Role, School, User
+from processing import models as register
+from retention.models import RetentionRule
+from rights.models import RightsRequest
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"gebruiker{n}@example.nl")
+    full_name = factory.Faker("name", locale="nl_NL")
+    password = factory.django.Password("een-lang-testwachtwoord")
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+
+    name = factory.Sequence(lambda n: f"Stichting Testbestuur {n}")
+    slug = factory.Sequence(lambda n: f"bestuur-{n}")
+    privacy_email = "privacy@bestuur.example"
+    fg_name = "F. Gegevens"
+    fg_email = "fg@bestuur.example"
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Basisschool {n}")
+    slug = factory.Sequence(lambda n: f"school-{n}")
+    brin = factory.Sequence(lambda n: f"{n % 100:02d}AB")
+    sector = School.Sector.PO
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    board = factory.SubFactory(BoardFactory)
+    role = Role.PRIVACY_OFFICER
+    school = None
+
+
+class SubjectGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = register.DataSubjectGroup
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Groep {n}")
+
+
+class DataCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = register.DataCategory
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Gegeven {n}")
+
+
+class RecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = register.Recipient
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Ontvanger {n}")
+    kind = register.Recipient.Kind.PUBLIC_BODY
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = register.ProcessingActivity
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Verwerking {n}")
+    description = "Wat wij doen, in gewone taal."
+
+
+class StatementVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = register.StatementVersion
+
+    board = factory.SubFactory(BoardFactory)
+    school = None
+    number = 1
+    published_at = factory.LazyFunction(timezone.now)
+    published_by = factory.SubFactory(UserFactory)
+    change_summary = "Eerste versie."
+    snapshot = factory.LazyFunction(dict)
+    html = "<p>Privacyverklaring</p>"
+
+
+class RetentionRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RetentionRule
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"Dossier {n}")
+    period_amount = 2
+    period_unit = "jaren"
+    start_event = RetentionRule.StartEvent.END_OF_ENROLMENT
+
+
+class RightsRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RightsRequest
+
+    board = factory.SubFactory(BoardFactory)
+    type = RightsRequest.Type.ACCESS
+    requester_role = RightsRequest.RequesterRole.PARENT
+    requester_name = "J. Ouder"
+    requester_contact = "ouder@example.nl"
+    received_on = factory.LazyFunction(lambda: timezone.localdate())
+    channel = RightsRequest.Channel.EMAIL

@@ -1,0 +1,66 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_asks_an_anonymous_visitor_to_log_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_login_page_is_dutch(client):
+    response = client.get(reverse("login"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="nl">' in content
+    assert "Inloggen" in content
+    assert "E-mailadres" in content
+
+
+def test_a_wrong_password_gives_a_dutch_error_and_keeps_the_email(client):
+    UserFactory(email="pim@example.nl")
+    response = client.post(reverse("login"), {"username": "pim@example.nl", "password": "fout"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Het e-mailadres of het wachtwoord klopt niet." in content
+    assert 'value="pim@example.nl"' in content
+
+
+def test_the_email_address_is_not_case_sensitive(client):
+    UserFactory(email="pim@example.nl")
+    response = client.post(
+        reverse("login"), {"username": "Pim@Example.NL", "password": "een-lang-testwachtwoord"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+
+
+def test_after_login_the_dashboard_lists_only_my_boards(client):
+    mine = MembershipFactory(board__name="Stichting Mijn Bestuur")
+    MembershipFactory(board__name="Stichting Ander Bestuur")
+    client.force_login(mine.user)
+    content = client.get("/").content.decode()
+    assert "Stichting Mijn Bestuur" in content
+    assert "Stichting Ander Bestuur" not in content
+
+
+def test_a_user_without_roles_sees_what_to_do(client):
+    client.force_login(UserFactory())
+    assert "Vraag de beheerder" in client.get("/").content.decode()
+
+
+def test_the_admin_lists_both_demo_boards_with_schools_and_activities(admin_client):
+    from privacyregister.demo import load_demo
+
+    load_demo()
+    boards = admin_client.get("/admin/privacyregister/board/").content.decode()
+    assert "Stichting CPOW" in boards
+    assert "Veluwse Onderwijsgroep" in boards
+    schools = admin_client.get("/admin/privacyregister/school/").content.decode()
+    assert "22 scholen" in schools
+    activities = admin_client.get("/admin/processing/processingactivity/").content.decode()
+    assert "17 verwerkingen" in activities
