@@ -177,9 +177,10 @@ def load_demo_users(report: LoadReport) -> list[User]:
     for data in read_fixture(DEMO_USERS):
         user = User.objects.filter(email=data["email"]).first()
         if user is None:
-            user = User.objects.create_user(
-                data["email"], DEMO_PASSWORD, full_name=data["full_name"]
+            create = (
+                User.objects.create_superuser if data.get("superuser") else User.objects.create_user
             )
+            user = create(data["email"], DEMO_PASSWORD, full_name=data["full_name"])
             report.add("gebruikers")
         for membership in data["memberships"]:
             board = Board.objects.get(slug=membership["board"])

@@ -73,6 +73,7 @@ def test_the_demo_is_refused_outside_development_mode(settings):
 def test_there_is_one_demo_user_per_role_and_the_fg_serves_both_boards(demo):
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"beheerder", "privacy_officer", "fg", "schoolleider", "medewerker"}
+    assert User.objects.get(email="admin@example.nl").is_superuser
     fg = User.objects.get(email="fg@example.nl")
     assert set(fg.memberships.values_list("board__slug", flat=True)) == {
         "cpow",

@@ -64,3 +64,16 @@ def test_the_admin_lists_both_demo_boards_with_schools_and_activities(admin_clie
     assert "22 scholen" in schools
     activities = admin_client.get("/admin/processing/processingactivity/").content.decode()
     assert "17 verwerkingen" in activities
+
+
+def test_dutch_is_shown_even_to_an_english_browser(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Wachtwoord" in response.content.decode()
+    assert response["Content-Language"] == "nl"
+
+
+def test_a_user_can_choose_english(client):
+    client.post("/taal/setlang/", {"language": "en", "next": "/inloggen/"})
+    response = client.get(reverse("login"))
+    assert response["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demogegevens geladen: {created or 'alles was er al'}.")
         self.stdout.write("Inloggen kan met (wachtwoord voor allemaal: " + DEMO_PASSWORD + "):")
         for user in read_fixture("demo/users.json"):
-            roles = ", ".join(
-                f"{m['role']} {m.get('school', m['board'])}" for m in user["memberships"]
+            roles = (
+                ", ".join(f"{m['role']} {m.get('school', m['board'])}" for m in user["memberships"])
+                or "Django-beheer (/admin/) van de hele installatie"
             )
             self.stdout.write(f"  {user['email']:<26} {roles}")
