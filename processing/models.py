@@ -395,10 +395,10 @@ class ActivityDataCategory(DossierPart):
 
     activity = activity_foreign_key("data_categories")
     category = models.ForeignKey(
-        DataCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("gegevens")
+        DataCategory, on_delete=models.RESTRICT, related_name="+", verbose_name=_("gegevens")
     )
     subject_group = models.ForeignKey(
-        DataSubjectGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("van wie")
+        DataSubjectGroup, on_delete=models.RESTRICT, related_name="+", verbose_name=_("van wie")
     )
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
@@ -419,11 +419,11 @@ class ActivityDataCategory(DossierPart):
 class ActivitySource(ActivityPart):
     activity = activity_foreign_key("sources")
     source = models.ForeignKey(
-        DataSource, on_delete=models.PROTECT, related_name="+", verbose_name=_("bron")
+        DataSource, on_delete=models.RESTRICT, related_name="+", verbose_name=_("bron")
     )
     subject_group = models.ForeignKey(
         DataSubjectGroup,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -446,7 +446,7 @@ class ActivityRecipient(DossierPart):
     activity = activity_foreign_key("recipients")
     recipient = models.ForeignKey(
         Recipient,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="activity_links",
         verbose_name=_("ontvanger"),
     )
@@ -475,7 +475,7 @@ class Transfer(ActivityPart):
 
     activity = activity_foreign_key("transfers")
     recipient = models.ForeignKey(
-        Recipient, on_delete=models.PROTECT, related_name="+", verbose_name=_("ontvanger")
+        Recipient, on_delete=models.RESTRICT, related_name="+", verbose_name=_("ontvanger")
     )
     country = models.CharField(_("land"), max_length=100)
     safeguard = models.CharField(
@@ -501,7 +501,7 @@ class StaffAccess(DossierPart):
 
     activity = activity_foreign_key("staff_access")
     staff_role = models.ForeignKey(
-        StaffRole, on_delete=models.PROTECT, related_name="+", verbose_name=_("functie")
+        StaffRole, on_delete=models.RESTRICT, related_name="+", verbose_name=_("functie")
     )
     access = models.CharField(_("toegang"), max_length=10, choices=Access.choices)
 
@@ -526,7 +526,7 @@ class StatementVersion(models.Model):
     board = board_foreign_key("statement_versions")
     school = models.ForeignKey(
         School,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="statement_versions",
@@ -536,7 +536,7 @@ class StatementVersion(models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("gepubliceerd door"),
     )

@@ -49,7 +49,7 @@ class RetentionRule(models.Model):
     name = models.CharField(_("wat wordt bewaard"), max_length=200)
     subject_group = models.ForeignKey(
         DataSubjectGroup,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="retention_rules",

@@ -56,7 +56,7 @@ class RightsRequest(models.Model):
     )
     school = models.ForeignKey(
         School,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="rights_requests",

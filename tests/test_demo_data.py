@@ -265,3 +265,15 @@ def test_a_transfer_outside_the_eea_names_its_safeguard(demo):
     transfer = register.Transfer.objects.get(activity__board__slug=VOG)
     assert transfer.country == "Verenigde Staten"
     assert transfer.safeguard == "dpf"
+
+
+def test_a_term_in_use_cannot_be_deleted_but_a_whole_board_can(demo):
+    from django.db.models import RestrictedError
+
+    board = Board.objects.get(slug="cpow")
+    pupils = board.subject_groups.get(name="Leerlingen")
+    with pytest.raises(RestrictedError), transaction.atomic():
+        pupils.delete()
+    board.delete()
+    assert not register.ProcessingActivity.objects.filter(board__slug="cpow").exists()
+    assert Board.objects.filter(slug=VOG).exists()
