@@ -74,6 +74,7 @@ def _create_activity(board: Board, data: dict, terms: _BoardTerms) -> register.P
             "recipients",
             "transfers",
             "staff_access",
+            "cookies",
         )
     }
     activity = register.ProcessingActivity(
@@ -139,6 +140,8 @@ def _create_activity(board: Board, data: dict, terms: _BoardTerms) -> register.P
                 dossier=dossiers.get(row.get("dossier")),
             )
         )
+    for row in parts["cookies"]:
+        _saved(register.Cookie(activity=activity, **row))
     return activity
 
 

@@ -126,6 +126,11 @@ class Board(models.Model):
     fg_phone = models.CharField(_("telefoonnummer FG"), max_length=30, blank=True)
     fg_organisation = models.CharField(_("organisatie van de FG"), max_length=200, blank=True)
     fg_is_external = models.BooleanField(_("FG is extern ingehuurd"), default=False)
+    rights_request_instructions = models.TextField(
+        _("zo dient u een verzoek in"),
+        blank=True,
+        help_text=_("Bij wie, hoe, en wat het kost, bijvoorbeeld voor extra kopieën."),
+    )
     complaint_authority_text = models.TextField(
         _("tekst over klacht bij de toezichthouder"), default=AUTORITEIT_PERSOONSGEGEVENS
     )

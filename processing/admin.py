@@ -67,6 +67,10 @@ class StaffAccessInline(ActivityInline):
     model = models.StaffAccess
 
 
+class CookieInline(ActivityInline):
+    model = models.Cookie
+
+
 @admin.register(models.ProcessingActivity)
 class ProcessingActivityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "board", "status", "applies_to_all_schools", "next_review_on"]
@@ -90,6 +94,7 @@ class ProcessingActivityAdmin(SimpleHistoryAdmin):
         RecipientInline,
         TransferInline,
         StaffAccessInline,
+        CookieInline,
     ]
 
 

@@ -254,6 +254,13 @@ class ProcessingActivity(models.Model):
     )
     dpia_required = models.BooleanField(_("DPIA nodig"), default=False)
     dpia_done_on = models.DateField(_("DPIA uitgevoerd op"), null=True, blank=True)
+    provision_requirement = models.TextField(
+        _("moet u de gegevens geven, en wat als u dat niet doet"),
+        blank=True,
+        help_text=_(
+            "Art. 13 lid 2 sub e AVG: wettelijk of contractueel verplicht, en de gevolgen."
+        ),
+    )
     consent_how_asked = models.TextField(_("hoe toestemming wordt gevraagd"), blank=True)
     consent_how_withdrawn = models.TextField(_("hoe toestemming wordt ingetrokken"), blank=True)
     status = models.CharField(
@@ -515,6 +522,34 @@ class StaffAccess(DossierPart):
 
     def __str__(self) -> str:
         return f"{self.staff_role}: {self.get_access_display()}"
+
+
+class Cookie(ActivityPart):
+    """A cookie a website of the board places, for the cookie table of the statement."""
+
+    class Kind(models.TextChoices):
+        FUNCTIONAL = "functioneel", _("functioneel")
+        ANALYTICAL = "analytisch", _("analytisch")
+        TRACKING = "tracking", _("tracking")
+
+    activity = activity_foreign_key("cookies")
+    name = models.CharField(_("naam"), max_length=100)
+    provider = models.CharField(_("van wie"), max_length=200, blank=True)
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices)
+    purpose = models.CharField(_("waarvoor"), max_length=300)
+    lifetime = models.CharField(_("vervalt na"), max_length=50)
+    needs_consent = models.BooleanField(_("toestemming nodig"), default=False)
+
+    class Meta:
+        verbose_name = _("cookie")
+        verbose_name_plural = _("cookies")
+        ordering = ["activity", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "name"], name="cookie_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class StatementVersion(models.Model):

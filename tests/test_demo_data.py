@@ -31,6 +31,7 @@ COUNTED = [
     register.ActivityRecipient,
     register.Transfer,
     register.StaffAccess,
+    register.Cookie,
     RetentionRule,
     RetentionException,
 ]
@@ -277,3 +278,19 @@ def test_a_term_in_use_cannot_be_deleted_but_a_whole_board_can(demo):
     board.delete()
     assert not register.ProcessingActivity.objects.filter(board__slug="cpow").exists()
     assert Board.objects.filter(slug=VOG).exists()
+
+
+def test_vog_website_lists_its_cookies_with_lifetimes(demo):
+    website = register.ProcessingActivity.objects.get(board__slug=VOG, name="Websites en cookies")
+    cookies = {c.name: c.lifetime for c in website.cookies.all()}
+    assert cookies["_ga"] == "2 jaar"
+    assert cookies["_gat"] == "1 minuut"
+
+
+def test_enrolment_says_that_providing_the_data_is_required(demo):
+    for board, name in [
+        ("cpow", "Inschrijving en leerlingadministratie"),
+        (VOG, "Inschrijving en administratie"),
+    ]:
+        activity = register.ProcessingActivity.objects.get(board__slug=board, name=name)
+        assert "inschrijv" in activity.provision_requirement
