@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyregisterConfig(AppConfig):
     name = "privacyregister"
     verbose_name = _("Besturen en scholen")
+
+    def ready(self) -> None:
+        from privacyregister import signals  # noqa: F401  (connects the receivers)

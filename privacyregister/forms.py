@@ -1,5 +1,9 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from privacyregister.models import Board, School
+from privacyregister.roles import SCHOOL_ROLES, Role
 
 
 class LoginForm(AuthenticationForm):
@@ -7,3 +11,55 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Het e-mailadres of het wachtwoord klopt niet. Probeer het opnieuw."),
     }
+
+
+class MembershipForm(forms.Form):
+    """Give someone a role in the board; a new e-mail address gets an invitation."""
+
+    email = forms.EmailField(label=_("E-mailadres"))
+    full_name = forms.CharField(label=_("Naam"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Rol"), choices=Role.choices)
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        help_text=_("Alleen voor schoolleider en medewerker."),
+    )
+
+    def __init__(self, *args, board: Board, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this board's schools can be chosen; another board's id is "not a valid choice".
+        self.fields["school"].queryset = board.schools.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        role, school = cleaned.get("role"), cleaned.get("school")
+        if role in SCHOOL_ROLES and school is None:
+            self.add_error("school", _("Kies de school van deze schoolleider of medewerker."))
+        if role and role not in SCHOOL_ROLES and school is not None:
+            self.add_error("school", _("Deze rol geldt voor het hele bestuur; kies geen school."))
+        return cleaned
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "name",
+            "slug",
+            "brin",
+            "sector",
+            "address",
+            "director_name",
+            "director_email",
+            "website",
+        ]
+
+    def clean_slug(self) -> str:
+        # The board is not a form field, so the model's (board, slug) constraint is not checked
+        # by the form itself.
+        slug = self.cleaned_data["slug"]
+        others = self.instance.board.schools.exclude(pk=self.instance.pk)
+        if others.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Dit bestuur heeft al een school met deze korte naam."))
+        return slug

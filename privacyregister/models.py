@@ -8,6 +8,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.permissions import object_permissions
+from privacyregister.roles import SCHOOL_ROLES, Role
+
 AUTORITEIT_PERSOONSGEGEVENS = (
     "Bent u het niet eens met hoe wij met uw gegevens omgaan? Dan kunt u een klacht indienen "
     "bij de Autoriteit Persoonsgegevens: https://autoriteitpersoonsgegevens.nl/nl/zelf-doen/"
@@ -106,6 +109,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.get_full_name()
 
 
+class BoardQuerySet(models.QuerySet):
+    def for_user(self, user) -> "BoardQuerySet":
+        """The boards where the user holds a role: the only boards a user can reach."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=Membership.objects.filter(user=user).values("board"))
+
+
 class Board(models.Model):
     """The bevoegd gezag: the controller (verwerkingsverantwoordelijke) under the AVG."""
 
@@ -135,10 +146,13 @@ class Board(models.Model):
         _("tekst over klacht bij de toezichthouder"), default=AUTORITEIT_PERSOONSGEGEVENS
     )
 
+    objects = BoardQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("schoolbestuur")
         verbose_name_plural = _("schoolbesturen")
         ordering = ["name"]
+        permissions = object_permissions()
 
     def __str__(self) -> str:
         return self.name
@@ -170,6 +184,7 @@ class School(models.Model):
         verbose_name = _("school")
         verbose_name_plural = _("scholen")
         ordering = ["board", "name"]
+        permissions = object_permissions()
         constraints = [
             models.UniqueConstraint(
                 fields=["board", "slug"],
@@ -185,18 +200,6 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    BEHEERDER = "beheerder", _("beheerder")
-    PRIVACY_OFFICER = "privacy_officer", _("privacycoördinator")
-    FG = "fg", _("functionaris gegevensbescherming")
-    SCHOOLLEIDER = "schoolleider", _("schoolleider")
-    MEDEWERKER = "medewerker", _("medewerker")
-
-
-# These roles act for one school; the others act for the whole board.
-SCHOOL_ROLES = [Role.SCHOOLLEIDER.value, Role.MEDEWERKER.value]
 
 
 class Membership(models.Model):

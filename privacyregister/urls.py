@@ -5,8 +5,17 @@ from django.urls import include, path
 from privacyregister import views
 from privacyregister.forms import LoginForm
 
-urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+board_patterns = [
+    path("", views.board_home, name="board_home"),
+    path("autorisatie/", views.matrix, name="matrix"),
+    path("leden/", views.members, name="members"),
+    path("leden/<int:pk>/intrekken/", views.membership_revoke, name="membership_revoke"),
+    path("scholen/", views.schools, name="schools"),
+    path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
+    path("register/", include("processing.urls")),
+]
+
+account_patterns = [
     path(
         "inloggen/",
         auth_views.LoginView.as_view(
@@ -15,6 +24,28 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verzonden/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-instellen/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-ingesteld/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    *account_patterns,
+    path("b/<slug:board>/", include(board_patterns)),
     path("admin/", admin.site.urls),
     path("taal/", include("django.conf.urls.i18n")),
 ]

@@ -212,6 +212,15 @@ class SecurityMeasure(Vocabulary):
         verbose_name_plural = _("beveiligingsmaatregelen")
 
 
+class ActivityQuerySet(models.QuerySet):
+    def for_schools(self, school_ids) -> "ActivityQuerySet":
+        """Activities that concern at least one of these schools (board-wide ones included)."""
+        return self.filter(
+            Q(applies_to_all_schools=True)
+            | Q(pk__in=self.filter(schools__in=school_ids).values("pk"))
+        )
+
+
 class ProcessingActivity(models.Model):
     """One processing activity (verwerking) of the board, for all or some of its schools."""
 
@@ -287,6 +296,8 @@ class ProcessingActivity(models.Model):
     fg_advice = models.TextField(_("advies van de FG"), blank=True)
     history = HistoricalRecords(m2m_fields=[schools, subject_groups, processors, security_measures])
 
+    objects = ActivityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("verwerking")
         verbose_name_plural = _("verwerkingen")
@@ -309,6 +320,16 @@ class ProcessingActivity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def reach(self) -> dict:
+        """Which schools this activity concerns, as BoardAccess.can() takes it."""
+        if self.applies_to_all_schools:
+            return {"whole_board": True}
+        return {"schools": [school.pk for school in self.schools.all()]}
 
 
 class ActivityPart(models.Model):

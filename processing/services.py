@@ -1,13 +1,15 @@
 """Use cases of the register that span several models."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from privacyregister.models import Board
+from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
 from processing.models import (
     DataCategory,
     DataSource,
     DataSubjectGroup,
+    ProcessingActivity,
     Recipient,
     SecurityMeasure,
     StaffRole,
@@ -45,3 +47,12 @@ def board_install_reference_vocabularies(*, board: Board) -> int:
     return vocabulary_add_missing(
         board=board, vocabularies=read_fixture("reference/vocabularies.json")
     )
+
+
+def activity_approve(*, actor: User, activity: ProcessingActivity) -> ProcessingActivity:
+    activity.status = ProcessingActivity.Status.APPROVED
+    activity.approved_at = timezone.now()
+    activity.approved_by = actor
+    activity.full_clean()
+    activity.save()
+    return activity

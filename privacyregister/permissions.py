@@ -1,0 +1,99 @@
+"""The authorisation matrix: which role may do what, and where. Written down once, as data.
+
+Memberships are turned into django-guardian object permissions from this table (see
+services.py), views declare the capability they need (see access.py), and the matrix page renders
+this same table.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from privacyregister.roles import Role
+
+
+class Capability(models.TextChoices):
+    VIEW_REGISTER = "view_register", _("register bekijken, ook concepten")
+    VIEW_APPROVED_REGISTER = "view_approved_register", _("vastgesteld register bekijken")
+    EDIT_ACTIVITY = "edit_activity", _("verwerking bewerken")
+    APPROVE_ACTIVITY = "approve_activity", _("verwerking vaststellen")
+    PUBLISH_STATEMENT = "publish_statement", _("privacyverklaring publiceren")
+    COMMENT_ACTIVITY = "comment_activity", _("advies van de FG geven")
+    VIEW_HISTORY = "view_history", _("geschiedenis bekijken")
+    EXPORT_REGISTER = "export_register", _("register exporteren")
+    MANAGE_RETENTION = "manage_retention", _("bewaartermijnen beheren")
+    VIEW_RIGHTS_REQUESTS = "view_rights_requests", _("verzoeken van betrokkenen bekijken")
+    HANDLE_RIGHTS_REQUESTS = "handle_rights_requests", _("verzoeken van betrokkenen behandelen")
+    MANAGE_MEMBERS = "manage_members", _("gebruikers en rollen beheren")
+    MANAGE_SCHOOLS = "manage_schools", _("scholen beheren")
+    VIEW_MATRIX = "view_matrix", _("autorisatiematrix bekijken")
+
+
+class Scope(models.TextChoices):
+    BOARD = "board", _("alle scholen van het bestuur")
+    SCHOOL = "school", _("eigen school")
+
+
+C, BOARD, SCHOOL = Capability, Scope.BOARD, Scope.SCHOOL
+
+# Role -> capability -> scope. A capability that is not listed is not allowed.
+MATRIX: dict[str, dict[str, str]] = {
+    Role.BEHEERDER: {
+        C.VIEW_REGISTER: BOARD,
+        C.VIEW_APPROVED_REGISTER: BOARD,
+        C.EDIT_ACTIVITY: BOARD,
+        C.APPROVE_ACTIVITY: BOARD,
+        C.PUBLISH_STATEMENT: BOARD,
+        C.VIEW_HISTORY: BOARD,
+        C.EXPORT_REGISTER: BOARD,
+        C.MANAGE_RETENTION: BOARD,
+        C.VIEW_RIGHTS_REQUESTS: BOARD,
+        C.HANDLE_RIGHTS_REQUESTS: BOARD,
+        C.MANAGE_MEMBERS: BOARD,
+        C.MANAGE_SCHOOLS: BOARD,
+        C.VIEW_MATRIX: BOARD,
+    },
+    Role.PRIVACY_OFFICER: {
+        C.VIEW_REGISTER: BOARD,
+        C.VIEW_APPROVED_REGISTER: BOARD,
+        C.EDIT_ACTIVITY: BOARD,
+        C.APPROVE_ACTIVITY: BOARD,
+        C.PUBLISH_STATEMENT: BOARD,
+        C.VIEW_HISTORY: BOARD,
+        C.EXPORT_REGISTER: BOARD,
+        C.MANAGE_RETENTION: BOARD,
+        C.VIEW_RIGHTS_REQUESTS: BOARD,
+        C.HANDLE_RIGHTS_REQUESTS: BOARD,
+        C.VIEW_MATRIX: BOARD,
+    },
+    Role.FG: {
+        C.VIEW_REGISTER: BOARD,
+        C.VIEW_APPROVED_REGISTER: BOARD,
+        C.COMMENT_ACTIVITY: BOARD,
+        C.VIEW_HISTORY: BOARD,
+        C.EXPORT_REGISTER: BOARD,
+        C.VIEW_RIGHTS_REQUESTS: BOARD,
+        C.VIEW_MATRIX: BOARD,
+    },
+    Role.SCHOOLLEIDER: {
+        C.VIEW_REGISTER: BOARD,
+        C.VIEW_APPROVED_REGISTER: BOARD,
+        C.EDIT_ACTIVITY: SCHOOL,
+        C.VIEW_HISTORY: SCHOOL,
+        C.EXPORT_REGISTER: SCHOOL,
+        C.VIEW_RIGHTS_REQUESTS: SCHOOL,
+        C.HANDLE_RIGHTS_REQUESTS: SCHOOL,
+        C.VIEW_MATRIX: BOARD,
+    },
+    Role.MEDEWERKER: {
+        C.VIEW_APPROVED_REGISTER: SCHOOL,
+    },
+}
+
+# With school scope these capabilities reach only activities that belong to the user's own
+# school alone (a local activity), never the board's activities that every school shares.
+OWN_ACTIVITIES_ONLY = {C.EDIT_ACTIVITY}
+
+
+def object_permissions() -> list[tuple[str, str]]:
+    """The guardian permissions on Board and School: one per capability."""
+    return [(capability.value, capability.label) for capability in Capability]

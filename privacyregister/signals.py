@@ -1,0 +1,50 @@
+"""Keep guardian permissions in step with memberships and schools, also for admin edits."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from guardian.models import UserObjectPermission
+
+from privacyregister.models import Board, Membership, School
+from privacyregister.services import board_permissions_sync, permissions_sync
+
+
+@receiver(pre_save, sender=Membership)
+def remember_previous_holder(sender, instance: Membership, **kwargs) -> None:
+    previous = Membership.objects.filter(pk=instance.pk).values("user", "board").first()
+    instance._previous = previous if instance.pk else None
+
+
+@receiver(post_save, sender=Membership)
+def sync_after_membership_saved(sender, instance: Membership, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    previous = getattr(instance, "_previous", None)
+    if previous and (previous["user"], previous["board"]) != (instance.user_id, instance.board_id):
+        permissions_sync(
+            user=type(instance.user).objects.get(pk=previous["user"]),
+            board=Board.objects.get(pk=previous["board"]),
+        )
+    permissions_sync(user=instance.user, board=instance.board)
+
+
+@receiver(post_delete, sender=Membership)
+def sync_after_membership_deleted(sender, instance: Membership, **kwargs) -> None:
+    if Board.objects.filter(pk=instance.board_id).exists():  # not when the board itself goes
+        permissions_sync(user=instance.user, board=instance.board)
+
+
+@receiver(post_save, sender=School)
+def sync_after_school_created(sender, instance: School, created: bool, raw=False, **kwargs) -> None:
+    # Board-wide roles reach a new school at once.
+    if created and not raw:
+        board_permissions_sync(board=instance.board)
+
+
+@receiver(post_delete, sender=School)
+@receiver(post_delete, sender=Board)
+def forget_permissions_on_deleted_object(sender, instance, **kwargs) -> None:
+    # Guardian links objects generically, so the database does not cascade these rows.
+    UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(sender), object_pk=str(instance.pk)
+    ).delete()

@@ -1,0 +1,262 @@
+"""The authorisation matrix of DESIGN.md, walked as a table against the real views.
+
+EXPECTED is typed out here on purpose, apart from privacyregister.permissions.MATRIX: the
+application must enforce what the design says, not merely what the code happens to hold.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from privacyregister.access import BoardAccess
+from privacyregister.models import Membership
+from privacyregister.permissions import MATRIX, Capability
+from processing.models import ProcessingActivity
+from tests.factories import (
+    ActivityFactory,
+    BoardFactory,
+    MembershipFactory,
+    SchoolFactory,
+    UserFactory,
+)
+
+ROLES = ["beheerder", "privacy_officer", "fg", "schoolleider", "medewerker"]
+B, S = "board", "school"
+
+EXPECTED = {
+    "view_register": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": B},
+    "view_approved_register": {
+        "beheerder": B,
+        "privacy_officer": B,
+        "fg": B,
+        "schoolleider": B,
+        "medewerker": S,
+    },
+    "edit_activity": {"beheerder": B, "privacy_officer": B, "schoolleider": S},
+    "approve_activity": {"beheerder": B, "privacy_officer": B},
+    "publish_statement": {"beheerder": B, "privacy_officer": B},
+    "comment_activity": {"fg": B},
+    "view_history": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
+    "export_register": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
+    "manage_retention": {"beheerder": B, "privacy_officer": B},
+    "view_rights_requests": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
+    "handle_rights_requests": {"beheerder": B, "privacy_officer": B, "schoolleider": S},
+    "manage_members": {"beheerder": B},
+    "manage_schools": {"beheerder": B},
+    "view_matrix": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": B},
+}
+
+# Where the object of a URL lies, seen from a user whose own school is `own`.
+OWN, OTHER_SCHOOL, WHOLE_BOARD, OTHER_BOARD = "own", "other_school", "whole_board", "other_board"
+
+
+@dataclass
+class Row:
+    url_name: str
+    capability: str
+    target: str | None = None  # None: a page of the board itself
+    method: str = "get"
+    ok: int = 200
+
+
+ROWS = [
+    Row("board_home", "view_approved_register", ok=302),
+    Row("matrix", "view_matrix"),
+    Row("members", "manage_members"),
+    Row("membership_revoke", "manage_members", target="membership"),
+    Row("schools", "manage_schools"),
+    Row("school_edit", "manage_schools", target="school"),
+    Row("activity_list", "view_approved_register"),
+    Row("activity_detail", "view_approved_register", target="activity"),
+    Row("activity_edit", "edit_activity", target="activity"),
+    Row("activity_approve", "approve_activity", target="activity", method="post", ok=302),
+    Row("activity_advice", "comment_activity", target="activity"),
+    Row("activity_history", "view_history", target="activity"),
+]
+
+# Capabilities whose pages arrive with later issues are checked at the access layer below.
+PLACES = {
+    "activity": [OWN, OTHER_SCHOOL, WHOLE_BOARD, OTHER_BOARD],
+    "school": [OWN, OTHER_SCHOOL, OTHER_BOARD],
+    "membership": [OWN, OTHER_SCHOOL, OTHER_BOARD],
+    None: [OWN, OTHER_BOARD],
+}
+
+
+def expected_status(role: str | None, row: Row, place: str) -> int:
+    if place == OTHER_BOARD or role is None:
+        return 404
+    scope = EXPECTED[row.capability].get(role)
+    allowed = scope == B or (scope == S and row.target in (None, "membership") or False)
+    if scope == S and row.target in ("activity", "school"):
+        allowed = place == OWN or (place == WHOLE_BOARD and row.capability != "edit_activity")
+    if not allowed:
+        return 403
+    return row.ok
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Board A with the user's own school and another school; board B elsewhere."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        board = BoardFactory(slug="bestuur-a")
+        own, other = SchoolFactory(board=board), SchoolFactory(board=board)
+        foreign_board = BoardFactory(slug="bestuur-b")
+        foreign_school = SchoolFactory(board=foreign_board)
+        users = {}
+        for role in ROLES:
+            school = own if role in ("schoolleider", "medewerker") else None
+            users[role] = MembershipFactory(board=board, role=role, school=school).user
+        # The outsider holds a role, but in board B only.
+        users[None] = MembershipFactory(board=foreign_board, role="privacy_officer").user
+
+        def activity(in_board, schools):
+            made = ActivityFactory(
+                board=in_board,
+                status=ProcessingActivity.Status.APPROVED,
+                approved_at=timezone.now(),
+                applies_to_all_schools=schools is None,
+            )
+            made.schools.set(schools or [])
+            return made
+
+        def membership(school):
+            return MembershipFactory(board=school.board, role="medewerker", school=school)
+
+        objects = {
+            "activity": {
+                OWN: activity(board, [own]),
+                OTHER_SCHOOL: activity(board, [other]),
+                WHOLE_BOARD: activity(board, None),
+                OTHER_BOARD: activity(foreign_board, None),
+            },
+            "school": {OWN: own, OTHER_SCHOOL: other, OTHER_BOARD: foreign_school},
+            "membership": {
+                OWN: membership(own),
+                OTHER_SCHOOL: membership(other),
+                OTHER_BOARD: membership(foreign_school),
+            },
+        }
+        yield {"board": board, "foreign_board": foreign_board, "users": users, "objects": objects}
+        transaction.set_rollback(True)
+
+
+def url_for(world, row: Row, place: str) -> str:
+    board = (
+        world["foreign_board"] if (place == OTHER_BOARD and row.target is None) else world["board"]
+    )
+    kwargs = {"board": board.slug}
+    if row.target:
+        obj = world["objects"][row.target][place]
+        kwargs["school" if row.target == "school" else "pk"] = (
+            obj.slug if row.target == "school" else obj.pk
+        )
+    return reverse(row.url_name, kwargs=kwargs)
+
+
+CASES = [
+    pytest.param(role, row, place, id=f"{role or 'outsider'}-{row.url_name}-{place}")
+    for row in ROWS
+    for role in [*ROLES, None]
+    for place in PLACES[row.target]
+    if not (role is None and place == OTHER_BOARD)  # the outsider's own board
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "row", "place"), CASES)
+def test_the_views_enforce_the_matrix(client, world, role, row, place):
+    client.force_login(world["users"][role])
+    response = getattr(client, row.method)(url_for(world, row, place))
+    assert response.status_code == expected_status(role, row, place)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.url_name)
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world, row):
+    response = getattr(client, row.method)(url_for(world, row, OWN))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def board_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif route.startswith("b/<slug:board>/"):
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_board_url_has_a_row_in_this_table():
+    assert board_url_names() == {row.url_name for row in ROWS}
+
+
+def test_the_matrix_module_says_what_the_design_says():
+    as_data = {
+        capability: {role: scope for role in ROLES if (scope := MATRIX[role].get(capability))}
+        for capability in Capability
+    }
+    assert as_data == EXPECTED
+
+
+ACCESS_CASES = [
+    pytest.param(role, capability, place, id=f"{role}-{capability}-{place}")
+    for role in ROLES
+    for capability in EXPECTED
+    for place in [OWN, OTHER_SCHOOL, WHOLE_BOARD]
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "capability", "place"), ACCESS_CASES)
+def test_the_access_layer_follows_the_matrix_for_every_capability(world, role, capability, place):
+    access = BoardAccess(world["users"][role], world["board"])
+    activity = world["objects"]["activity"][place]
+    scope = EXPECTED[capability].get(role)
+    if scope == B:
+        expected = True
+    elif scope == S:
+        expected = place == OWN or (place == WHOLE_BOARD and capability != "edit_activity")
+    else:
+        expected = False
+    assert access.can(capability, **activity.reach()) is expected
+
+
+@pytest.mark.django_db
+def test_an_employee_sees_only_approved_activities_of_their_own_school(client, world):
+    concept = ActivityFactory(board=world["board"], applies_to_all_schools=True)
+    client.force_login(world["users"]["medewerker"])
+    listed = client.get(reverse("activity_list", kwargs={"board": "bestuur-a"})).context["page"]
+    assert set(listed.object_list) == {
+        world["objects"]["activity"][OWN],
+        world["objects"]["activity"][WHOLE_BOARD],
+    }
+    detail = reverse("activity_detail", kwargs={"board": "bestuur-a", "pk": concept.pk})
+    assert client.get(detail).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_role_revoked_in_the_app_loses_access_at_once(client, world):
+    user = world["users"]["fg"]
+    client.force_login(user)
+    url = reverse("matrix", kwargs={"board": "bestuur-a"})
+    assert client.get(url).status_code == 200
+    Membership.objects.get(user=user, board=world["board"]).delete()
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_user_without_any_role_gets_404_for_every_board_page(client, world):
+    client.force_login(UserFactory())
+    for row in ROWS:
+        assert getattr(client, row.method)(url_for(world, row, OWN)).status_code == 404
