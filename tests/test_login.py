@@ -77,3 +77,26 @@ def test_a_user_can_choose_english(client):
     response = client.get(reverse("login"))
     assert response["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_an_fg_of_two_boards_can_switch_between_them(client):
+    from privacyregister.models import Role
+
+    first = MembershipFactory(role=Role.FG, board__name="Stichting Eerste")
+    MembershipFactory(user=first.user, role=Role.FG, board__name="Stichting Tweede")
+    client.force_login(first.user)
+    page = client.get(reverse("matrix", kwargs={"board": first.board.slug})).content.decode()
+    assert "Ander bestuur" in page
+    assert "Stichting Tweede" in page
+
+
+def test_a_forgotten_password_is_reset_by_email(client, mailoutbox):
+    user = UserFactory(email="pim@example.nl")
+    response = client.post(reverse("password_reset"), {"email": "Pim@Example.nl"})
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.to == ["pim@example.nl"]
+    assert "wachtwoord-instellen" in message.body
+    client.post(reverse("password_reset"), {"email": "onbekend@example.nl"})
+    assert len(mailoutbox) == 1  # the page does not reveal whether an address is known
+    assert user.has_usable_password()

@@ -1,0 +1,10 @@
+from django.utils.functional import SimpleLazyObject
+
+from privacyregister.models import Board
+
+
+def my_boards(request):
+    """The user's boards for the board switcher; queried only when a page shows the switcher."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"my_boards": SimpleLazyObject(lambda: list(Board.objects.for_user(request.user)))}
