@@ -64,6 +64,7 @@ def _create_activity(board: Board, data: dict, terms: _BoardTerms) -> register.P
         ],
     }
     rule_names = data.pop("retention_rules", [])
+    data.pop("comments", None)  # loaded after the users, see load_demo_comments
     parts = {
         key: data.pop(key, [])
         for key in (
@@ -198,9 +199,26 @@ def load_demo_users(report: LoadReport) -> list[User]:
     return users
 
 
+@transaction.atomic
+def load_demo_comments(path: str, report: LoadReport) -> None:
+    """FG comments, after the users who wrote them exist; only on activities without any."""
+    data = read_fixture(path)
+    board = Board.objects.get(slug=data["board"]["slug"])
+    for activity_data in data["activities"]:
+        activity = board.activities.get(name=activity_data["name"])
+        if activity.comments.exists():
+            continue
+        for comment in activity_data.get("comments", []):
+            author = User.objects.get(email=comment["author"])
+            _saved(register.Comment(activity=activity, author=author, text=comment["text"]))
+            report.add("adviezen")
+
+
 def load_demo() -> LoadReport:
     report = LoadReport()
     for path in DEMO_BOARDS:
         load_demo_board(path, report)
     load_demo_users(report)
+    for path in DEMO_BOARDS:
+        load_demo_comments(path, report)
     return report

@@ -12,7 +12,7 @@ board_patterns = [
     path("leden/<int:pk>/intrekken/", views.membership_revoke, name="membership_revoke"),
     path("scholen/", views.schools, name="schools"),
     path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
-    path("register/", include("processing.urls")),
+    path("", include("processing.urls")),
 ]
 
 account_patterns = [

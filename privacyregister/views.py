@@ -1,30 +1,57 @@
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from privacyregister import services
-from privacyregister.access import board_view
+from privacyregister.access import BoardAccess, board_view
 from privacyregister.forms import MembershipForm, SchoolForm
 from privacyregister.models import Board, Membership
-from privacyregister.permissions import MATRIX, Capability
+from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
+from processing.lint import lint
+from processing.models import ProcessingActivity
+
+
+@dataclass
+class BoardSummary:
+    board: Board
+    memberships: list[Membership] = field(default_factory=list)
+    in_review: list = field(default_factory=list)
+    review_passed: list = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """My boards, and for the boards whose whole register I see: what needs attention."""
     memberships = (
         Membership.objects.filter(user=request.user)
         .select_related("board", "school")
         .order_by("board__name", "role")
     )
-    boards: dict[Board, list[Membership]] = {}
+    summaries: dict[int, BoardSummary] = {}
     for membership in memberships:
-        boards.setdefault(membership.board, []).append(membership)
-    return render(request, "privacyregister/dashboard.html", {"boards": boards})
+        summaries.setdefault(membership.board_id, BoardSummary(membership.board))
+        summaries[membership.board_id].memberships.append(membership)
+    today = timezone.localdate()
+    for summary in summaries.values():
+        if BoardAccess(request.user, summary.board).scope(Capability.VIEW_REGISTER) != Scope.BOARD:
+            continue
+        activities = summary.board.activities.order_by("name")
+        summary.in_review = list(activities.filter(status=ProcessingActivity.Status.IN_REVIEW))
+        summary.review_passed = list(activities.filter(next_review_on__lt=today))
+        findings = lint(activities, today)
+        summary.errors = sum(f.is_error for f in findings)
+        summary.warnings = len(findings) - summary.errors
+    return render(request, "privacyregister/dashboard.html", {"summaries": summaries.values()})
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER)

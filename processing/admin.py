@@ -71,6 +71,11 @@ class CookieInline(ActivityInline):
     model = models.Cookie
 
 
+class CommentInline(ActivityInline):
+    model = models.Comment
+    readonly_fields = ["created_at"]
+
+
 @admin.register(models.ProcessingActivity)
 class ProcessingActivityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "board", "status", "applies_to_all_schools", "next_review_on"]
@@ -95,6 +100,7 @@ class ProcessingActivityAdmin(SimpleHistoryAdmin):
         TransferInline,
         StaffAccessInline,
         CookieInline,
+        CommentInline,
     ]
 
 

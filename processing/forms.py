@@ -1,47 +1,235 @@
+"""The activity form: the activity itself plus an inline formset per kind of row."""
+
 from django import forms
+from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from processing.models import ProcessingActivity
+from processing import models
+from retention.models import RetentionRule
+
+
+def limit_to_board(form: forms.BaseForm, board, activity=None) -> None:
+    """Offer only the board's own terms; another board's id is then not a valid choice."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        model = field.queryset.model
+        if model is models.Dossier:
+            field.queryset = (
+                activity.dossiers.all() if activity and activity.pk else model.objects.none()
+            )
+        elif any(f.name == "board" for f in model._meta.fields):
+            field.queryset = field.queryset.filter(board=board)
 
 
 class ActivityForm(forms.ModelForm):
-    """The core fields of an activity; which schools it applies to is fixed for a schoolleider."""
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    retention_rules = forms.ModelMultipleChoiceField(
+        label=_("Bewaartermijnen"),
+        queryset=RetentionRule.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
-        model = ProcessingActivity
+        model = models.ProcessingActivity
         fields = [
             "name",
             "description",
             "applies_to_all_schools",
             "schools",
             "subject_groups",
+            "processors",
+            "security_measures",
+            "provision_requirement",
+            "consent_how_asked",
+            "consent_how_withdrawn",
+            "automated_decision_making",
+            "profiling",
+            "automated_logic",
+            "automated_consequences",
+            "dpia_required",
+            "dpia_done_on",
+            "owner",
             "next_review_on",
         ]
         widgets = {
             "schools": forms.CheckboxSelectMultiple,
             "subject_groups": forms.CheckboxSelectMultiple,
+            "processors": forms.CheckboxSelectMultiple,
+            "security_measures": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "provision_requirement": forms.Textarea(attrs={"rows": 2}),
+            "consent_how_asked": forms.Textarea(attrs={"rows": 2}),
+            "consent_how_withdrawn": forms.Textarea(attrs={"rows": 2}),
+            "automated_logic": forms.Textarea(attrs={"rows": 2}),
+            "automated_consequences": forms.Textarea(attrs={"rows": 2}),
+            "dpia_done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "next_review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, board, school_scope: bool, **kwargs):
+    def __init__(self, *args, board, school_scope: bool, own_school_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.board = board
-        self.fields["schools"].queryset = board.schools.all()
-        self.fields["subject_groups"].queryset = board.subject_groups.all()
+        limit_to_board(self, board)
+        self.fields["owner"].queryset = (
+            self.fields["owner"].queryset.model.objects.filter(memberships__board=board).distinct()
+        )
+        self.fields["retention_rules"].queryset = board.retention_rules.all()
+        if self.instance.pk:
+            self.fields["retention_rules"].initial = self.instance.retention_rules.all()
+            self.fields["version"].initial = self.instance.version
         if school_scope:
             # A schoolleider keeps the local activities of their own school, not their reach.
-            for name in ["applies_to_all_schools", "schools"]:
-                self.fields[name].disabled = True
+            self.fields["applies_to_all_schools"].disabled = True
+            self.fields["applies_to_all_schools"].initial = False
+            self.fields["schools"].queryset = board.schools.filter(pk__in=own_school_ids)
+            if not self.instance.pk:
+                self.instance.applies_to_all_schools = False
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("applies_to_all_schools") and not cleaned.get("schools"):
             self.add_error("schools", _("Kies de scholen waarvoor deze verwerking geldt."))
+        if cleaned.get("dpia_done_on") and not cleaned.get("dpia_required"):
+            self.add_error("dpia_required", _("Er is een DPIA gedaan; vink aan dat die nodig was."))
+        if (
+            cleaned.get("automated_decision_making") or cleaned.get("profiling")
+        ) and not cleaned.get("automated_logic", "").strip():
+            self.add_error(
+                "automated_logic",
+                _("Leg uit hoe het geautomatiseerde besluit of profiel tot stand komt."),
+            )
         return cleaned
 
 
-class FgAdviceForm(forms.ModelForm):
+class RowForm(forms.ModelForm):
+    """A row of an inline formset, limited to the board's terms and the activity's dossiers."""
+
+    def __init__(self, *args, board, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_to_board(self, board, activity)
+
+
+class PurposeForm(RowForm):
     class Meta:
-        model = ProcessingActivity
-        fields = ["fg_advice"]
-        widgets = {"fg_advice": forms.Textarea(attrs={"rows": 6})}
+        model = models.Purpose
+        fields = [
+            "description",
+            "legal_basis",
+            "legal_basis_detail",
+            "special_category_exception",
+            "special_category_detail",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "legal_basis_detail": forms.Textarea(attrs={"rows": 2}),
+            "special_category_detail": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+def _formset(model, fields, form=RowForm, **kwargs):
+    return inlineformset_factory(
+        models.ProcessingActivity,
+        model,
+        form=form,
+        fields=fields,
+        extra=1,
+        can_delete=True,
+        **kwargs,
+    )
+
+
+# (prefix, heading, formset): the order in which the form shows them.
+FORMSETS = [
+    (
+        "doelen",
+        _("Doelen en grondslagen"),
+        _formset(models.Purpose, PurposeForm.Meta.fields, PurposeForm),
+    ),
+    ("dossiers", _("Dossiers"), _formset(models.Dossier, ["name", "description"])),
+    (
+        "gegevens",
+        _("Welke gegevens van wie"),
+        _formset(models.ActivityDataCategory, ["category", "subject_group", "dossier", "note"]),
+    ),
+    (
+        "bronnen",
+        _("Waar de gegevens vandaan komen"),
+        _formset(models.ActivitySource, ["source", "subject_group", "note"]),
+    ),
+    (
+        "ontvangers",
+        _("Ontvangers"),
+        _formset(models.ActivityRecipient, ["recipient", "ground", "ground_detail", "dossier"]),
+    ),
+    (
+        "doorgiften",
+        _("Doorgifte buiten de EER"),
+        _formset(models.Transfer, ["recipient", "country", "safeguard", "safeguard_detail"]),
+    ),
+    (
+        "toegang",
+        _("Functies met toegang"),
+        _formset(models.StaffAccess, ["staff_role", "access", "dossier"]),
+    ),
+    (
+        "cookies",
+        _("Cookies"),
+        _formset(
+            models.Cookie, ["name", "provider", "kind", "purpose", "lifetime", "needs_consent"]
+        ),
+    ),
+]
+
+
+def build_formsets(data, *, activity, board) -> list[tuple[str, str, forms.BaseInlineFormSet]]:
+    return [
+        (
+            prefix,
+            heading,
+            formset(
+                data,
+                instance=activity,
+                prefix=prefix,
+                form_kwargs={"board": board, "activity": activity},
+            ),
+        )
+        for prefix, heading, formset in FORMSETS
+    ]
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = models.Comment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+
+class ResolveCommentForm(forms.ModelForm):
+    class Meta:
+        model = models.Comment
+        fields = ["resolution"]
+        widgets = {"resolution": forms.Textarea(attrs={"rows": 2})}
+
+
+class CopyForm(forms.Form):
+    name = forms.CharField(label=_("Naam van de kopie"), max_length=200)
+    schools = forms.ModelMultipleChoiceField(
+        label=_("Voor welke scholen"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leeg laten: de kopie geldt, net als het origineel, voor dezelfde scholen."),
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+        self.fields["schools"].queryset = board.schools.all()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if self.board.activities.filter(name=name).exists():
+            raise forms.ValidationError(_("Dit bestuur heeft al een verwerking met deze naam."))
+        return name

@@ -293,7 +293,8 @@ class ProcessingActivity(models.Model):
         verbose_name=_("vastgesteld door"),
     )
     next_review_on = models.DateField(_("volgende controle op"), null=True, blank=True)
-    fg_advice = models.TextField(_("advies van de FG"), blank=True)
+    # Raised on every save; a save that started from an older version is a conflict.
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[schools, subject_groups, processors, security_measures])
 
     objects = ActivityQuerySet.as_manager()
@@ -324,6 +325,19 @@ class ProcessingActivity(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def changed_since_approval(self) -> bool:
+        """Approved once, edited since: parents still see the approved version."""
+        return not self.is_approved and self.approved_at is not None
+
+    def last_approved_record(self):
+        """The history record of the version that was last approved, if any.
+
+        Every save of an approved activity turns it into a concept first (see
+        services.activity_save), so the newest approved record is the approved version.
+        """
+        return self.history.filter(status=self.Status.APPROVED).order_by("-history_date").first()
 
     def reach(self) -> dict:
         """Which schools this activity concerns, as BoardAccess.can() takes it."""
@@ -571,6 +585,59 @@ class Cookie(ActivityPart):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Comment(models.Model):
+    """A remark of the FG on an activity, until the privacy officer resolves it."""
+
+    activity = activity_foreign_key("comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("van"),
+    )
+    text = models.TextField(_("advies of opmerking"))
+    created_at = models.DateTimeField(_("geplaatst op"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )
+    resolution = models.TextField(_("wat ermee is gedaan"), blank=True)
+
+    class Meta:
+        verbose_name = _("advies van de FG")
+        verbose_name_plural = _("adviezen van de FG")
+        ordering = ["activity", "created_at", "pk"]
+        indexes = [models.Index(fields=["activity", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+# The rows that belong to an activity, in the order they can be recreated (dossiers first:
+# the others may point at one).
+ACTIVITY_PARTS = [
+    Dossier,
+    Purpose,
+    ActivityDataCategory,
+    ActivitySource,
+    ActivityRecipient,
+    Transfer,
+    StaffAccess,
+    Cookie,
+]
+ACTIVITY_M2M_FIELDS = ["schools", "subject_groups", "processors", "security_measures"]
 
 
 class StatementVersion(models.Model):

@@ -1,14 +1,22 @@
 """Use cases of the register that span several models."""
 
+from datetime import datetime, timedelta
+
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
+from processing.history import changes_between
 from processing.models import (
+    ACTIVITY_M2M_FIELDS,
+    ACTIVITY_PARTS,
+    Comment,
     DataCategory,
     DataSource,
     DataSubjectGroup,
+    Dossier,
     ProcessingActivity,
     Recipient,
     SecurityMeasure,
@@ -56,3 +64,159 @@ def activity_approve(*, actor: User, activity: ProcessingActivity) -> Processing
     activity.full_clean()
     activity.save()
     return activity
+
+
+class EditConflict(Exception):
+    """Someone else saved the activity after this edit started."""
+
+    def __init__(self, current: ProcessingActivity):
+        super().__init__("edit conflict")
+        self.current = current
+
+
+def _claim_version(activity: ProcessingActivity, expected: int | None) -> None:
+    """Raise the version in the database, but only from the version the editor started with.
+
+    The conditional UPDATE takes the row lock, so of two concurrent saves exactly one wins.
+    """
+    if activity.pk is None:
+        return
+    claimed = ProcessingActivity.objects.filter(pk=activity.pk, version=expected).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise EditConflict(ProcessingActivity.objects.get(pk=activity.pk))
+    activity.version = expected + 1
+
+
+def _reopen(activity: ProcessingActivity) -> None:
+    # A change to an approved activity needs approval again; approved_at keeps pointing at
+    # the last approved version, which is what parents keep seeing.
+    if activity.status == ProcessingActivity.Status.APPROVED:
+        activity.status = ProcessingActivity.Status.CONCEPT
+
+
+@transaction.atomic
+def activity_save(
+    *, actor: User, form, formsets, expected_version: int | None
+) -> ProcessingActivity:
+    """Save the activity form and its row formsets as one change, refusing a lost update."""
+    activity = form.instance
+    _claim_version(activity, expected_version)
+    _reopen(activity)
+    if activity.owner_id is None:
+        activity.owner = actor
+    activity = form.save()
+    activity.retention_rules.set(form.cleaned_data["retention_rules"])
+    for formset in formsets:
+        formset.instance = activity
+        formset.save()
+    return activity
+
+
+@transaction.atomic
+def activity_submit_for_review(*, actor: User, activity: ProcessingActivity) -> None:
+    activity.status = ProcessingActivity.Status.IN_REVIEW
+    activity.version += 1
+    activity.save()
+
+
+@transaction.atomic
+def activity_copy(
+    *, actor: User, activity: ProcessingActivity, name: str, schools
+) -> ProcessingActivity:
+    """A new concept with the same content: as a template, or for other schools."""
+    original_pk = activity.pk
+    original = ProcessingActivity.objects.get(pk=original_pk)
+    m2m = {field: list(getattr(original, field).all()) for field in ACTIVITY_M2M_FIELDS}
+    rules = list(original.retention_rules.all())
+    copy = ProcessingActivity.objects.get(pk=original_pk)
+    copy.pk = None
+    copy.name = name
+    copy.status = ProcessingActivity.Status.CONCEPT
+    copy.approved_at = copy.approved_by = None
+    copy.version = 1
+    copy.owner = actor
+    if schools:
+        copy.applies_to_all_schools = False
+        m2m["schools"] = list(schools)
+    copy.full_clean()
+    copy.save()
+    for field, values in m2m.items():
+        getattr(copy, field).set(values)
+    copy.retention_rules.set(rules)
+    dossiers = {}
+    for model in ACTIVITY_PARTS:
+        for row in model.objects.filter(activity_id=original_pk):
+            old_pk = row.pk
+            row.pk = None
+            row.activity = copy
+            if getattr(row, "dossier_id", None):
+                row.dossier = dossiers[row.dossier_id]
+            row.save()
+            if model is Dossier:
+                dossiers[old_pk] = row
+    return copy
+
+
+def _end_of_save(record) -> datetime:
+    """The moment just before the next save: one save writes the activity, then its rows."""
+    later = (
+        record.instance_type.history.filter(id=record.id, history_date__gt=record.history_date)
+        .order_by("history_date")
+        .first()
+    )
+    return later.history_date - timedelta(microseconds=1) if later else timezone.now()
+
+
+def historical_m2m_ids(record, field: str) -> list[int]:
+    """The ids a many-to-many field held in a history record."""
+    target = ProcessingActivity._meta.get_field(field).related_model._meta.model_name
+    return list(getattr(record, field).values_list(target, flat=True))
+
+
+@transaction.atomic
+def activity_restore(*, actor: User, activity: ProcessingActivity, record) -> ProcessingActivity:
+    """Bring back the content of an earlier version, as a new concept that needs approval."""
+    moment = _end_of_save(record)
+    kept = {"id", "board", "version", "status", "approved_at", "approved_by"}
+    for model_field in ProcessingActivity._meta.concrete_fields:
+        if model_field.name not in kept:
+            setattr(activity, model_field.attname, getattr(record, model_field.attname))
+    activity.status = ProcessingActivity.Status.CONCEPT
+    activity.version += 1
+    activity.full_clean()
+    activity.save()
+    for field in ACTIVITY_M2M_FIELDS:
+        getattr(activity, field).set(historical_m2m_ids(record, field))
+    for model in reversed(ACTIVITY_PARTS):
+        model.objects.filter(activity=activity).delete()
+    for model in ACTIVITY_PARTS:
+        for row in model.history.as_of(moment).filter(activity_id=activity.pk):
+            row.save(force_insert=True)
+    return activity
+
+
+@transaction.atomic
+def comment_add(*, actor: User, activity: ProcessingActivity, text: str) -> Comment:
+    comment = Comment(activity=activity, author=actor, text=text)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, actor: User, comment: Comment, resolution: str) -> Comment:
+    comment.resolved_at = timezone.now()
+    comment.resolved_by = actor
+    comment.resolution = resolution
+    comment.save()
+    return comment
+
+
+def conflict_changes(activity: ProcessingActivity, started_from: int | None):
+    """What another person changed since this edit started from version `started_from`."""
+    records = activity.history.order_by("history_date")
+    base = records.filter(version=started_from).last()
+    latest = records.last()
+    return changes_between(base, latest) if base and latest else []

@@ -1,12 +1,35 @@
 from django.urls import path
 
-from processing import views
+from processing import views, vocabulary_views
 
 urlpatterns = [
-    path("", views.activity_list, name="activity_list"),
-    path("<int:pk>/", views.activity_detail, name="activity_detail"),
-    path("<int:pk>/bewerken/", views.activity_edit, name="activity_edit"),
-    path("<int:pk>/vaststellen/", views.activity_approve_view, name="activity_approve"),
-    path("<int:pk>/advies/", views.activity_advice, name="activity_advice"),
-    path("<int:pk>/geschiedenis/", views.activity_history, name="activity_history"),
+    path("register/", views.activity_list, name="activity_list"),
+    path("register/nieuw/", views.activity_create, name="activity_create"),
+    path("register/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("register/<int:pk>/bewerken/", views.activity_edit, name="activity_edit"),
+    path("register/<int:pk>/ter-review/", views.activity_submit, name="activity_submit"),
+    path("register/<int:pk>/vaststellen/", views.activity_approve, name="activity_approve"),
+    path("register/<int:pk>/verwijderen/", views.activity_delete, name="activity_delete"),
+    path("register/<int:pk>/kopieren/", views.activity_copy, name="activity_copy"),
+    path("register/<int:pk>/advies/", views.comment_add, name="comment_add"),
+    path(
+        "register/<int:pk>/advies/<int:comment>/afhandelen/",
+        views.comment_resolve,
+        name="comment_resolve",
+    ),
+    path("register/<int:pk>/geschiedenis/", views.activity_history, name="activity_history"),
+    path(
+        "register/<int:pk>/geschiedenis/<int:record>/terugzetten/",
+        views.activity_restore,
+        name="activity_restore",
+    ),
+    path("controle/", views.lint_page, name="lint"),
+    path("lijsten/<str:kind>/", vocabulary_views.term_list, name="term_list"),
+    path("lijsten/<str:kind>/nieuw/", vocabulary_views.term_create, name="term_create"),
+    path("lijsten/<str:kind>/<int:pk>/", vocabulary_views.term_edit, name="term_edit"),
+    path(
+        "lijsten/<str:kind>/<int:pk>/verwijderen/",
+        vocabulary_views.term_delete,
+        name="term_delete",
+    ),
 ]

@@ -1,15 +1,27 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister.access import board_view
 from privacyregister.permissions import Capability, Scope
-from processing.forms import ActivityForm, FgAdviceForm
-from processing.models import ProcessingActivity
-from processing.services import activity_approve
+from processing import services
+from processing.filters import ActivityFilter
+from processing.forms import (
+    ActivityForm,
+    CommentForm,
+    CopyForm,
+    ResolveCommentForm,
+    build_formsets,
+)
+from processing.history import activity_timeline
+from processing.lint import lint, lint_activity
+from processing.models import Comment, ProcessingActivity
 
 PAGE_SIZE = 25
 
@@ -18,12 +30,10 @@ def _visible_activities(request: HttpRequest):
     """The board's activities this user may read: everything, or only what is approved,
     for the whole board or only for their own school."""
     access, activities = request.access, request.board.activities.all()
+    approved = activities.filter(status=ProcessingActivity.Status.APPROVED)
     for capability, subset in [
         (Capability.VIEW_REGISTER, activities),
-        (
-            Capability.VIEW_APPROVED_REGISTER,
-            activities.filter(status=ProcessingActivity.Status.APPROVED),
-        ),
+        (Capability.VIEW_APPROVED_REGISTER, approved),
     ]:
         scope = access.scope(capability)
         if scope == Scope.BOARD:
@@ -33,80 +43,266 @@ def _visible_activities(request: HttpRequest):
     return activities.none()
 
 
-def _activity(request: HttpRequest, pk: int, capability: str) -> ProcessingActivity:
+def _activity(request: HttpRequest, pk: int, capability: str, queryset=None) -> ProcessingActivity:
     """An activity of this board (404 otherwise) that the user may act on (403 otherwise)."""
-    activity = get_object_or_404(request.board.activities.prefetch_related("schools"), pk=pk)
+    queryset = queryset if queryset is not None else request.board.activities.all()
+    activity = get_object_or_404(queryset.prefetch_related("schools"), pk=pk)
     request.access.require(capability, **activity.reach())
     if not activity.is_approved:
         request.access.require(Capability.VIEW_REGISTER, **activity.reach())
     return activity
 
 
+def _to_detail(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
+    return redirect("activity_detail", board=request.board.slug, pk=activity.pk)
+
+
 @board_view(Capability.VIEW_APPROVED_REGISTER)
 def activity_list(request: HttpRequest) -> HttpResponse:
-    activities = _visible_activities(request).prefetch_related("schools", "subject_groups")
-    page = Paginator(activities.order_by("name"), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "processing/activity_list.html", {"page": page})
+    activity_filter = ActivityFilter(
+        request.GET or None, queryset=_visible_activities(request), board=request.board
+    )
+    activities = activity_filter.qs.prefetch_related("schools", "subject_groups").order_by("name")
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "processing/activity_list.html",
+        {"page": page, "filter": activity_filter, "query": query.urlencode()},
+    )
+
+
+DETAIL_PREFETCH = [
+    "subject_groups",
+    "processors",
+    "security_measures",
+    "retention_rules__exceptions",
+    "dossiers",
+    "purposes",
+    "data_categories__category",
+    "data_categories__subject_group",
+    "data_categories__dossier",
+    "sources__source",
+    "sources__subject_group",
+    "recipients__recipient",
+    "recipients__dossier",
+    "transfers__recipient",
+    "staff_access__staff_role",
+    "staff_access__dossier",
+    "cookies",
+    Prefetch("comments", queryset=Comment.objects.select_related("author", "resolved_by")),
+]
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER, per_object=True)
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk, Capability.VIEW_APPROVED_REGISTER)
+    queryset = request.board.activities.select_related("owner", "approved_by").prefetch_related(
+        *DETAIL_PREFETCH
+    )
+    activity = _activity(request, pk, Capability.VIEW_APPROVED_REGISTER, queryset)
     reach = activity.reach()
+    can = {
+        name: request.access.can(capability, **reach)
+        for name, capability in [
+            ("edit", Capability.EDIT_ACTIVITY),
+            ("approve", Capability.APPROVE_ACTIVITY),
+            ("comment", Capability.COMMENT_ACTIVITY),
+            ("history", Capability.VIEW_HISTORY),
+            ("see_concepts", Capability.VIEW_REGISTER),
+        ]
+    }
+    can["copy"] = request.access.can(Capability.EDIT_ACTIVITY, whole_board=True)
+    findings = lint_activity(activity, timezone.localdate()) if can["see_concepts"] else []
     return render(
         request,
         "processing/activity_detail.html",
+        {"activity": activity, "can": can, "findings": findings},
+    )
+
+
+def _with_extra_row(data):
+    """The "Rij toevoegen" button: the same input with one more empty row in that formset."""
+    data = data.copy()
+    key = f"{data['meer']}-TOTAL_FORMS"
+    if key in data:
+        data[key] = str(int(data[key]) + 1)
+    return data
+
+
+def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
+    """Create or edit: the activity form and its row formsets, saved as one change."""
+    data = request.POST if request.method == "POST" else None
+    adding_row = data is not None and "meer" in data
+    if adding_row:
+        data = _with_extra_row(data)
+    form = ActivityForm(
+        data,
+        instance=activity,
+        board=request.board,
+        school_scope=request.access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL,
+        own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
+    )
+    formsets = build_formsets(data, activity=activity, board=request.board)
+    conflict = None
+    if data is not None and not adding_row:
+        if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):
+            try:
+                saved = services.activity_save(
+                    actor=request.user,
+                    form=form,
+                    formsets=[formset for _, _, formset in formsets],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.EditConflict as error:
+                conflict = services.conflict_changes(activity, form.cleaned_data["version"])
+                # Keep this person's input; saving again deliberately replaces the other's.
+                form.data = form.data.copy()
+                form.data["version"] = error.current.version
+            else:
+                messages.success(request, _("De verwerking is opgeslagen."))
+                return _to_detail(request, saved)
+        else:
+            messages.error(request, _("Niet opgeslagen: verbeter de velden met een foutmelding."))
+    return render(
+        request,
+        "processing/activity_form.html",
+        {"form": form, "formsets": formsets, "activity": activity, "conflict": conflict},
+        status=409 if conflict is not None else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY)
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, ProcessingActivity(board=request.board))
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(request, _activity(request, pk, Capability.EDIT_ACTIVITY))
+
+
+@require_POST
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
+    services.activity_submit_for_review(actor=request.user, activity=activity)
+    messages.success(request, _("De verwerking staat klaar om vastgesteld te worden."))
+    return _to_detail(request, activity)
+
+
+@require_POST
+@board_view(Capability.APPROVE_ACTIVITY, per_object=True)
+def activity_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
+    services.activity_approve(actor=request.user, activity=activity)
+    messages.success(request, _("De verwerking is vastgesteld."))
+    return _to_detail(request, activity)
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
+    if request.method == "POST":
+        activity.delete()
+        messages.success(request, _("De verwerking %(name)s is verwijderd.") % {"name": activity})
+        return redirect("activity_list", board=request.board.slug)
+    return render(request, "processing/activity_delete.html", {"activity": activity})
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def activity_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.VIEW_REGISTER)
+    request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
+    form = CopyForm(
+        request.POST or None,
+        board=request.board,
+        initial={"name": _("%(name)s (kopie)") % {"name": activity.name}},
+    )
+    if form.is_valid():
+        copy = services.activity_copy(actor=request.user, activity=activity, **form.cleaned_data)
+        messages.success(request, _("Kopie gemaakt; pas hem aan en laat hem vaststellen."))
+        return _to_detail(request, copy)
+    return render(request, "processing/activity_copy.html", {"form": form, "activity": activity})
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.COMMENT_ACTIVITY, per_object=True)
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.COMMENT_ACTIVITY)
+    form = CommentForm(request.POST or None)
+    if form.is_valid():
+        services.comment_add(actor=request.user, activity=activity, text=form.cleaned_data["text"])
+        messages.success(request, _("Uw advies is geplaatst."))
+        return _to_detail(request, activity)
+    return render(request, "processing/comment_form.html", {"form": form, "activity": activity})
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.APPROVE_ACTIVITY, per_object=True)
+def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
+    instance = get_object_or_404(activity.comments.filter(resolved_at=None), pk=comment)
+    form = ResolveCommentForm(request.POST or None, instance=instance)
+    if form.is_valid():
+        services.comment_resolve(
+            actor=request.user, comment=instance, resolution=form.cleaned_data["resolution"]
+        )
+        messages.success(request, _("Het advies is afgehandeld."))
+        return _to_detail(request, activity)
+    return render(
+        request,
+        "processing/comment_resolve.html",
+        {"form": form, "activity": activity, "comment": instance},
+    )
+
+
+@board_view(Capability.VIEW_HISTORY, per_object=True)
+def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk, Capability.VIEW_HISTORY)
+    page = Paginator(activity_timeline(activity), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "processing/activity_history.html",
         {
             "activity": activity,
-            "can_edit": request.access.can(Capability.EDIT_ACTIVITY, **reach),
-            "can_approve": request.access.can(Capability.APPROVE_ACTIVITY, **reach),
-            "can_comment": request.access.can(Capability.COMMENT_ACTIVITY, **reach),
-            "can_view_history": request.access.can(Capability.VIEW_HISTORY, **reach),
+            "page": page,
+            "can_restore": request.access.can(Capability.EDIT_ACTIVITY, **activity.reach()),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
-    form = ActivityForm(
-        request.POST or None,
-        instance=activity,
-        board=request.board,
-        school_scope=request.access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL,
+    instance = get_object_or_404(activity.history.all(), history_id=record)
+    if request.method == "POST":
+        try:
+            services.activity_restore(actor=request.user, activity=activity, record=instance)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("De eerdere versie is teruggezet als concept."))
+        return _to_detail(request, activity)
+    return render(
+        request, "processing/activity_restore.html", {"activity": activity, "record": instance}
     )
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("De verwerking is opgeslagen."))
-        return redirect("activity_detail", board=request.board.slug, pk=activity.pk)
-    return render(request, "processing/activity_edit.html", {"form": form, "activity": activity})
 
 
-@require_POST
-@board_view(Capability.APPROVE_ACTIVITY, per_object=True)
-def activity_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
-    activity_approve(actor=request.user, activity=activity)
-    messages.success(request, _("De verwerking is vastgesteld."))
-    return redirect("activity_detail", board=request.board.slug, pk=activity.pk)
-
-
-@require_http_methods(["GET", "POST"])
-@board_view(Capability.COMMENT_ACTIVITY, per_object=True)
-def activity_advice(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk, Capability.COMMENT_ACTIVITY)
-    form = FgAdviceForm(request.POST or None, instance=activity)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("Uw advies is opgeslagen."))
-        return redirect("activity_detail", board=request.board.slug, pk=activity.pk)
-    return render(request, "processing/activity_advice.html", {"form": form, "activity": activity})
-
-
-@board_view(Capability.VIEW_HISTORY, per_object=True)
-def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk, Capability.VIEW_HISTORY)
-    records = activity.history.select_related("history_user").order_by("-history_date")
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "processing/activity_history.html", {"activity": activity, "page": page})
+@board_view(Capability.VIEW_REGISTER)
+def lint_page(request: HttpRequest) -> HttpResponse:
+    findings = lint(_visible_activities(request).order_by("name"), timezone.localdate())
+    return render(
+        request,
+        "processing/lint.html",
+        {
+            "findings": findings,
+            "errors": sum(f.is_error for f in findings),
+            "warnings": sum(not f.is_error for f in findings),
+        },
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from privacyregister.access import BoardAccess
 from privacyregister.models import Membership
 from privacyregister.permissions import MATRIX, Capability
-from processing.models import ProcessingActivity
+from processing.models import Comment, DataSource, ProcessingActivity
 from tests.factories import (
     ActivityFactory,
     BoardFactory,
@@ -60,6 +60,7 @@ class Row:
     target: str | None = None  # None: a page of the board itself
     method: str = "get"
     ok: int = 200
+    board_only: bool = False  # school scope is not enough: it concerns the whole board
 
 
 ROWS = [
@@ -70,32 +71,52 @@ ROWS = [
     Row("schools", "manage_schools"),
     Row("school_edit", "manage_schools", target="school"),
     Row("activity_list", "view_approved_register"),
+    Row("activity_create", "edit_activity"),
     Row("activity_detail", "view_approved_register", target="activity"),
     Row("activity_edit", "edit_activity", target="activity"),
+    Row("activity_submit", "edit_activity", target="activity", method="post", ok=302),
     Row("activity_approve", "approve_activity", target="activity", method="post", ok=302),
-    Row("activity_advice", "comment_activity", target="activity"),
+    Row("activity_delete", "edit_activity", target="activity"),
+    Row("activity_copy", "edit_activity", target="activity", board_only=True),
+    Row("comment_add", "comment_activity", target="activity"),
+    Row("comment_resolve", "approve_activity", target="comment"),
     Row("activity_history", "view_history", target="activity"),
+    Row("activity_restore", "edit_activity", target="record"),
+    Row("lint", "view_register"),
+    Row("term_list", "view_register", target="kind"),
+    Row("term_create", "edit_activity", target="kind", board_only=True),
+    Row("term_edit", "edit_activity", target="term", board_only=True),
+    Row("term_delete", "edit_activity", target="term", board_only=True),
 ]
 
 # Capabilities whose pages arrive with later issues are checked at the access layer below.
+ON_ACTIVITIES = [OWN, OTHER_SCHOOL, WHOLE_BOARD, OTHER_BOARD]
 PLACES = {
-    "activity": [OWN, OTHER_SCHOOL, WHOLE_BOARD, OTHER_BOARD],
+    "activity": ON_ACTIVITIES,
+    "comment": ON_ACTIVITIES,
+    "record": ON_ACTIVITIES,
     "school": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "membership": [OWN, OTHER_SCHOOL, OTHER_BOARD],
+    "term": [OWN, OTHER_BOARD],
+    "kind": [OWN, OTHER_BOARD],
     None: [OWN, OTHER_BOARD],
 }
+# Targets that belong to one school; the others concern the board as a whole.
+SCHOOL_BOUND = {"activity", "comment", "record", "school"}
 
 
 def expected_status(role: str | None, row: Row, place: str) -> int:
     if place == OTHER_BOARD or role is None:
         return 404
     scope = EXPECTED[row.capability].get(role)
-    allowed = scope == B or (scope == S and row.target in (None, "membership") or False)
-    if scope == S and row.target in ("activity", "school"):
-        allowed = place == OWN or (place == WHOLE_BOARD and row.capability != "edit_activity")
-    if not allowed:
-        return 403
-    return row.ok
+    if scope == S and row.board_only:
+        scope = None
+    if scope == S and row.target in SCHOOL_BOUND:
+        own_activity = place == OWN or (place == WHOLE_BOARD and row.capability != "edit_activity")
+        allowed = own_activity
+    else:
+        allowed = scope is not None
+    return row.ok if allowed else 403
 
 
 @pytest.fixture(scope="module")
@@ -126,12 +147,23 @@ def world(django_db_setup, django_db_blocker):
         def membership(school):
             return MembershipFactory(board=school.board, role="medewerker", school=school)
 
+        activities = {
+            OWN: activity(board, [own]),
+            OTHER_SCHOOL: activity(board, [other]),
+            WHOLE_BOARD: activity(board, None),
+            OTHER_BOARD: activity(foreign_board, None),
+        }
         objects = {
-            "activity": {
-                OWN: activity(board, [own]),
-                OTHER_SCHOOL: activity(board, [other]),
-                WHOLE_BOARD: activity(board, None),
-                OTHER_BOARD: activity(foreign_board, None),
+            "activity": activities,
+            "comment": {
+                place: Comment.objects.create(activity=made, text="Advies")
+                for place, made in activities.items()
+            },
+            "term": {
+                OWN: DataSource.objects.create(board=board, name="Ongebruikte bron"),
+                OTHER_BOARD: DataSource.objects.create(
+                    board=foreign_board, name="Ongebruikte bron"
+                ),
             },
             "school": {OWN: own, OTHER_SCHOOL: other, OTHER_BOARD: foreign_school},
             "membership": {
@@ -145,15 +177,25 @@ def world(django_db_setup, django_db_blocker):
 
 
 def url_for(world, row: Row, place: str) -> str:
-    board = (
-        world["foreign_board"] if (place == OTHER_BOARD and row.target is None) else world["board"]
-    )
-    kwargs = {"board": board.slug}
-    if row.target:
-        obj = world["objects"][row.target][place]
-        kwargs["school" if row.target == "school" else "pk"] = (
-            obj.slug if row.target == "school" else obj.pk
-        )
+    on_foreign_board = place == OTHER_BOARD and row.target in (None, "kind")
+    kwargs = {"board": (world["foreign_board"] if on_foreign_board else world["board"]).slug}
+    objects = world["objects"]
+    if row.target in ("activity", "comment", "record"):
+        activity = objects["activity"][place]
+        kwargs["pk"] = activity.pk
+        if row.target == "comment":
+            kwargs["comment"] = objects["comment"][place].pk
+        if row.target == "record":
+            kwargs["record"] = activity.history.earliest("history_date").history_id
+    elif row.target == "school":
+        kwargs["school"] = objects["school"][place].slug
+    elif row.target == "membership":
+        kwargs["pk"] = objects["membership"][place].pk
+    elif row.target == "kind":
+        kwargs["kind"] = "bronnen"
+    elif row.target == "term":
+        kwargs["kind"] = "bronnen"
+        kwargs["pk"] = objects["term"][place].pk
     return reverse(row.url_name, kwargs=kwargs)
 
 

@@ -1,0 +1,55 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from processing.models import DataCategory, LegalBasis, ProcessingActivity, Recipient
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Zoeken"), method="search")
+    school = django_filters.ModelChoiceFilter(
+        label=_("School"), queryset=None, method="for_school", empty_label=_("alle scholen")
+    )
+    subject_group = django_filters.ModelChoiceFilter(
+        label=_("Betrokkenen"),
+        field_name="subject_groups",
+        queryset=None,
+        empty_label=_("iedereen"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProcessingActivity.Status.choices, empty_label=_("alle")
+    )
+    legal_basis = django_filters.ChoiceFilter(
+        label=_("Grondslag"),
+        field_name="purposes__legal_basis",
+        choices=LegalBasis.choices,
+        empty_label=_("alle"),
+        distinct=True,
+    )
+    special = django_filters.BooleanFilter(
+        label=_("Met bijzondere persoonsgegevens"), method="with_special"
+    )
+    processor = django_filters.ModelChoiceFilter(
+        label=_("Verwerker"), field_name="processors", queryset=None, empty_label=_("alle")
+    )
+
+    class Meta:
+        model = ProcessingActivity
+        fields = []
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["school"].queryset = board.schools.all()
+        self.filters["subject_group"].queryset = board.subject_groups.all()
+        self.filters["processor"].queryset = board.recipients.filter(kind=Recipient.Kind.PROCESSOR)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+
+    def for_school(self, queryset, name, school):
+        return queryset.for_schools([school.pk])
+
+    def with_special(self, queryset, name, value):
+        special = Q(data_categories__category__kind=DataCategory.Kind.SPECIAL)
+        ids = ProcessingActivity.objects.filter(special).values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)

@@ -1,0 +1,165 @@
+"""The board's own lists (vocabularies): subject groups, data categories, sources, recipients
+and processors, staff roles and security measures."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from privacyregister.access import board_view
+from privacyregister.permissions import Capability
+from processing import models
+from processing.forms import limit_to_board
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    model: type
+    fields: list[str]
+    used_by: object  # term -> Q over ProcessingActivity
+
+    @property
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+
+VOCABULARIES = {
+    "betrokkenen": Vocabulary(
+        models.DataSubjectGroup,
+        ["name", "description"],
+        lambda t: (
+            Q(subject_groups=t) | Q(data_categories__subject_group=t) | Q(sources__subject_group=t)
+        ),
+    ),
+    "gegevens": Vocabulary(
+        models.DataCategory,
+        ["name", "kind", "special_type", "description"],
+        lambda t: Q(data_categories__category=t),
+    ),
+    "bronnen": Vocabulary(
+        models.DataSource, ["name", "description"], lambda t: Q(sources__source=t)
+    ),
+    "ontvangers": Vocabulary(
+        models.Recipient,
+        [
+            "name",
+            "kind",
+            "description",
+            "country",
+            "in_eea",
+            "product",
+            "data_location",
+            "dpa_status",
+            "dpa_signed_on",
+            "dpa_valid_until",
+            "dpa_uses_sector_model",
+            "dpa_document_url",
+        ],
+        lambda t: Q(recipients__recipient=t) | Q(processors=t) | Q(transfers__recipient=t),
+    ),
+    "functies": Vocabulary(
+        models.StaffRole, ["name", "description"], lambda t: Q(staff_access__staff_role=t)
+    ),
+    "beveiliging": Vocabulary(
+        models.SecurityMeasure, ["name", "kind", "description"], lambda t: Q(security_measures=t)
+    ),
+}
+VOCABULARY_TITLES = {kind: vocabulary.title for kind, vocabulary in VOCABULARIES.items()}
+
+
+def _vocabulary(kind: str) -> Vocabulary:
+    try:
+        return VOCABULARIES[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def _form_class(vocabulary: Vocabulary) -> type[forms.ModelForm]:
+    date_widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return forms.modelform_factory(
+        vocabulary.model,
+        fields=vocabulary.fields,
+        widgets={
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "dpa_signed_on": date_widget,
+            "dpa_valid_until": date_widget,
+        },
+    )
+
+
+def _term(request: HttpRequest, vocabulary: Vocabulary, pk: int):
+    return get_object_or_404(vocabulary.model.objects.filter(board=request.board), pk=pk)
+
+
+@board_view(Capability.VIEW_REGISTER)
+def term_list(request: HttpRequest, kind: str) -> HttpResponse:
+    vocabulary = _vocabulary(kind)
+    return render(
+        request,
+        "processing/term_list.html",
+        {
+            "kind": kind,
+            "vocabulary": vocabulary,
+            "titles": VOCABULARY_TITLES,
+            "terms": vocabulary.model.objects.filter(board=request.board),
+            "can_edit": request.access.can(Capability.EDIT_ACTIVITY, whole_board=True),
+        },
+    )
+
+
+def _edit(request: HttpRequest, kind: str, term) -> HttpResponse:
+    vocabulary = _vocabulary(kind)
+    request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
+    term.board = request.board
+    form = _form_class(vocabulary)(request.POST or None, instance=term)
+    limit_to_board(form, request.board)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("%(term)s is opgeslagen.") % {"term": term})
+        return redirect("term_list", board=request.board.slug, kind=kind)
+    return render(
+        request,
+        "processing/term_form.html",
+        {"form": form, "term": term, "kind": kind, "vocabulary": vocabulary},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def term_create(request: HttpRequest, kind: str) -> HttpResponse:
+    return _edit(request, kind, _vocabulary(kind).model(board=request.board))
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def term_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    return _edit(request, kind, _term(request, _vocabulary(kind), pk))
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def term_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    vocabulary = _vocabulary(kind)
+    term = _term(request, vocabulary, pk)
+    request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
+    users = request.board.activities.filter(vocabulary.used_by(term)).distinct().order_by("name")
+    rules = term.retention_rules.all() if hasattr(term, "retention_rules") else []
+    in_use = users.exists() or bool(rules)
+    if request.method == "POST" and not in_use:
+        term.delete()
+        messages.success(request, _("%(term)s is verwijderd.") % {"term": term})
+        return redirect("term_list", board=request.board.slug, kind=kind)
+    if request.method == "POST":
+        messages.error(
+            request, _("%(term)s is nog in gebruik en is niet verwijderd.") % {"term": term}
+        )
+    return render(
+        request,
+        "processing/term_delete.html",
+        {"term": term, "kind": kind, "vocabulary": vocabulary, "users": users, "rules": rules},
+    )
