@@ -6,6 +6,17 @@ from privacyregister.models import Board, School
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
+class BoardOwnedForm(forms.ModelForm):
+    """A form for an object of the current board. The board is a fixed, hidden field of the
+    form, so Django also validates the constraints that include it (such as unique names) and
+    a posted value cannot move the object to another board."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].disabled = True
+        self.fields["board"].widget = forms.HiddenInput()
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -41,10 +52,11 @@ class MembershipForm(forms.Form):
         return cleaned
 
 
-class SchoolForm(forms.ModelForm):
+class SchoolForm(BoardOwnedForm):
     class Meta:
         model = School
         fields = [
+            "board",
             "name",
             "slug",
             "brin",
@@ -54,12 +66,3 @@ class SchoolForm(forms.ModelForm):
             "director_email",
             "website",
         ]
-
-    def clean_slug(self) -> str:
-        # The board is not a form field, so the model's (board, slug) constraint is not checked
-        # by the form itself.
-        slug = self.cleaned_data["slug"]
-        others = self.instance.board.schools.exclude(pk=self.instance.pk)
-        if others.filter(slug=slug).exists():
-            raise forms.ValidationError(_("Dit bestuur heeft al een school met deze korte naam."))
-        return slug

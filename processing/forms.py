@@ -4,6 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.forms import BoardOwnedForm
 from processing import models
 from retention.models import RetentionRule
 
@@ -22,7 +23,7 @@ def limit_to_board(form: forms.BaseForm, board, activity=None) -> None:
             field.queryset = field.queryset.filter(board=board)
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(BoardOwnedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     retention_rules = forms.ModelMultipleChoiceField(
         label=_("Bewaartermijnen"),
@@ -34,6 +35,7 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = models.ProcessingActivity
         fields = [
+            "board",
             "name",
             "description",
             "applies_to_all_schools",
@@ -70,7 +72,6 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, board, school_scope: bool, own_school_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.instance.board = board
         limit_to_board(self, board)
         self.fields["owner"].queryset = (
             self.fields["owner"].queryset.model.objects.filter(memberships__board=board).distinct()

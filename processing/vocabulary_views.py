@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from privacyregister.access import board_view
+from privacyregister.forms import BoardOwnedForm
 from privacyregister.permissions import Capability
 from processing import models
 from processing.forms import limit_to_board
@@ -83,7 +84,8 @@ def _form_class(vocabulary: Vocabulary) -> type[forms.ModelForm]:
     date_widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return forms.modelform_factory(
         vocabulary.model,
-        fields=vocabulary.fields,
+        form=BoardOwnedForm,
+        fields=["board", *vocabulary.fields],
         widgets={
             "description": forms.Textarea(attrs={"rows": 3}),
             "dpa_signed_on": date_widget,

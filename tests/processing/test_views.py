@@ -277,3 +277,24 @@ def test_dates_are_shown_in_dutch(client, officer):
         board=officer.board, next_review_on=timezone.datetime(2025, 11, 1).date()
     )
     assert "1 november 2025" in client.get(url("activity_detail", activity)).content.decode()
+
+
+def test_a_duplicate_activity_name_is_refused_with_a_dutch_message(client, officer):
+    ActivityFactory(board=officer.board, name="Cameratoezicht")
+    create = reverse("activity_create", kwargs={"board": officer.board.slug})
+    data = form_data(client.get(create))
+    data.update({"name": "Cameratoezicht", "description": "x", "applies_to_all_schools": "on"})
+    response = client.post(create, data)
+    assert "Dit bestuur heeft al een verwerking met deze naam." in response.content.decode()
+    assert officer.board.activities.count() == 1
+
+
+def test_a_posted_board_cannot_move_an_activity(client, officer):
+    from tests.factories import BoardFactory
+
+    activity = ActivityFactory(board=officer.board)
+    data = form_data(client.get(url("activity_edit", activity)))
+    data["board"] = str(BoardFactory().pk)
+    client.post(url("activity_edit", activity), data)
+    activity.refresh_from_db()
+    assert activity.board == officer.board
