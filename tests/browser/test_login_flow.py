@@ -10,6 +10,7 @@ WCAG_AA = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]}
 
 
 def log_in(page, live_server, email: str) -> None:
+    page.set_default_timeout(10_000)
     page.goto(live_server.url + "/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill("een-lang-testwachtwoord")
