@@ -71,6 +71,7 @@ def test_the_detail_page_makes_the_same_queries_in_a_register_of_200(client):
     alone = queries(client, url)
     fill(officer.board, 199)
     assert queries(client, url) == alone
+    print(f"activity_detail: {alone} queries at 200 activities")
 
 
 def test_an_employee_list_is_constant_too(client):
