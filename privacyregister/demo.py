@@ -13,6 +13,7 @@ from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from processing import models as register
 from processing.services import board_install_reference_vocabularies, vocabulary_add_missing
+from processing.statements import statement_publish
 from retention.services import board_install_default_retention_rules, retention_rules_add_missing
 
 DEMO_BOARDS = ["demo/cpow.json", "demo/veluwse-onderwijsgroep.json"]
@@ -214,6 +215,23 @@ def load_demo_comments(path: str, report: LoadReport) -> None:
             report.add("adviezen")
 
 
+def publish_demo_statements(path: str, report: LoadReport) -> None:
+    """The board statement and those of a few schools, published once by the privacy officer."""
+    data = read_fixture(path)
+    board = Board.objects.get(slug=data["board"]["slug"])
+    officer = board.memberships.filter(role="privacy_officer").order_by("pk").first().user
+    schools = [None, *board.schools.filter(slug__in=data["publish"]["schools"]).order_by("name")]
+    for school in schools:
+        if not board.statement_versions.filter(school=school).exists():
+            statement_publish(
+                actor=officer,
+                board=board,
+                school=school,
+                change_summary=data["publish"]["change_summary"],
+            )
+            report.add("privacyverklaringen")
+
+
 def load_demo() -> LoadReport:
     report = LoadReport()
     for path in DEMO_BOARDS:
@@ -221,4 +239,5 @@ def load_demo() -> LoadReport:
     load_demo_users(report)
     for path in DEMO_BOARDS:
         load_demo_comments(path, report)
+        publish_demo_statements(path, report)
     return report

@@ -22,6 +22,13 @@ validate_brin = RegexValidator(
     _("Een BRIN-nummer bestaat uit 2 cijfers gevolgd door 2 hoofdletters, bijvoorbeeld 12AB."),
     code="invalid_brin",
 )
+# The public pages use these words next to school slugs: /privacy/<board>/versies/ etc.
+validate_school_slug = RegexValidator(
+    r"^(versies|verschil|privacyverklaring|v[0-9]+)$",
+    _("Deze korte naam is gereserveerd voor de openbare pagina's; kies een andere."),
+    code="reserved_slug",
+    inverse_match=True,
+)
 validate_kvk = RegexValidator(
     r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."), code="invalid_kvk"
 )
@@ -172,7 +179,9 @@ class School(models.Model):
         Board, on_delete=models.CASCADE, related_name="schools", verbose_name=_("bestuur")
     )
     name = models.CharField(_("naam"), max_length=200)
-    slug = models.SlugField(_("korte naam in de URL"), max_length=60)
+    slug = models.SlugField(
+        _("korte naam in de URL"), max_length=60, validators=[validate_school_slug]
+    )
     brin = models.CharField(_("BRIN-nummer"), max_length=4, validators=[validate_brin])
     sector = models.CharField(_("sector"), max_length=3, choices=Sector.choices)
     address = models.TextField(_("adres"), blank=True)

@@ -170,4 +170,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
+    "loggers": {
+        name: {"level": "WARNING"} for name in ["weasyprint", "weasyprint.progress", "fontTools"]
+    },
 }

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     *account_patterns,
     path("b/<slug:board>/", include(board_patterns)),
+    path("privacy/", include("processing.public_urls")),
     path("admin/", admin.site.urls),
     path("taal/", include("django.conf.urls.i18n")),
 ]

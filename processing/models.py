@@ -666,6 +666,7 @@ class StatementVersion(models.Model):
     change_summary = models.TextField(_("wat is er veranderd"))
     snapshot = models.JSONField(_("gegevens uit het register"))
     html = models.TextField(_("verklaring (HTML)"))
+    pdf = models.BinaryField(_("verklaring (PDF)"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("gepubliceerde privacyverklaring")

@@ -159,7 +159,7 @@ def activity_copy(
     return copy
 
 
-def _end_of_save(record) -> datetime:
+def end_of_save(record) -> datetime:
     """The moment just before the next save: one save writes the activity, then its rows."""
     later = (
         record.instance_type.history.filter(id=record.id, history_date__gt=record.history_date)
@@ -178,7 +178,7 @@ def historical_m2m_ids(record, field: str) -> list[int]:
 @transaction.atomic
 def activity_restore(*, actor: User, activity: ProcessingActivity, record) -> ProcessingActivity:
     """Bring back the content of an earlier version, as a new concept that needs approval."""
-    moment = _end_of_save(record)
+    moment = end_of_save(record)
     kept = {"id", "board", "version", "status", "approved_at", "approved_by"}
     for model_field in ProcessingActivity._meta.concrete_fields:
         if model_field.name not in kept:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from processing import views, vocabulary_views
+from processing import statement_views, views, vocabulary_views
 
 urlpatterns = [
     path("register/", views.activity_list, name="activity_list"),
@@ -24,6 +24,17 @@ urlpatterns = [
         name="activity_restore",
     ),
     path("controle/", views.lint_page, name="lint"),
+    path("verklaringen/", statement_views.statement_overview, name="statement_overview"),
+    path(
+        "verklaringen/bestuur/",
+        statement_views.publish_board_statement,
+        name="statement_publish_board",
+    ),
+    path(
+        "verklaringen/school/<slug:school>/",
+        statement_views.publish_school_statement,
+        name="statement_publish_school",
+    ),
     path("lijsten/<str:kind>/", vocabulary_views.term_list, name="term_list"),
     path("lijsten/<str:kind>/nieuw/", vocabulary_views.term_create, name="term_create"),
     path("lijsten/<str:kind>/<int:pk>/", vocabulary_views.term_edit, name="term_edit"),

@@ -1,0 +1,96 @@
+"""Public pages: the published privacy statements, for everyone, without logging in.
+
+Everything here is served from the published versions (snapshot and stored HTML), never from
+the live register.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from privacyregister.models import Board
+from processing.models import StatementVersion
+from processing.pdf import statement_pdf
+from processing.statements import statement_diff
+
+
+def _versions(board: str, school: str | None):
+    board_obj = get_object_or_404(Board, slug=board)
+    school_obj = get_object_or_404(board_obj.schools, slug=school) if school else None
+    versions = StatementVersion.objects.filter(board=board_obj, school=school_obj).select_related(
+        "board", "school"
+    )
+    return board_obj, school_obj, versions
+
+
+def _version(board: str, school: str | None, number: int | None) -> StatementVersion:
+    _, _, versions = _versions(board, school)
+    statement = (
+        versions.filter(number=number).first() if number else versions.order_by("-number").first()
+    )
+    if statement is None:
+        raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
+    return statement
+
+
+def statement_page(request: HttpRequest, board: str, school: str | None = None, number=None):
+    statement = _version(board, school, number)
+    latest = _version(board, school, None)
+    return render(
+        request,
+        "processing/public/statement.html",
+        {"statement": statement, "latest": latest, "body": mark_safe(statement.html)},  # noqa: S308
+    )
+
+
+def statement_pdf_download(
+    request: HttpRequest, board: str, school: str | None = None, number=None
+):
+    statement = _version(board, school, number)
+    name = (
+        f"privacyverklaring-{statement.school.slug if statement.school else statement.board.slug}"
+    )
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-v{statement.number}.pdf"'
+    return response
+
+
+def statement_versions(request: HttpRequest, board: str, school: str | None = None):
+    board_obj, school_obj, versions = _versions(board, school)
+    versions = list(versions.order_by("-number").defer("html", "snapshot", "pdf"))
+    if not versions:
+        raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
+    return render(
+        request,
+        "processing/public/versions.html",
+        {"board": board_obj, "school": school_obj, "versions": versions},
+    )
+
+
+def statement_changes(request: HttpRequest, board: str, school: str | None = None):
+    board_obj, school_obj, versions = _versions(board, school)
+    numbers = sorted(versions.values_list("number", flat=True))
+    if len(numbers) < 2:
+        raise Http404(_("Er is maar één versie; er is nog niets te vergelijken."))
+    try:
+        new_number = int(request.GET.get("naar", numbers[-1]))
+        old_number = int(request.GET.get("van", new_number - 1))
+    except ValueError:
+        raise Http404(_("Onbekende versie.")) from None
+    old = versions.filter(number=old_number).first()
+    new = versions.filter(number=new_number).first()
+    if old is None or new is None:
+        raise Http404(_("Onbekende versie."))
+    return render(
+        request,
+        "processing/public/changes.html",
+        {
+            "board": board_obj,
+            "school": school_obj,
+            "old": old,
+            "new": new,
+            "lines": statement_diff(old, new),
+            "numbers": numbers,
+        },
+    )

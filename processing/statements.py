@@ -1,0 +1,373 @@
+"""The privacy statement (art. 13/14 AVG) of a school or a board, built from the register.
+
+A statement is built from the last approved version of each activity that applies, frozen as a
+snapshot (plain JSON) and rendered to HTML once, at publishing. Public pages and PDFs show the
+stored result, never the live register.
+"""
+
+import difflib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from privacyregister.models import Board, School, User
+from processing import models as register
+from processing.lint import Finding, lint
+from processing.services import end_of_save, historical_m2m_ids
+
+STATEMENT_TEMPLATE = "processing/statement_body.html"
+
+
+class PublishRefused(Exception):
+    def __init__(self, findings: list[Finding]):
+        super().__init__("lint errors")
+        self.findings = findings
+
+
+@dataclass
+class ApprovedVersion:
+    """An activity as it was last approved, with its rows and many-to-many values."""
+
+    activity: register.ProcessingActivity
+    m2m: dict[str, list]
+    parts: dict[type, list] = field(default_factory=dict)
+
+
+def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion | None:
+    if activity.is_approved:
+        return ApprovedVersion(
+            activity,
+            {name: list(getattr(activity, name).all()) for name in register.ACTIVITY_M2M_FIELDS},
+            {
+                model: list(model.objects.filter(activity=activity))
+                for model in register.ACTIVITY_PARTS
+            },
+        )
+    record = activity.last_approved_record()
+    if record is None:
+        return None  # never approved: not for parents' eyes
+    moment = end_of_save(record)
+    m2m = {}
+    for name in register.ACTIVITY_M2M_FIELDS:
+        model = register.ProcessingActivity._meta.get_field(name).related_model
+        m2m[name] = list(model.objects.filter(pk__in=historical_m2m_ids(record, name)))
+    parts = {
+        model: list(model.history.as_of(moment).filter(activity_id=activity.pk))
+        for model in register.ACTIVITY_PARTS
+    }
+    return ApprovedVersion(record.instance, m2m, parts)
+
+
+def _applies_to(board: Board, school: School | None):
+    activities = board.activities.exclude(approved_at=None).order_by("name")
+    return activities.for_schools([school.pk]) if school else activities
+
+
+def _rows(version: ApprovedVersion, model) -> list:
+    return version.parts[model]
+
+
+def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) -> dict:
+    a = version.activity
+    dossiers = {d.pk: d.name for d in _rows(version, register.Dossier)}
+    category, group = vocabulary["category"], vocabulary["group"]
+    return {
+        "name": a.name,
+        "description": a.description,
+        "provision_requirement": a.provision_requirement,
+        "consent_how_asked": a.consent_how_asked,
+        "consent_how_withdrawn": a.consent_how_withdrawn,
+        "automated_decision_making": a.automated_decision_making,
+        "profiling": a.profiling,
+        "automated_logic": a.automated_logic,
+        "automated_consequences": a.automated_consequences,
+        "subject_groups": [g.name for g in version.m2m["subject_groups"]],
+        "purposes": [
+            {
+                "description": p.description,
+                "legal_basis": p.legal_basis,
+                "legal_basis_label": p.get_legal_basis_display(),
+                "legal_basis_detail": p.legal_basis_detail,
+                "special_exception": p.get_special_category_exception_display()
+                if p.special_category_exception
+                else "",
+                "special_detail": p.special_category_detail,
+            }
+            for p in _rows(version, register.Purpose)
+        ],
+        "data": [
+            {
+                "category": category[row.category_id].name,
+                "kind": category[row.category_id].kind,
+                "kind_label": category[row.category_id].get_kind_display(),
+                "special_type": category[row.category_id].get_special_type_display(),
+                "subject_group": group[row.subject_group_id].name,
+                "dossier": dossiers.get(row.dossier_id, ""),
+            }
+            for row in _rows(version, register.ActivityDataCategory)
+        ],
+        "sources": [
+            {
+                "source": vocabulary["source"][row.source_id].name,
+                "subject_group": group[row.subject_group_id].name if row.subject_group_id else "",
+                "note": row.note,
+            }
+            for row in _rows(version, register.ActivitySource)
+        ],
+        "recipients": [
+            {
+                "name": vocabulary["recipient"][row.recipient_id].name,
+                "kind": vocabulary["recipient"][row.recipient_id].get_kind_display(),
+                "ground": row.get_ground_display(),
+                "ground_detail": row.ground_detail,
+                "dossier": dossiers.get(row.dossier_id, ""),
+            }
+            for row in _rows(version, register.ActivityRecipient)
+        ],
+        "processors": [
+            {
+                "name": p.name,
+                "product": p.product,
+                "country": p.country,
+                "in_eea": p.in_eea,
+                "dpa": p.get_dpa_status_display(),
+            }
+            for p in version.m2m["processors"]
+        ],
+        "transfers": [
+            {
+                "recipient": vocabulary["recipient"][row.recipient_id].name,
+                "country": row.country,
+                "safeguard": row.get_safeguard_display(),
+                "safeguard_detail": row.safeguard_detail,
+            }
+            for row in _rows(version, register.Transfer)
+        ],
+        "security_measures": [
+            {"name": m.name, "kind": m.get_kind_display(), "description": m.description}
+            for m in version.m2m["security_measures"]
+        ],
+        "staff_access": [
+            {
+                "role": vocabulary["role"][row.staff_role_id].name,
+                "access": row.get_access_display(),
+                "dossier": dossiers.get(row.dossier_id, ""),
+            }
+            for row in _rows(version, register.StaffAccess)
+        ],
+        "cookies": [
+            {
+                "name": c.name,
+                "provider": c.provider,
+                "kind": c.get_kind_display(),
+                "purpose": c.purpose,
+                "lifetime": c.lifetime,
+            }
+            for c in _rows(version, register.Cookie)
+        ],
+        "retention": [
+            {
+                "name": rule.name,
+                "subject_group": rule.subject_group.name if rule.subject_group else "",
+                "period": rule.period_display,
+                "start_event": rule.get_start_event_display(),
+                "action": rule.get_action_display(),
+                "legal_source": rule.legal_source,
+                "exceptions": [e.condition for e in rule.exceptions.all()],
+            }
+            # Retention rules belong to the board and are linked to the live activity.
+            for rule in a.retention_rules.select_related("subject_group").prefetch_related(
+                "exceptions"
+            )
+        ],
+    }
+
+
+def build_snapshot(board: Board, school: School | None) -> dict:
+    """Everything the statement says, as plain data, from the last approved versions."""
+    versions = [v for v in map(approved_version, _applies_to(board, school)) if v]
+    vocabulary = {
+        name: {term.pk: term for term in model.objects.filter(board=board)}
+        for name, model in [
+            ("category", register.DataCategory),
+            ("group", register.DataSubjectGroup),
+            ("source", register.DataSource),
+            ("recipient", register.Recipient),
+            ("role", register.StaffRole),
+        ]
+    }
+    return {
+        "board": {
+            "name": board.name,
+            "visiting_address": board.visiting_address,
+            "postal_address": board.postal_address,
+            "kvk_number": board.kvk_number,
+            "website": board.website,
+            "privacy_email": board.privacy_email,
+            "privacy_phone": board.privacy_phone,
+            "fg_name": board.fg_name,
+            "fg_email": board.fg_email,
+            "fg_phone": board.fg_phone,
+            "fg_organisation": board.fg_organisation,
+            "fg_is_external": board.fg_is_external,
+            "rights_request_instructions": board.rights_request_instructions,
+            "complaint_authority_text": board.complaint_authority_text,
+        },
+        "school": {
+            "name": school.name,
+            "brin": school.brin,
+            "address": school.address,
+            "director_name": school.director_name,
+            "director_email": school.director_email,
+            "website": school.website,
+        }
+        if school
+        else None,
+        "schools": [s.name for s in board.schools.all()],
+        "activities": [_activity_snapshot(v, vocabulary) for v in versions],
+    }
+
+
+def _unique(items, key):
+    seen = OrderedDict()
+    for item in items:
+        seen.setdefault(key(item), item)
+    return list(seen.values())
+
+
+def statement_context(snapshot: dict) -> dict:
+    """What the template needs, grouped the way a parent reads it: per subject group first."""
+    activities = snapshot["activities"]
+    groups: OrderedDict[str, dict] = OrderedDict()
+    for activity in activities:
+        for row in activity["data"]:
+            group = groups.setdefault(
+                row["subject_group"],
+                {"data": OrderedDict(), "sources": OrderedDict(), "activities": []},
+            )
+            group["data"].setdefault(row["category"], row)
+            if activity["name"] not in group["activities"]:
+                group["activities"].append(activity["name"])
+        for row in activity["sources"]:
+            for name in (
+                [row["subject_group"]] if row["subject_group"] else activity["subject_groups"]
+            ):
+                if name in groups:
+                    groups[name]["sources"].setdefault(row["source"], row)
+    return {
+        "snapshot": snapshot,
+        "board": snapshot["board"],
+        "school": snapshot["school"],
+        "activities": activities,
+        "groups": groups,
+        "consent_activities": [
+            a for a in activities if any(p["legal_basis"] == "a" for p in a["purposes"])
+        ],
+        "recipients": _unique(
+            (r for a in activities for r in a["recipients"]), key=lambda r: (r["name"], r["ground"])
+        ),
+        "processors": _unique(
+            (p for a in activities for p in a["processors"]), key=lambda p: p["name"]
+        ),
+        "transfers": _unique(
+            (t for a in activities for t in a["transfers"]),
+            key=lambda t: (t["recipient"], t["country"]),
+        ),
+        "measures": _unique(
+            (m for a in activities for m in a["security_measures"]), key=lambda m: m["name"]
+        ),
+        "retention": _unique(
+            (r for a in activities for r in a["retention"]), key=lambda r: r["name"]
+        ),
+        "cookies": _unique((c for a in activities for c in a["cookies"]), key=lambda c: c["name"]),
+        "automated": [a for a in activities if a["automated_decision_making"] or a["profiling"]],
+        "special": any(row["kind"] == "bijzonder" for a in activities for row in a["data"]),
+    }
+
+
+def render_statement(
+    snapshot: dict, *, number: int | None, published_at, change_summary: str, history
+) -> str:
+    return render_to_string(
+        STATEMENT_TEMPLATE,
+        {
+            **statement_context(snapshot),
+            "number": number,
+            "published_at": published_at,
+            "change_summary": change_summary,
+            "history": history,
+        },
+    )
+
+
+def publish_findings(board: Board, school: School | None) -> list[Finding]:
+    """Lint errors that block publishing: of every activity that would be in the statement."""
+    return [f for f in lint(_applies_to(board, school), timezone.localdate()) if f.is_error]
+
+
+@transaction.atomic
+def statement_publish(
+    *, actor: User, board: Board, school: School | None, change_summary: str
+) -> register.StatementVersion:
+    errors = publish_findings(board, school)
+    if errors:
+        raise PublishRefused(errors)
+    # Lock the board row: two publications at the same moment get consecutive numbers.
+    Board.objects.select_for_update().get(pk=board.pk)
+    versions = board.statement_versions.filter(school=school)
+    number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    now = timezone.now()
+    snapshot = build_snapshot(board, school)
+    history = [(v.number, v.published_at, v.change_summary) for v in versions.order_by("-number")]
+    statement = register.StatementVersion(
+        board=board,
+        school=school,
+        number=number,
+        published_at=now,
+        published_by=actor,
+        change_summary=change_summary,
+        snapshot=snapshot,
+        html=render_statement(
+            snapshot,
+            number=number,
+            published_at=now,
+            change_summary=change_summary,
+            history=history,
+        ),
+    )
+    statement.full_clean()
+    statement.save()
+    return statement
+
+
+def statement_preview(board: Board, school: School | None) -> str:
+    return render_statement(
+        build_snapshot(board, school),
+        number=None,
+        published_at=timezone.now(),
+        change_summary="",
+        history=[
+            (v.number, v.published_at, v.change_summary)
+            for v in board.statement_versions.filter(school=school).order_by("-number")
+        ],
+    )
+
+
+def _text_lines(html: str) -> list[str]:
+    text = strip_tags(
+        html.replace("</p>", "</p>\n").replace("</li>", "</li>\n").replace("</h", "\n</h")
+    )
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def statement_diff(
+    old: register.StatementVersion, new: register.StatementVersion
+) -> list[tuple[str, str]]:
+    """Lines removed ('-') and added ('+') between two versions, in reading order."""
+    diff = difflib.ndiff(_text_lines(old.html), _text_lines(new.html))
+    return [(line[0], line[2:]) for line in diff if line[:1] in "+-"]
