@@ -25,7 +25,7 @@ def _versions(board: str, school: str | None):
 
 
 def _version(board: str, school: str | None, number: int | None) -> StatementVersion:
-    _, _, versions = _versions(board, school)
+    versions = _versions(board, school)[2]
     statement = (
         versions.filter(number=number).first() if number else versions.order_by("-number").first()
     )

@@ -1,0 +1,352 @@
+import http.server
+import shutil
+import subprocess
+import tempfile
+import threading
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from privacyregister.demo import load_demo
+from privacyregister.models import Role
+from processing.models import ProcessingActivity, StatementVersion
+from processing.pdf import STATIC_PREFIX, StaticFilesOnly, render_pdf, statement_pdf
+from processing.statements import PublishRefused, statement_publish
+from tests.factories import (
+    ActivityFactory,
+    MembershipFactory,
+    RetentionRuleFactory,
+    SchoolFactory,
+)
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext ontbreekt")
+
+
+def pdf_text(pdf: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return subprocess.run(
+            ["pdftotext", file.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+def published(board: str, school: str) -> StatementVersion:
+    return StatementVersion.objects.filter(board__slug=board, school__slug=school).latest()
+
+
+SEED_004 = [
+    "Leerlingdossier",
+    "maximaal 2 jaren na einde inschrijving",
+    "Verzuim en in- en uitschrijving",
+    "maximaal 5 jaren",
+    "minimaal 7 jaren na einde schooljaar",
+    "minimaal 6 maanden na vaststelling examenuitslag",
+    "Camerabeelden",
+    "maximaal 4 weken na opname",
+    "Cito",
+    "gerechtvaardigd belang",
+    "College voor Toetsen en Examens",
+    "Speciaal zorgdossier",
+    "Zorgcoördinator",
+    "Interne leerlingbegeleider",
+    "d.boersen@veluwseonderwijsgroep.nl",
+    "Verenigde Staten",
+    "_ga",
+]
+SEED_002 = [
+    "fg@privacyopschool.nl",
+    "privacy@cpow.nl",
+    "Sollicitatiegegevens",
+    "maximaal 4 weken na einde sollicitatieprocedure",
+    "langer te bewaren voor een volgende vacature",
+    "Salaris- en loonadministratie",
+    "minimaal 7 jaren",
+    "Camerabeelden CPOW",
+    "maximaal 6 weken na opname",
+    "Stagiaires",
+    "Sollicitanten",
+    "Medewerkers",
+    "Voorgaande school",
+    "Veilig Thuis",
+    "profilering",
+]
+
+
+@pytest.mark.parametrize(
+    ("board", "school", "facts"),
+    [("veluwse-onderwijsgroep", "cortenbosch", SEED_004), ("cpow", "de-regenboog", SEED_002)],
+)
+def test_a_demo_school_statement_holds_the_seed_facts_in_html_and_pdf(
+    demo, client, board, school, facts
+):
+    html = squeeze(client.get(f"/privacy/{board}/{school}/").content.decode())
+    missing = [fact for fact in facts if fact not in html]
+    assert missing == []
+    if shutil.which("pdftotext"):
+        text = squeeze(
+            pdf_text(client.get(f"/privacy/{board}/{school}/privacyverklaring.pdf").content)
+        )
+        assert [fact for fact in facts if fact not in text] == []
+
+
+def test_a_statement_covers_every_article_13_item(demo, client):
+    html = client.get("/privacy/cpow/de-regenboog/").content.decode()
+    for heading in [
+        "Wie zijn wij",
+        "De functionaris gegevensbescherming",
+        "Welke gegevens van wie",
+        "Waarvoor en op welke grondslag",
+        "Toestemming en intrekken",
+        "Met wie wij gegevens delen",
+        "Beveiliging",
+        "Hoe lang wij gegevens bewaren",
+        "Geautomatiseerde besluiten en profilering",
+        "Uw rechten en hoe u ze gebruikt",
+        "Een klacht indienen",
+        "Wijzigingen",
+    ]:
+        assert heading in html
+    for right in [
+        "jonger dan 16 jaar",
+        "binnen één maand",
+        "twee maanden langer",
+        "Autoriteit Persoonsgegevens",
+    ]:
+        assert right in html
+
+
+def test_a_school_statement_leaves_out_local_activities_of_other_schools(demo, client):
+    with_camera = client.get("/privacy/veluwse-onderwijsgroep/cortenbosch/").content.decode()
+    without_camera = client.get("/privacy/veluwse-onderwijsgroep/mheenpark/").content.decode()
+    assert "Cameratoezicht" in with_camera
+    assert "Cameratoezicht" not in without_camera
+
+
+@needs_pdftotext
+def test_the_pdf_has_a_title_page_contents_and_page_numbers(demo):
+    statement = published("veluwse-onderwijsgroep", "cortenbosch")
+    text = pdf_text(statement_pdf(statement))
+    assert "Privacyverklaring Veluws College Cortenbosch" in squeeze(text)
+    assert "Inhoud" in text
+    assert "Pagina 1 van" in text
+    assert StatementVersion.objects.get(pk=statement.pk).pdf is not None  # rendered once
+
+
+@pytest.fixture
+def officer(client):
+    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(membership.user)
+    return membership
+
+
+def approved_activity(board, **fields) -> ProcessingActivity:
+    activity = ActivityFactory(
+        board=board, status="vastgesteld", approved_at=timezone.now(), **fields
+    )
+    activity.purposes.create(
+        description="Onderwijs geven", legal_basis="e", legal_basis_detail="WPO"
+    )
+    activity.retention_rules.add(RetentionRuleFactory(board=board))
+    return activity
+
+
+def test_versions_edits_in_progress_and_differences(client, officer):
+    board = officer.board
+    school = SchoolFactory(board=board, slug="de-ark")
+    activity = approved_activity(board, name="Leerlingadministratie", description="Oude uitleg.")
+    first = statement_publish(
+        actor=officer.user, board=board, school=school, change_summary="Eerste."
+    )
+    assert first.number == 1
+
+    # An edit in progress changes nothing for parents, not even after publishing again.
+    data = form_data(
+        client.get(reverse("activity_edit", kwargs={"board": board.slug, "pk": activity.pk}))
+    )
+    data["description"] = "Nieuwe uitleg."
+    client.post(reverse("activity_edit", kwargs={"board": board.slug, "pk": activity.pk}), data)
+    public = f"/privacy/{board.slug}/de-ark/"
+    assert "Oude uitleg." in client.get(public).content.decode()
+    in_progress = statement_publish(
+        actor=officer.user, board=board, school=school, change_summary="Tussendoor."
+    )
+    assert "Oude uitleg." in in_progress.html and "Nieuwe uitleg." not in in_progress.html
+    assert "Leerlingadministratie" in in_progress.html  # the approved version stays in
+
+    client.post(reverse("activity_approve", kwargs={"board": board.slug, "pk": activity.pk}))
+    third = statement_publish(
+        actor=officer.user, board=board, school=school, change_summary="Uitleg verbeterd."
+    )
+    assert third.number == 3
+    assert "Nieuwe uitleg." in client.get(public).content.decode()
+    assert "Oude uitleg." in client.get(f"{public}v1/").content.decode()
+    changes = client.get(f"{public}verschil/?van=1&naar=3").content.decode()
+    assert "<del>Oude uitleg.</del>" in changes
+    assert "<ins>Nieuwe uitleg.</ins>" in changes
+    versions = client.get(f"{public}versies/").content.decode()
+    assert "Uitleg verbeterd." in versions and "Eerste." in versions
+
+
+def test_publishing_is_refused_while_the_lint_has_errors(client, officer):
+    activity = ActivityFactory(
+        board=officer.board, status="vastgesteld", approved_at=timezone.now()
+    )
+    with pytest.raises(PublishRefused) as refused:
+        statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    assert {f.code for f in refused.value.findings} >= {"no_purpose", "no_retention"}
+    page = client.get(reverse("statement_publish_board", kwargs={"board": officer.board.slug}))
+    assert "Publiceren kan nog niet" in page.content.decode()
+    assert activity.name in page.content.decode()
+    client.post(
+        reverse("statement_publish_board", kwargs={"board": officer.board.slug}),
+        {"change_summary": "x"},
+    )
+    assert not officer.board.statement_versions.exists()
+
+
+def test_publishing_from_the_page_creates_the_next_version(client, officer):
+    approved_activity(officer.board)
+    url = reverse("statement_publish_board", kwargs={"board": officer.board.slug})
+    assert "Voorbeeld: nog niet gepubliceerd" in client.get(url).content.decode()
+    client.post(url, {"change_summary": "Eerste versie."})
+    client.post(url, {"change_summary": "Tweede versie."})
+    assert list(
+        officer.board.statement_versions.values_list("number", flat=True).order_by("number")
+    ) == [
+        1,
+        2,
+    ]
+
+
+def test_a_concept_never_reaches_the_statement(officer):
+    approved_activity(officer.board, name="Vastgesteld")
+    ActivityFactory(board=officer.board, name="Nog een concept")
+    statement = statement_publish(
+        actor=officer.user, board=officer.board, school=None, change_summary="x"
+    )
+    assert "Vastgesteld" in statement.html
+    assert "Nog een concept" not in statement.html
+
+
+INJECTION = (
+    '<script>alert(1)</script><img src="file:///etc/passwd"><a href="http://127.0.0.1/">x</a>'
+)
+
+
+def test_free_text_is_escaped_in_the_page_and_the_pdf(client, officer):
+    board = officer.board
+    board.rights_request_instructions = INJECTION
+    board.fg_name = INJECTION
+    board.save()
+    activity = approved_activity(
+        board,
+        name="Gevaarlijk <script>",
+        description=INJECTION,
+        consent_how_withdrawn=INJECTION,
+        automated_logic=INJECTION,
+        profiling=True,
+        provision_requirement=INJECTION,
+    )
+    activity.purposes.create(description=INJECTION, legal_basis="a", legal_basis_detail=INJECTION)
+    source = board.data_sources.create(name=INJECTION)
+    activity.sources.create(source=source, note=INJECTION)
+    activity.cookies.create(name="c", kind="functioneel", purpose=INJECTION, lifetime=INJECTION)
+    statement = statement_publish(
+        actor=officer.user, board=board, school=None, change_summary=INJECTION
+    )
+    page = client.get(f"/privacy/{board.slug}/").content.decode()
+    for html in (statement.html, page):
+        assert "<script>" not in html
+        assert '<img src="file:///etc/passwd">' not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert statement_pdf(statement).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1/x.css",
+        f"{STATIC_PREFIX}../../../etc/passwd",
+        "data:text/css,body{}",
+    ],
+)
+def test_the_pdf_fetcher_refuses_anything_but_own_static_files(url):
+    with pytest.raises(Exception):  # noqa: B017 (any refusal will do)
+        StaticFilesOnly().fetch(url)
+
+
+def test_the_pdf_fetcher_serves_the_own_stylesheet():
+    response = StaticFilesOnly().fetch(STATIC_PREFIX + "css/statement_pdf.css")
+    assert b"@page" in response.read()
+
+
+def test_rendering_a_pdf_never_reaches_the_network():
+    requests = []
+
+    class Spy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Spy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        render_pdf(
+            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/evil.css">'
+            f'<img src="http://127.0.0.1:{port}/pixel.png"><img src="file:///etc/passwd"><p>Tekst</p>'
+        )
+    finally:
+        server.shutdown()
+    assert requests == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/privacy/onbekend-bestuur/",
+        "/privacy/{board}/onbekende-school/",
+        "/privacy/{board}/{school}/v9/",
+        "/privacy/{board}/{school}/",
+        "/privacy/{board}/{school}/privacyverklaring.pdf",
+        "/privacy/{board}/{school}/versies/",
+        "/privacy/{board}/{school}/verschil/?van=a",
+    ],
+)
+def test_unknown_or_unpublished_statements_get_a_dutch_404(client, url):
+    school = SchoolFactory()
+    response = client.get(url.format(board=school.board.slug, school=school.slug))
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet" in response.content.decode()
+
+
+def test_a_reserved_word_cannot_be_a_school_slug():
+    from django.core.exceptions import ValidationError
+
+    school = SchoolFactory.build(board=SchoolFactory().board, slug="versies")
+    with pytest.raises(ValidationError) as error:
+        school.full_clean()
+    assert "gereserveerd" in str(error.value)
