@@ -118,3 +118,16 @@ class StatementVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(models.RegisterExport)
+class RegisterExportAdmin(admin.ModelAdmin):
+    list_display = ["board", "format", "exported_at", "exported_by", "activity_count"]
+    list_filter = ["board", "format"]
+    list_select_related = ["board", "exported_by"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -640,6 +640,32 @@ ACTIVITY_PARTS = [
 ACTIVITY_M2M_FIELDS = ["schools", "subject_groups", "processors", "security_measures"]
 
 
+class RegisterExport(models.Model):
+    """A record of every export of the register: who took which data out, when."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel (XLSX)"
+        CSV = "csv", "CSV"
+
+    board = board_foreign_key("exports")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("door")
+    )
+    exported_at = models.DateTimeField(_("op"), auto_now_add=True)
+    format = models.CharField(_("formaat"), max_length=4, choices=Format.choices)
+    filters = models.JSONField(_("filters"), default=dict)
+    activity_count = models.PositiveIntegerField(_("aantal verwerkingen"))
+
+    class Meta:
+        verbose_name = _("export van het register")
+        verbose_name_plural = _("exports van het register")
+        ordering = ["board", "-exported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.board} {self.format} {self.exported_at:%Y-%m-%d %H:%M}"
+
+
 class StatementVersion(models.Model):
     """An immutable published privacy statement of one school, or of the board (school empty).
 
@@ -685,3 +711,9 @@ class StatementVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school or self.board} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        # A published version is what parents read; it is never changed afterwards.
+        if not self._state.adding:
+            raise ValueError("Een gepubliceerde privacyverklaring kan niet worden gewijzigd.")
+        super().save(*args, **kwargs)

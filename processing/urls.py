@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from processing import statement_views, views, vocabulary_views
+from processing import export_views, statement_views, views, vocabulary_views
 
 urlpatterns = [
     path("register/", views.activity_list, name="activity_list"),
@@ -24,6 +24,12 @@ urlpatterns = [
         name="activity_restore",
     ),
     path("controle/", views.lint_page, name="lint"),
+    path("export/", export_views.export_page, name="export"),
+    re_path(
+        r"^export/register\.(?P<format>pdf|xlsx|csv)$",
+        export_views.export_download,
+        name="export_download",
+    ),
     path("verklaringen/", statement_views.statement_overview, name="statement_overview"),
     path(
         "verklaringen/bestuur/",

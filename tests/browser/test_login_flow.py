@@ -9,11 +9,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WCAG_AA = {"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]}
 
 
-def log_in(page, live_server, email: str) -> None:
+def log_in(page, live_server, email: str, password: str = "een-lang-testwachtwoord") -> None:
     page.set_default_timeout(10_000)
     page.goto(live_server.url + "/")
     page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill("een-lang-testwachtwoord")
+    page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(live_server.url + "/")
 

@@ -84,6 +84,8 @@ ROWS = [
     Row("activity_restore", "edit_activity", target="record"),
     Row("lint", "view_register"),
     Row("statement_overview", "view_register"),
+    Row("export", "export_register"),
+    Row("export_download", "export_register", target="format"),
     Row("statement_publish_board", "publish_statement"),
     Row("statement_publish_school", "publish_statement", target="school"),
     Row("term_list", "view_register", target="kind"),
@@ -102,6 +104,7 @@ PLACES = {
     "membership": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "term": [OWN, OTHER_BOARD],
     "kind": [OWN, OTHER_BOARD],
+    "format": [OWN, OTHER_BOARD],
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
@@ -180,7 +183,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 def url_for(world, row: Row, place: str) -> str:
-    on_foreign_board = place == OTHER_BOARD and row.target in (None, "kind")
+    on_foreign_board = place == OTHER_BOARD and row.target in (None, "kind", "format")
     kwargs = {"board": (world["foreign_board"] if on_foreign_board else world["board"]).slug}
     objects = world["objects"]
     if row.target in ("activity", "comment", "record"):
@@ -196,6 +199,8 @@ def url_for(world, row: Row, place: str) -> str:
         kwargs["pk"] = objects["membership"][place].pk
     elif row.target == "kind":
         kwargs["kind"] = "bronnen"
+    elif row.target == "format":
+        kwargs["format"] = "csv"
     elif row.target == "term":
         kwargs["kind"] = "bronnen"
         kwargs["pk"] = objects["term"][place].pk

@@ -268,7 +268,9 @@ def test_free_text_is_escaped_in_the_page_and_the_pdf(client, officer):
     activity.purposes.create(description=INJECTION, legal_basis="a", legal_basis_detail=INJECTION)
     source = board.data_sources.create(name=INJECTION)
     activity.sources.create(source=source, note=INJECTION)
-    activity.cookies.create(name="c", kind="functioneel", purpose=INJECTION, lifetime=INJECTION)
+    activity.cookies.create(
+        name="c", kind="functioneel", purpose=INJECTION, lifetime="<b>1 jaar</b>"
+    )
     statement = statement_publish(
         actor=officer.user, board=board, school=None, change_summary=INJECTION
     )
@@ -350,3 +352,12 @@ def test_a_reserved_word_cannot_be_a_school_slug():
     with pytest.raises(ValidationError) as error:
         school.full_clean()
     assert "gereserveerd" in str(error.value)
+
+
+def test_a_published_version_cannot_be_changed(officer):
+    statement = statement_publish(
+        actor=officer.user, board=officer.board, school=None, change_summary="x"
+    )
+    statement.html = "<p>Anders</p>"
+    with pytest.raises(ValueError, match="kan niet worden gewijzigd"):
+        statement.save()

@@ -1,0 +1,383 @@
+"""The register of processing activities (art. 30 AVG) as PDF, XLSX and CSV, for the FG and
+auditors, with the change history, the authorisation matrix and open findings."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from privacyregister.models import Board
+from privacyregister.permissions import MATRIX, Capability
+from privacyregister.roles import Role
+from processing.history import KIND
+from processing.lint import lint
+from processing.models import ACTIVITY_PARTS, Comment, ProcessingActivity
+from processing.pdf import render_pdf
+
+
+class ExportFilterForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("alle"))] + list(ProcessingActivity.Status.choices),
+        required=False,
+    )
+    start = forms.DateField(
+        label=_("Wijzigingen vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Wijzigingen tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, data=None, *, board: Board, school_ids=None, **kwargs):
+        self.limited = school_ids is not None
+        if self.limited and data is not None and not data.get("school"):
+            data = data.copy()
+            data["school"] = min(school_ids)
+        super().__init__(data, **kwargs)
+        schools = board.schools.all()
+        if self.limited:  # a schoolleider exports only the own school
+            schools = schools.filter(pk__in=school_ids)
+            self.fields["school"].required = True
+            self.fields["school"].empty_label = None
+        self.fields["school"].queryset = schools
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("De einddatum ligt vóór de begindatum."))
+        return cleaned
+
+    def description(self) -> list[tuple[str, str]]:
+        data = self.cleaned_data
+        return [
+            (
+                str(_("School")),
+                str(data["school"]) if data.get("school") else str(_("alle scholen")),
+            ),
+            (
+                str(_("Status")),
+                str(ProcessingActivity.Status(data["status"]).label)
+                if data.get("status")
+                else str(_("alle")),
+            ),
+            (
+                str(_("Wijzigingen")),
+                f"{data['start'] or '…'} – {data['end'] or '…'}"
+                if data.get("start") or data.get("end")
+                else str(_("alle")),
+            ),
+        ]
+
+
+EXPORT_PREFETCH = [
+    "schools",
+    "subject_groups",
+    "processors",
+    "security_measures",
+    "retention_rules__exceptions",
+    "purposes",
+    "data_categories__category",
+    "data_categories__subject_group",
+    "sources__source",
+    "recipients__recipient",
+    "transfers__recipient",
+    "staff_access__staff_role",
+    "staff_access__dossier",
+    Prefetch(
+        "comments", queryset=Comment.objects.filter(resolved_at=None).select_related("author")
+    ),
+]
+
+
+def export_activities(board: Board, cleaned: dict):
+    activities = board.activities.select_related("owner", "approved_by").prefetch_related(
+        *EXPORT_PREFETCH
+    )
+    if cleaned.get("school"):
+        activities = activities.for_schools([cleaned["school"].pk])
+    if cleaned.get("status"):
+        activities = activities.filter(status=cleaned["status"])
+    last_change = ProcessingActivity.history.filter(id=OuterRef("pk")).order_by("-history_date")
+    return activities.annotate(
+        last_change=Subquery(last_change.values("history_date")[:1])
+    ).order_by("name")
+
+
+# (column heading, how to read it from an activity): the activity sheet, the CSV and the
+# order of the fields in the PDF.
+def _join(items) -> str:
+    return "; ".join(str(item) for item in items)
+
+
+def _with_detail(name, label, detail) -> str:
+    return f"{name} ({label}: {detail})" if detail else f"{name} ({label})"
+
+
+COLUMNS = [
+    (_("Verwerking"), lambda a: a.name),
+    (_("Status"), lambda a: a.get_status_display()),
+    (
+        _("Geldt voor"),
+        lambda a: str(_("alle scholen")) if a.applies_to_all_schools else _join(a.schools.all()),
+    ),
+    (_("Beschrijving"), lambda a: a.description),
+    (
+        _("Doelen en grondslagen"),
+        lambda a: _join(
+            _with_detail(p.description, p.get_legal_basis_display(), p.legal_basis_detail)
+            for p in a.purposes.all()
+        ),
+    ),
+    (
+        _("Uitzondering bijzondere gegevens"),
+        lambda a: _join(
+            p.get_special_category_exception_display()
+            for p in a.purposes.all()
+            if p.special_category_exception
+        ),
+    ),
+    (_("Betrokkenen"), lambda a: _join(a.subject_groups.all())),
+    (
+        _("Categorieën persoonsgegevens"),
+        lambda a: _join(f"{r.category} ({r.subject_group})" for r in a.data_categories.all()),
+    ),
+    (_("Bronnen"), lambda a: _join(r.source for r in a.sources.all())),
+    (
+        _("Ontvangers"),
+        lambda a: _join(f"{r.recipient} ({r.get_ground_display()})" for r in a.recipients.all()),
+    ),
+    (
+        _("Verwerkers en verwerkersovereenkomst"),
+        lambda a: _join(f"{p} ({p.get_dpa_status_display() or '—'})" for p in a.processors.all()),
+    ),
+    (
+        _("Doorgifte buiten de EER"),
+        lambda a: (
+            _join(
+                f"{t.recipient} → {t.country}: {t.get_safeguard_display()}"
+                for t in a.transfers.all()
+            )
+            or str(_("geen"))
+        ),
+    ),
+    (
+        _("Bewaartermijnen"),
+        lambda a: _join(
+            f"{r.name}: {r.period_display} na {r.get_start_event_display()}"
+            for r in a.retention_rules.all()
+        ),
+    ),
+    (_("Beveiligingsmaatregelen"), lambda a: _join(a.security_measures.all())),
+    (
+        _("Toegang binnen de school"),
+        lambda a: _join(
+            _with_detail(r.staff_role, r.get_access_display(), r.dossier)
+            for r in a.staff_access.all()
+        ),
+    ),
+    (
+        _("Geautomatiseerde besluiten / profilering"),
+        lambda a: (
+            _join(
+                label
+                for flag, label in [
+                    (a.automated_decision_making, _("besluitvorming")),
+                    (a.profiling, _("profilering")),
+                ]
+                if flag
+            )
+            or str(_("nee"))
+        ),
+    ),
+    (
+        _("DPIA"),
+        lambda a: (
+            (a.dpia_done_on.isoformat() if a.dpia_done_on else str(_("nodig")))
+            if a.dpia_required
+            else str(_("niet nodig"))
+        ),
+    ),
+    (
+        _("Vastgesteld op"),
+        lambda a: timezone.localtime(a.approved_at).strftime("%Y-%m-%d") if a.approved_at else "",
+    ),
+    (_("Vastgesteld door"), lambda a: str(a.approved_by or "")),
+    (
+        _("Laatste wijziging"),
+        lambda a: (
+            timezone.localtime(a.last_change).strftime("%Y-%m-%d %H:%M") if a.last_change else ""
+        ),
+    ),
+    (_("Volgende controle"), lambda a: a.next_review_on.isoformat() if a.next_review_on else ""),
+]
+
+
+def neutralise(value) -> str:
+    """A cell that starts like a formula is shown as text (no formula injection in Excel)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def activity_rows(activities) -> list[list[str]]:
+    return [[neutralise(read(a)) for _, read in COLUMNS] for a in activities]
+
+
+def export_csv(activities) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([str(heading) for heading, _ in COLUMNS])
+    writer.writerows(activity_rows(activities))
+    # Excel reads UTF-8 only with a byte order mark.
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+@dataclass
+class LogEntry:
+    when: datetime.datetime
+    who: str
+    activity: str
+    what: str
+
+
+def change_log(
+    activities, start: datetime.date | None, end: datetime.date | None
+) -> list[LogEntry]:
+    """Who changed what and when, for these activities, in a fixed number of queries."""
+    names = {a.pk: a.name for a in activities}
+    period = Q()
+    if start:
+        period &= Q(history_date__date__gte=start)
+    if end:
+        period &= Q(history_date__date__lte=end)
+    entries = []
+    for model in [ProcessingActivity, *ACTIVITY_PARTS]:
+        key = "id" if model is ProcessingActivity else "activity_id"
+        records = model.history.filter(period, **{f"{key}__in": names}).select_related(
+            "history_user"
+        )
+        for record in records:
+            label = model._meta.verbose_name
+            detail = "" if model is ProcessingActivity else f": {record}"
+            entries.append(
+                LogEntry(
+                    when=record.history_date,
+                    who=str(record.history_user or _("systeem")),
+                    activity=names[getattr(record, key)],
+                    what=f"{label} {KIND[record.history_type]}{detail}",
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.when)
+
+
+def _write_sheet(sheet, headings, rows) -> None:
+    sheet.append([str(h) for h in headings])
+    for row in rows:
+        sheet.append([neutralise(cell) for cell in row])
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(len(rows) + 1, 1)}"
+    for index in range(1, len(headings) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 30
+
+
+def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Verwerkingen"))
+    _write_sheet(
+        sheet, [h for h, _ in COLUMNS], [[read(a) for _, read in COLUMNS] for a in activities]
+    )
+    _write_sheet(
+        workbook.create_sheet(str(_("Ontvangers en verwerkers"))),
+        [
+            _("Naam"),
+            _("Soort"),
+            _("Land"),
+            _("Binnen de EER"),
+            _("Product"),
+            _("Verwerkersovereenkomst"),
+            _("Getekend op"),
+            _("Geldig tot"),
+        ],
+        [
+            [
+                r.name,
+                r.get_kind_display(),
+                r.country,
+                _("ja") if r.in_eea else _("nee"),
+                r.product,
+                r.get_dpa_status_display(),
+                r.dpa_signed_on,
+                r.dpa_valid_until,
+            ]
+            for r in board.recipients.all()
+        ],
+    )
+    _write_sheet(
+        workbook.create_sheet(str(_("Bewaartermijnen"))),
+        [_("Wat"), _("Van wie"), _("Termijn"), _("Begint bij"), _("Daarna"), _("Bron")],
+        [
+            [
+                r.name,
+                str(r.subject_group or ""),
+                r.period_display,
+                r.get_start_event_display(),
+                r.get_action_display(),
+                r.legal_source,
+            ]
+            for r in board.retention_rules.select_related("subject_group")
+        ],
+    )
+    _write_sheet(
+        workbook.create_sheet(str(_("Wijzigingen"))),
+        [_("Wanneer"), _("Wie"), _("Verwerking"), _("Wat")],
+        [
+            [timezone.localtime(e.when).strftime("%Y-%m-%d %H:%M"), e.who, e.activity, e.what]
+            for e in log
+        ],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
+    activities = list(activities)
+    findings = lint(
+        board.activities.filter(pk__in=[a.pk for a in activities]), timezone.localdate()
+    )
+    matrix = [
+        (capability, [MATRIX[role].get(capability) for role in Role]) for capability in Capability
+    ]
+    html = render_to_string(
+        "processing/register_pdf.html",
+        {
+            "board": board,
+            "activities": [(a, [(h, read(a)) for h, read in COLUMNS]) for a in activities],
+            "log": log,
+            "filters": filters,
+            "exported_by": exported_by,
+            "exported_at": timezone.now(),
+            "roles": list(Role),
+            "matrix": matrix,
+            "memberships": board.memberships.select_related("user", "school").order_by(
+                "role", "user__email"
+            ),
+            "findings": findings,
+            "comments": [c for a in activities for c in a.comments.all()],
+        },
+    )
+    return render_pdf(html)

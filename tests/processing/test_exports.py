@@ -1,0 +1,212 @@
+import csv
+import io
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from privacyregister.demo import load_demo
+from privacyregister.models import Role, User
+from processing.models import ProcessingActivity, RegisterExport
+from tests.factories import ActivityFactory, MembershipFactory, SchoolFactory
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+VOG = "veluwse-onderwijsgroep"
+
+
+def pdf_text(pdf: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        text = subprocess.run(
+            ["pdftotext", file.name, "-"], capture_output=True, text=True, check=True
+        )
+    return " ".join(text.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+def download(client, board: str, format: str, **params):
+    return client.get(reverse("export_download", kwargs={"board": board, "format": format}), params)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext ontbreekt")
+def test_the_pdf_holds_every_article_30_field_for_every_activity(client, demo):
+    client.force_login(User.objects.get(email="fg@example.nl"))
+    response = download(client, VOG, "pdf")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="register-')
+    text = pdf_text(response.content)
+    for fact in [
+        "Register van verwerkingen Veluwse Onderwijsgroep",
+        "D. Boersen",
+        "servicedesk@veluwseonderwijsgroep.nl",
+        "Geëxporteerd door Frank FG",
+        "Bijlage A: wijzigingen",
+        "Bijlage B: autorisatiematrix en rollen",
+        "Bijlage C: open bevindingen en adviezen",
+        "Pagina 1 van",
+    ]:
+        assert fact in text
+    for activity in ProcessingActivity.objects.filter(board__slug=VOG):
+        assert activity.name in text
+    for label in [
+        "Doelen en grondslagen",
+        "Betrokkenen",
+        "Categorieën persoonsgegevens",
+        "Ontvangers",
+        "Verwerkers en verwerkersovereenkomst",
+        "Doorgifte buiten de EER",
+        "Bewaartermijnen",
+        "Beveiligingsmaatregelen",
+        "DPIA",
+        "Vastgesteld op",
+        "Laatste wijziging",
+    ]:
+        # A long label may wrap beside its value; its start is always whole.
+        assert text.count(label[:12]) >= ProcessingActivity.objects.filter(board__slug=VOG).count()
+
+
+def test_the_xlsx_has_one_row_per_activity_and_frozen_filtered_headers(client, demo):
+    client.force_login(User.objects.get(email="fg@example.nl"))
+    workbook = load_workbook(io.BytesIO(download(client, "cpow", "xlsx").content))
+    assert workbook.sheetnames == [
+        "Verwerkingen",
+        "Ontvangers en verwerkers",
+        "Bewaartermijnen",
+        "Wijzigingen",
+    ]
+    sheet = workbook["Verwerkingen"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Verwerking", "Status")
+    names = [row[0] for row in rows[1:]]
+    assert names == sorted(
+        ProcessingActivity.objects.filter(board__slug="cpow").values_list("name", flat=True)
+    )
+    camera = next(row for row in rows[1:] if row[0] == "Cameratoezicht")
+    assert camera[1] == "vastgesteld"
+    assert (
+        "Beveiligingsbedrijf (camerasysteem) (concept)"
+        in camera[rows[0].index("Verwerkers en verwerkersovereenkomst")]
+    )
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_the_csv_opens_in_excel_with_accents(client, demo):
+    client.force_login(User.objects.get(email="fg@example.nl"))
+    content = download(client, VOG, "csv").content
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + ProcessingActivity.objects.filter(board__slug=VOG).count()
+    assert any("Zorgcoördinator" in cell for row in rows for cell in row)
+
+
+def test_every_export_is_recorded_and_listed_for_the_fg(client, demo):
+    fg = User.objects.get(email="fg@example.nl")
+    client.force_login(fg)
+    download(client, VOG, "csv", status="vastgesteld")
+    export = RegisterExport.objects.filter(board__slug=VOG).latest("exported_at")
+    assert (export.exported_by, export.format, export.filters["Status"]) == (
+        fg,
+        "csv",
+        "vastgesteld",
+    )
+    page = client.get(reverse("export", kwargs={"board": VOG})).content.decode()
+    assert "vastgesteld" in page and "CSV" in page
+
+
+def test_the_change_log_shows_an_edit_made_here(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER, user__full_name="Pim Privacy")
+    activity = ActivityFactory(board=officer.board, name="Leerlingvolgsysteem")
+    client.force_login(officer.user)
+    edit = reverse("activity_edit", kwargs={"board": officer.board.slug, "pk": activity.pk})
+    data = form_data(client.get(edit))
+    data.update(
+        {
+            "description": "Aangepast",
+            "doelen-0-description": "Nieuw doel",
+            "doelen-0-legal_basis": "e",
+        }
+    )
+    client.post(edit, data)
+    workbook = load_workbook(io.BytesIO(download(client, officer.board.slug, "xlsx").content))
+    log = list(workbook["Wijzigingen"].iter_rows(values_only=True))[1:]
+    assert any(
+        row[1] == "Pim Privacy" and row[2] == "Leerlingvolgsysteem" and "doel toegevoegd" in row[3]
+        for row in log
+    )
+
+
+def test_cells_that_look_like_formulas_are_neutralised(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    ActivityFactory(
+        board=officer.board, name='=HYPERLINK("http://kwaad.example","klik")', description="+1+1"
+    )
+    client.force_login(officer.user)
+    rows = list(
+        csv.reader(
+            io.StringIO(download(client, officer.board.slug, "csv").content.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert rows[1][0].startswith("'=")
+    assert rows[1][3] == "'+1+1"
+    sheet = load_workbook(io.BytesIO(download(client, officer.board.slug, "xlsx").content))[
+        "Verwerkingen"
+    ]
+    assert sheet["A2"].value.startswith("'=")
+    assert sheet["A2"].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"school": "999999"}, "Selecteer een geldige keuze"),
+        ({"start": "2026-05-01", "end": "2026-04-01"}, "De einddatum ligt vóór de begindatum."),
+        ({"start": "geen datum"}, "Voer een geldige datum in."),
+    ],
+)
+def test_bad_filters_give_a_message_and_no_export(client, params, message):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    response = download(client, officer.board.slug, "pdf", **params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not RegisterExport.objects.exists()
+
+
+def test_a_school_of_another_board_is_not_a_valid_filter(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    foreign = SchoolFactory()
+    client.force_login(officer.user)
+    response = download(client, officer.board.slug, "csv", school=foreign.pk)
+    assert response.status_code == 400
+    assert not RegisterExport.objects.exists()
+
+
+def test_a_schoolleider_exports_only_the_own_school(client):
+    school = SchoolFactory()
+    other = SchoolFactory(board=school.board)
+    leader = MembershipFactory(board=school.board, role=Role.SCHOOLLEIDER, school=school)
+    shared = ActivityFactory(board=school.board, name="Voor iedereen")
+    own = ActivityFactory(board=school.board, name="Eigen camera", applies_to_all_schools=False)
+    own.schools.set([school])
+    theirs = ActivityFactory(board=school.board, name="Andere camera", applies_to_all_schools=False)
+    theirs.schools.set([other])
+    client.force_login(leader.user)
+    content = download(client, school.board.slug, "csv").content.decode("utf-8-sig")
+    assert shared.name in content and own.name in content
+    assert theirs.name not in content
+    assert download(client, school.board.slug, "csv", school=other.pk).status_code == 400
