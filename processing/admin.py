@@ -122,7 +122,8 @@ class StatementVersionAdmin(admin.ModelAdmin):
 
 @admin.register(models.RegisterExport)
 class RegisterExportAdmin(admin.ModelAdmin):
-    list_display = ["board", "format", "exported_at", "exported_by", "activity_count"]
+    list_display = ["board", "format", "exported_at", "exported_by", "activity_count", "status"]
+    exclude = ["content"]
     list_filter = ["board", "format"]
     list_select_related = ["board", "exported_by"]
 

@@ -1,18 +1,22 @@
 """The FG's export of the register (art. 30 AVG)."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import threading
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacyregister.access import board_view
 from privacyregister.permissions import Capability, Scope
 from processing.exports import (
     ExportFilterForm,
-    change_log,
-    export_activities,
-    export_csv,
-    export_pdf,
-    export_xlsx,
+    build_in_background,
+    export_build,
+    export_start,
+    runs_in_background,
 )
 from processing.models import RegisterExport
 
@@ -33,48 +37,54 @@ def _form(request: HttpRequest, *, bound: bool) -> ExportFilterForm:
     return ExportFilterForm(data, board=request.board, school_ids=school_ids)
 
 
+def _page(request: HttpRequest, form: ExportFilterForm, status: int = 200) -> HttpResponse:
+    exports = request.board.exports.select_related("exported_by").defer("content")[:50]
+    return render(
+        request, "processing/export.html", {"form": form, "exports": exports}, status=status
+    )
+
+
+def _file(export: RegisterExport) -> HttpResponse:
+    response = HttpResponse(bytes(export.content), content_type=CONTENT_TYPES[export.format])
+    stamp = timezone.localtime(export.exported_at).strftime("%Y%m%d-%H%M")
+    name = f"register-{export.board.slug}-{stamp}.{export.format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @board_view(Capability.EXPORT_REGISTER)
 def export_page(request: HttpRequest) -> HttpResponse:
-    exports = request.board.exports.select_related("exported_by")[:50]
-    return render(
-        request, "processing/export.html", {"form": _form(request, bound=False), "exports": exports}
-    )
+    return _page(request, _form(request, bound=False))
 
 
 @board_view(Capability.EXPORT_REGISTER)
 def export_download(request: HttpRequest, format: str) -> HttpResponse:
     form = _form(request, bound=True)
     if not form.is_valid():
-        exports = request.board.exports.select_related("exported_by")[:50]
-        return render(
-            request, "processing/export.html", {"form": form, "exports": exports}, status=400
+        return _page(request, form, status=400)
+    export = export_start(actor=request.user, board=request.board, format=format, form=form)
+    if runs_in_background(export):
+        transaction.on_commit(
+            lambda: threading.Thread(
+                target=build_in_background, args=[export.pk], daemon=True
+            ).start()
         )
-    board, cleaned = request.board, form.cleaned_data
-    activities = list(export_activities(board, cleaned))
-    if format == "csv":
-        content = export_csv(activities)
-    else:
-        log = change_log(activities, cleaned.get("start"), cleaned.get("end"))
-        if format == "xlsx":
-            content = export_xlsx(board, activities, log)
-        else:
-            content = export_pdf(
-                board=board,
-                activities=activities,
-                log=log,
-                filters=form.description(),
-                exported_by=request.user,
+        messages.info(
+            request,
+            _(
+                "De PDF van %(count)s verwerkingen wordt gemaakt. Ververs deze pagina over een "
+                "minuut en download hem hieronder."
             )
-    RegisterExport.objects.create(
-        board=board,
-        exported_by=request.user,
-        format=format,
-        filters=dict(form.description()),
-        activity_count=len(activities),
-    )
-    response = HttpResponse(content, content_type=CONTENT_TYPES[format])
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="register-{board.slug}-{stamp}.{format}"'
-    )
-    return response
+            % {"count": export.activity_count},
+        )
+        return redirect("export", board=request.board.slug)
+    return _file(export_build(export))
+
+
+@board_view(Capability.EXPORT_REGISTER)
+def export_file(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only the person who made an export downloads it: it holds what their filters allowed.
+    export = get_object_or_404(request.board.exports, pk=pk, exported_by=request.user)
+    if export.status != RegisterExport.Status.READY:
+        raise Http404(_("Dit bestand is (nog) niet klaar."))
+    return _file(export)

@@ -4,9 +4,12 @@ auditors, with the change history, the authorisation matrix and open findings.""
 import csv
 import datetime
 import io
+import logging
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,8 +22,10 @@ from privacyregister.permissions import MATRIX, Capability
 from privacyregister.roles import Role
 from processing.history import KIND
 from processing.lint import lint
-from processing.models import ACTIVITY_PARTS, Comment, ProcessingActivity
+from processing.models import ACTIVITY_PARTS, Comment, ProcessingActivity, RegisterExport
 from processing.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
 
 
 class ExportFilterForm(forms.Form):
@@ -381,3 +386,81 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
         },
     )
     return render_pdf(html)
+
+
+# A PDF of a larger register takes WeasyPrint longer than a request may last (about 0.3 s per
+# activity, measured); it is then made in the background and offered when ready.
+def runs_in_background(export: RegisterExport) -> bool:
+    return (
+        export.format == RegisterExport.Format.PDF
+        and export.activity_count > settings.EXPORT_PDF_INLINE_LIMIT
+    )
+
+
+def _filters_as_data(cleaned: dict) -> dict:
+    return {
+        "school": cleaned["school"].pk if cleaned.get("school") else None,
+        "status": cleaned.get("status") or "",
+        "start": cleaned["start"].isoformat() if cleaned.get("start") else None,
+        "end": cleaned["end"].isoformat() if cleaned.get("end") else None,
+    }
+
+
+def _filters_from_data(board: Board, data: dict) -> dict:
+    return {
+        "school": board.schools.get(pk=data["school"]) if data["school"] else None,
+        "status": data["status"],
+        "start": datetime.date.fromisoformat(data["start"]) if data["start"] else None,
+        "end": datetime.date.fromisoformat(data["end"]) if data["end"] else None,
+    }
+
+
+def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) -> RegisterExport:
+    """Record the export (who, when, which filters) before anything is made."""
+    return RegisterExport.objects.create(
+        board=board,
+        exported_by=actor,
+        format=format,
+        filters=_filters_as_data(form.cleaned_data),
+        description=form.description(),
+        activity_count=export_activities(board, form.cleaned_data).count(),
+    )
+
+
+def export_build(export: RegisterExport) -> RegisterExport:
+    """Make the file of an export and keep it with the record."""
+    board = export.board
+    cleaned = _filters_from_data(board, export.filters)
+    try:
+        activities = list(export_activities(board, cleaned))
+        if export.format == RegisterExport.Format.CSV:
+            content = export_csv(activities)
+        else:
+            log = change_log(activities, cleaned["start"], cleaned["end"])
+            if export.format == RegisterExport.Format.XLSX:
+                content = export_xlsx(board, activities, log)
+            else:
+                content = export_pdf(
+                    board=board,
+                    activities=activities,
+                    log=log,
+                    filters=export.description,
+                    exported_by=export.exported_by,
+                )
+    except Exception:
+        logger.exception("Export %s mislukt", export.pk)
+        export.status = RegisterExport.Status.FAILED
+    else:
+        export.content, export.status = content, RegisterExport.Status.READY
+    RegisterExport.objects.filter(pk=export.pk).update(content=export.content, status=export.status)
+    return export
+
+
+def build_in_background(export_pk: int) -> None:
+    """Thread target: its own database connection, closed when done."""
+    try:
+        export_build(
+            RegisterExport.objects.select_related("board", "exported_by").get(pk=export_pk)
+        )
+    finally:
+        connection.close()

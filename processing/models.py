@@ -641,12 +641,20 @@ ACTIVITY_M2M_FIELDS = ["schools", "subject_groups", "processors", "security_meas
 
 
 class RegisterExport(models.Model):
-    """A record of every export of the register: who took which data out, when."""
+    """An export of the register: who took which data out and when, and the file itself.
+
+    A large PDF is made in the background; the file then waits here until it is downloaded.
+    """
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "Excel (XLSX)"
         CSV = "csv", "CSV"
+
+    class Status(models.TextChoices):
+        PENDING = "bezig", _("wordt gemaakt")
+        READY = "klaar", _("klaar")
+        FAILED = "mislukt", _("mislukt")
 
     board = board_foreign_key("exports")
     exported_by = models.ForeignKey(
@@ -655,7 +663,12 @@ class RegisterExport(models.Model):
     exported_at = models.DateTimeField(_("op"), auto_now_add=True)
     format = models.CharField(_("formaat"), max_length=4, choices=Format.choices)
     filters = models.JSONField(_("filters"), default=dict)
+    description = models.JSONField(_("filters in woorden"), default=list)
     activity_count = models.PositiveIntegerField(_("aantal verwerkingen"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    content = models.BinaryField(_("bestand"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("export van het register")

@@ -86,6 +86,8 @@ ROWS = [
     Row("statement_overview", "view_register"),
     Row("export", "export_register"),
     Row("export_download", "export_register", target="format"),
+    # Only the maker downloads an export file: everyone else finds nothing.
+    Row("export_file", "export_register", target="missing", ok=404),
     Row("statement_publish_board", "publish_statement"),
     Row("statement_publish_school", "publish_statement", target="school"),
     Row("term_list", "view_register", target="kind"),
@@ -105,6 +107,7 @@ PLACES = {
     "term": [OWN, OTHER_BOARD],
     "kind": [OWN, OTHER_BOARD],
     "format": [OWN, OTHER_BOARD],
+    "missing": [OWN, OTHER_BOARD],
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
@@ -183,7 +186,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 def url_for(world, row: Row, place: str) -> str:
-    on_foreign_board = place == OTHER_BOARD and row.target in (None, "kind", "format")
+    on_foreign_board = place == OTHER_BOARD and row.target in (None, "kind", "format", "missing")
     kwargs = {"board": (world["foreign_board"] if on_foreign_board else world["board"]).slug}
     objects = world["objects"]
     if row.target in ("activity", "comment", "record"):
@@ -201,6 +204,8 @@ def url_for(world, row: Row, place: str) -> str:
         kwargs["kind"] = "bronnen"
     elif row.target == "format":
         kwargs["format"] = "csv"
+    elif row.target == "missing":
+        kwargs["pk"] = 999_999
     elif row.target == "term":
         kwargs["kind"] = "bronnen"
         kwargs["pk"] = objects["term"][place].pk
