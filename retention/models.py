@@ -1,13 +1,36 @@
 """Retention rules (bewaartermijnen): how long the board keeps what, and why."""
 
+import datetime
+from functools import cache
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from privacyregister.dates import add_period
 from privacyregister.models import Board
+from privacyregister.reference import read_fixture
 from processing.models import DataCategory, DataSubjectGroup, ProcessingActivity
+
+# The fields of a rule that, when they differ from the reference default, mark it as changed.
+COMPARED_WITH_DEFAULT = ["period_amount", "period_unit", "period_kind", "start_event", "action"]
+DEFAULTS_WHEN_MISSING = {"period_kind": "maximaal", "action": "vernietigen"}
+
+
+def longer_than(period: tuple, maximum: tuple) -> bool:
+    """Whether a period (amount, unit) ends after a maximum, counted from the same day."""
+    if not all(period) or not all(maximum):
+        return False
+    start = datetime.date(2001, 1, 1)
+    return add_period(start, *period) > add_period(start, *maximum)
+
+
+@cache
+def default_rules() -> dict[str, dict]:
+    return {rule["reference_key"]: rule for rule in read_fixture("reference/retention_rules.json")}
 
 
 class PeriodUnit(models.TextChoices):
@@ -17,7 +40,9 @@ class PeriodUnit(models.TextChoices):
     YEARS = "jaren", _("jaren")
 
 
-NON_NEGATIVE_PERIOD = MinValueValidator(0, _("Een bewaartermijn kan niet negatief zijn."))
+POSITIVE_PERIOD = MinValueValidator(
+    1, _("Een bewaartermijn is minstens 1 (dag, week, maand of jaar).")
+)
 
 
 class RetentionRule(models.Model):
@@ -55,8 +80,33 @@ class RetentionRule(models.Model):
         related_name="retention_rules",
         verbose_name=_("van wie"),
     )
-    period_amount = models.PositiveIntegerField(_("termijn"), validators=[NON_NEGATIVE_PERIOD])
+    period_amount = models.PositiveIntegerField(_("termijn"), validators=[POSITIVE_PERIOD])
     period_unit = models.CharField(_("eenheid"), max_length=8, choices=PeriodUnit.choices)
+    active_amount = models.PositiveIntegerField(
+        _("actief in gebruik"),
+        null=True,
+        blank=True,
+        validators=[POSITIVE_PERIOD],
+        help_text=_(
+            "Optioneel: zo lang in gebruik; daarna gearchiveerd tot het einde van de termijn."
+        ),
+    )
+    active_unit = models.CharField(
+        _("eenheid actief gebruik"), max_length=8, choices=PeriodUnit.choices, blank=True
+    )
+    is_statutory = models.BooleanField(
+        _("wettelijke termijn"), default=False, help_text=_("De termijn staat in een wet.")
+    )
+    maximum_amount = models.PositiveIntegerField(
+        _("wettelijk maximum"),
+        null=True,
+        blank=True,
+        validators=[POSITIVE_PERIOD],
+        help_text=_("Langer mag nooit, ook niet bij een uitzondering."),
+    )
+    maximum_unit = models.CharField(
+        _("eenheid maximum"), max_length=8, choices=PeriodUnit.choices, blank=True
+    )
     period_kind = models.CharField(
         _("soort termijn"),
         max_length=8,
@@ -101,7 +151,30 @@ class RetentionRule(models.Model):
                 violation_error_message=_("Dit bestuur heeft al een bewaartermijn met deze naam."),
             ),
             models.CheckConstraint(
-                condition=Q(period_amount__gte=0), name="retentionrule_period_not_negative"
+                condition=Q(period_amount__gte=1), name="retentionrule_period_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_statutory=False) | ~Q(legal_source=""),
+                name="retentionrule_statutory_has_source",
+                violation_error_message=_(
+                    "Noem bij een wettelijke termijn de wet (wettelijke bron)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(active_amount__isnull=True, active_unit="")
+                | Q(active_amount__isnull=False, active_unit__gt=""),
+                name="retentionrule_active_period_complete",
+                violation_error_message=_(
+                    "Vul bij actief gebruik zowel het aantal als de eenheid in."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(maximum_amount__isnull=True, maximum_unit="")
+                | Q(maximum_amount__isnull=False, maximum_unit__gt=""),
+                name="retentionrule_maximum_complete",
+                violation_error_message=_(
+                    "Vul bij het maximum zowel het aantal als de eenheid in."
+                ),
             ),
         ]
 
@@ -113,6 +186,35 @@ class RetentionRule(models.Model):
         kind, unit = self.get_period_kind_display(), self.get_period_unit_display()
         return f"{kind} {self.period_amount} {unit}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.maximum_amount and longer_than(
+            (self.period_amount, self.period_unit), (self.maximum_amount, self.maximum_unit)
+        ):
+            raise ValidationError(
+                {"period_amount": _("De termijn is langer dan het wettelijk maximum.")}
+            )
+
+    def destroy_by(self, start: datetime.date) -> datetime.date:
+        """The date by which data must be gone, for a start event on `start`."""
+        return add_period(start, self.period_amount, self.period_unit)
+
+    def archive_from(self, start: datetime.date) -> datetime.date | None:
+        if not self.active_amount:
+            return None
+        return add_period(start, self.active_amount, self.active_unit)
+
+    @property
+    def changed_from_default(self) -> bool:
+        """A rule adopted from the reference defaults that the board has since changed."""
+        default = default_rules().get(self.reference_key)
+        if default is None:
+            return False
+        return any(
+            str(getattr(self, name)) != str(default.get(name, DEFAULTS_WHEN_MISSING.get(name, "")))
+            for name in COMPARED_WITH_DEFAULT
+        )
+
 
 class RetentionException(models.Model):
     """An exception with its own period, e.g. applicants: up to 1 year with consent."""
@@ -122,7 +224,7 @@ class RetentionException(models.Model):
     )
     condition = models.CharField(_("wanneer"), max_length=300)
     period_amount = models.PositiveIntegerField(
-        _("termijn"), null=True, blank=True, validators=[NON_NEGATIVE_PERIOD]
+        _("termijn"), null=True, blank=True, validators=[POSITIVE_PERIOD]
     )
     period_unit = models.CharField(
         _("eenheid"), max_length=8, choices=PeriodUnit.choices, blank=True
@@ -136,7 +238,7 @@ class RetentionException(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_amount__isnull=True, period_unit="")
-                | Q(period_amount__gte=0, period_unit__gt=""),
+                | Q(period_amount__gte=1, period_unit__gt=""),
                 name="retentionexception_period_complete",
                 violation_error_message=_(
                     "Vul bij een termijn zowel het aantal als de eenheid in."
@@ -146,3 +248,45 @@ class RetentionException(models.Model):
 
     def __str__(self) -> str:
         return self.condition
+
+    def clean(self) -> None:
+        super().clean()
+        rule = self.rule if self.rule_id else None
+        if rule and rule.maximum_amount and self.period_amount and self.period_unit:
+            reference = datetime.date(2001, 1, 1)
+            if add_period(reference, self.period_amount, self.period_unit) > add_period(
+                reference, rule.maximum_amount, rule.maximum_unit
+            ):
+                raise ValidationError(
+                    {
+                        "period_amount": _(
+                            "Deze uitzondering is langer dan het wettelijk maximum van de regel."
+                        )
+                    }
+                )
+
+
+class RetentionReminder(models.Model):
+    """A destruction duty that was e-mailed to a school, so it is sent only once."""
+
+    school = models.ForeignKey(
+        "privacyregister.School",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    rule = models.ForeignKey(
+        RetentionRule, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("regel")
+    )
+    due_on = models.DateField(_("uiterlijk weg op"))
+    sent_at = models.DateTimeField(_("verstuurd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "rule", "due_on"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} — {self.school} ({self.due_on:%d-%m-%Y})"

@@ -1,23 +1,27 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from retention.models import RetentionException
+from retention.models import RetentionException, RetentionRule
 from tests.factories import RetentionRuleFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_negative_retention_period_is_refused_with_a_dutch_message():
-    rule = RetentionRuleFactory.build(board=RetentionRuleFactory().board, period_amount=-1)
+@pytest.mark.parametrize("amount", [0, -1])
+def test_a_zero_or_negative_period_is_refused_with_a_dutch_message(amount):
+    rule = RetentionRuleFactory.build(board=RetentionRuleFactory().board, period_amount=amount)
     with pytest.raises(ValidationError) as error:
         rule.full_clean()
-    assert "Een bewaartermijn kan niet negatief zijn." in error.value.message_dict["period_amount"]
+    assert "Een bewaartermijn is minstens 1" in str(error.value.message_dict["period_amount"])
 
 
-def test_the_database_refuses_a_negative_period_that_skipped_validation():
+@pytest.mark.parametrize("amount", [0, -1])
+def test_the_database_refuses_a_period_that_skipped_validation(amount):
     with pytest.raises(IntegrityError), transaction.atomic():
-        RetentionRuleFactory(period_amount=-1)
+        RetentionRuleFactory(period_amount=amount)
 
 
 def test_an_exception_period_needs_both_amount_and_unit():
@@ -30,6 +34,47 @@ def test_an_exception_period_needs_both_amount_and_unit():
     exception.full_clean()
 
 
-def test_a_rule_reads_as_a_period():
-    rule = RetentionRuleFactory.build(period_amount=4, period_unit="weken")
-    assert rule.period_display == "maximaal 4 weken"
+def test_an_exception_cannot_exceed_the_legal_maximum():
+    rule = RetentionRuleFactory(
+        period_amount=4, period_unit="weken", maximum_amount=1, maximum_unit="jaren"
+    )
+    too_long = RetentionException(
+        rule=rule, condition="Met toestemming", period_amount=13, period_unit="maanden"
+    )
+    with pytest.raises(ValidationError) as error:
+        too_long.full_clean()
+    assert "langer dan het wettelijk maximum" in str(error.value)
+    RetentionException(
+        rule=rule, condition="Met toestemming", period_amount=1, period_unit="jaren"
+    ).full_clean()
+
+
+def test_a_statutory_rule_names_its_law():
+    rule = RetentionRuleFactory.build(
+        board=RetentionRuleFactory().board, is_statutory=True, legal_source=""
+    )
+    with pytest.raises(ValidationError) as error:
+        rule.full_clean()
+    assert "Noem bij een wettelijke termijn de wet" in str(error.value)
+
+
+def test_a_rule_reads_as_a_period_and_computes_its_dates():
+    rule = RetentionRuleFactory.build(
+        period_amount=2, period_unit="jaren", active_amount=6, active_unit="maanden"
+    )
+    assert rule.period_display == "maximaal 2 jaren"
+    assert rule.destroy_by(datetime.date(2025, 7, 15)) == datetime.date(2027, 7, 15)
+    assert rule.archive_from(datetime.date(2025, 7, 15)) == datetime.date(2026, 1, 15)
+
+
+def test_a_changed_default_is_marked_as_changed():
+    rule = RetentionRuleFactory(
+        reference_key="leerlingdossier",
+        period_amount=2,
+        period_unit="jaren",
+        start_event="einde_inschrijving",
+    )
+    assert not rule.changed_from_default
+    rule.period_amount = 5
+    assert rule.changed_from_default
+    assert not RetentionRule(reference_key="").changed_from_default

@@ -1,0 +1,70 @@
+"""Calendar arithmetic shared by retention periods and rights-request deadlines.
+
+Months are counted per Regulation (EEC, Euratom) No 1182/71, art. 3(2)(c): a period ends on the
+same day of the month as the day it started from, or on the last day of the month when that day
+does not exist (31 January + 1 month = 28 or 29 February).
+"""
+
+import calendar
+import datetime
+
+PERIOD_UNITS = ("dagen", "weken", "maanden", "jaren")
+
+
+def add_months(start: datetime.date, months: int) -> datetime.date:
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def add_period(start: datetime.date, amount: int, unit: str) -> datetime.date:
+    """The end of a period of `amount` `unit` (dagen, weken, maanden, jaren) from `start`."""
+    if unit == "dagen":
+        return start + datetime.timedelta(days=amount)
+    if unit == "weken":
+        return start + datetime.timedelta(weeks=amount)
+    if unit == "maanden":
+        return add_months(start, amount)
+    if unit == "jaren":
+        return add_months(start, 12 * amount)
+    raise ValueError(f"onbekende eenheid: {unit}")
+
+
+def easter_sunday(year: int) -> datetime.date:
+    """Gregorian Easter (the anonymous algorithm of Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return datetime.date(year, month, day + 1)
+
+
+def public_holidays(year: int) -> dict[datetime.date, str]:
+    """The days the Algemene termijnenwet (art. 3) treats like a Sunday."""
+    easter = easter_sunday(year)
+    kings_day = datetime.date(year, 4, 27)
+    if kings_day.weekday() == 6:  # on a Sunday, Koningsdag is celebrated on the 26th
+        kings_day = datetime.date(year, 4, 26)
+    return {
+        datetime.date(year, 1, 1): "Nieuwjaarsdag",
+        easter - datetime.timedelta(days=2): "Goede Vrijdag",
+        easter + datetime.timedelta(days=1): "tweede paasdag",
+        kings_day: "Koningsdag",
+        datetime.date(year, 5, 5): "Bevrijdingsdag",
+        easter + datetime.timedelta(days=39): "Hemelvaartsdag",
+        easter + datetime.timedelta(days=50): "tweede pinksterdag",
+        datetime.date(year, 12, 25): "eerste kerstdag",
+        datetime.date(year, 12, 26): "tweede kerstdag",
+    }
+
+
+def next_working_day(day: datetime.date, extra_holidays=frozenset()) -> datetime.date:
+    """The day itself, or the first day after it that is no Saturday, Sunday or holiday."""
+    while day.weekday() >= 5 or day in public_holidays(day.year) or day in extra_holidays:
+        day += datetime.timedelta(days=1)
+    return day
