@@ -13,6 +13,7 @@ board_patterns = [
     path("scholen/", views.schools, name="schools"),
     path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
     path("", include("processing.urls")),
+    path("", include("retention.urls")),
 ]
 
 account_patterns = [

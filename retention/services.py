@@ -1,10 +1,18 @@
 """Use cases for retention rules."""
 
-from django.db import transaction
+import datetime
+from dataclasses import dataclass
 
-from privacyregister.models import Board
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from privacyregister.dates import add_months
+from privacyregister.models import Board, School
 from privacyregister.reference import read_fixture
-from retention.models import RetentionException, RetentionRule
+from retention.models import RetentionException, RetentionReminder, RetentionRule
 
 
 @transaction.atomic
@@ -37,3 +45,88 @@ def board_install_default_retention_rules(*, board: Board) -> int:
     return retention_rules_add_missing(
         board=board, rules=read_fixture("reference/retention_rules.json")
     )
+
+
+def schedule(board: Board, school: School | None = None):
+    """The board's rules, or the rules of the activities that apply to one school."""
+    rules = board.retention_rules.select_related("subject_group").prefetch_related("exceptions")
+    if school is not None:
+        activities = board.activities.for_schools([school.pk])
+        rules = rules.filter(activities__in=activities).distinct()
+    return rules.order_by("subject_group__name", "name")
+
+
+# Start events that happen on a fixed day of the year for most people: pupils leave at the end
+# of the school year, the books close at the end of the calendar year, exam results in July.
+# Other events (a recording, the end of a contract) happen any day: they are a standing duty.
+CALENDAR_EVENTS = {
+    RetentionRule.StartEvent.END_OF_SCHOOL_YEAR: (7, 31),
+    RetentionRule.StartEvent.END_OF_ENROLMENT: (7, 31),
+    RetentionRule.StartEvent.END_OF_FINANCIAL_YEAR: (12, 31),
+    RetentionRule.StartEvent.EXAM_RESULT: (7, 15),
+}
+
+
+@dataclass(frozen=True)
+class Duty:
+    rule: RetentionRule
+    start: datetime.date | None  # None: a standing duty, due continuously
+    due_on: datetime.date | None
+
+
+def duties(rules, first: datetime.date, last: datetime.date) -> tuple[list[Duty], list[Duty]]:
+    """What falls due between first and last (inclusive), and the standing duties."""
+    due, standing = [], []
+    for rule in rules:
+        if rule.start_event not in CALENDAR_EVENTS:
+            standing.append(Duty(rule, None, None))
+            continue
+        month, day = CALENDAR_EVENTS[rule.start_event]
+        for year in range(first.year - 100, last.year + 1):
+            start = datetime.date(year, month, day)
+            due_on = rule.destroy_by(start)
+            if first <= due_on <= last:
+                due.append(Duty(rule, start, due_on))
+    return sorted(due, key=lambda d: (d.due_on, d.rule.name)), standing
+
+
+def school_year(label: str) -> tuple[datetime.date, datetime.date]:
+    """'2025-2026' -> 1 August 2025 to 31 July 2026."""
+    first_year = int(label.split("-")[0])
+    return datetime.date(first_year, 8, 1), datetime.date(first_year + 1, 7, 31)
+
+
+def month_range(label: str) -> tuple[datetime.date, datetime.date]:
+    """'2026-07' -> the first and last day of July 2026."""
+    year, month = (int(part) for part in label.split("-"))
+    first = datetime.date(year, month, 1)
+    return first, add_months(first, 1) - datetime.timedelta(days=1)
+
+
+def send_retention_reminders(today: datetime.date, days_ahead: int = 30) -> int:
+    """E-mail each school the destruction duties due in the coming days, each duty once."""
+    sent = 0
+    last = today + datetime.timedelta(days=days_ahead)
+    for school in School.objects.select_related("board").order_by("board__name", "name"):
+        recipient = school.director_email or school.board.privacy_email
+        due, _standing = duties(schedule(school.board, school), today, last)
+        already = set(
+            RetentionReminder.objects.filter(
+                school=school, due_on__range=(today, last)
+            ).values_list("rule_id", "due_on")
+        )
+        new = [d for d in due if (d.rule.pk, d.due_on) not in already]
+        if not new:
+            continue
+        context = {"school": school, "duties": new, "site_url": settings.SITE_URL}
+        send_mail(
+            subject=_("Te vernietigen gegevens voor %(school)s") % {"school": school.name},
+            message=render_to_string("retention/reminder_email.txt", context),
+            from_email=None,
+            recipient_list=[recipient],
+        )
+        RetentionReminder.objects.bulk_create(
+            RetentionReminder(school=school, rule=d.rule, due_on=d.due_on) for d in new
+        )
+        sent += 1
+    return sent

@@ -19,6 +19,7 @@ from tests.factories import (
     ActivityFactory,
     BoardFactory,
     MembershipFactory,
+    RetentionRuleFactory,
     SchoolFactory,
     UserFactory,
 )
@@ -85,6 +86,13 @@ ROWS = [
     Row("lint", "view_register"),
     Row("statement_overview", "view_register"),
     Row("export", "export_register"),
+    Row("retention_schedule", "view_register"),
+    Row("retention_schedule_download", "view_register", target="sheet"),
+    Row("retention_rule_create", "manage_retention"),
+    Row("retention_rule_edit", "manage_retention", target="rule"),
+    Row("retention_rule_delete", "manage_retention", target="rule"),
+    Row("retention_calculator", "view_register"),
+    Row("retention_calendar", "view_register"),
     Row("export_download", "export_register", target="format"),
     # Only the maker downloads an export file: everyone else finds nothing.
     Row("export_file", "export_register", target="missing", ok=404),
@@ -108,6 +116,8 @@ PLACES = {
     "kind": [OWN, OTHER_BOARD],
     "format": [OWN, OTHER_BOARD],
     "missing": [OWN, OTHER_BOARD],
+    "sheet": [OWN, OTHER_BOARD],
+    "rule": [OWN, OTHER_BOARD],
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
@@ -168,6 +178,10 @@ def world(django_db_setup, django_db_blocker):
                 place: Comment.objects.create(activity=made, text="Advies")
                 for place, made in activities.items()
             },
+            "rule": {
+                OWN: RetentionRuleFactory(board=board),
+                OTHER_BOARD: RetentionRuleFactory(board=foreign_board),
+            },
             "term": {
                 OWN: DataSource.objects.create(board=board, name="Ongebruikte bron"),
                 OTHER_BOARD: DataSource.objects.create(
@@ -186,7 +200,13 @@ def world(django_db_setup, django_db_blocker):
 
 
 def url_for(world, row: Row, place: str) -> str:
-    on_foreign_board = place == OTHER_BOARD and row.target in (None, "kind", "format", "missing")
+    on_foreign_board = place == OTHER_BOARD and row.target in (
+        None,
+        "kind",
+        "format",
+        "missing",
+        "sheet",
+    )
     kwargs = {"board": (world["foreign_board"] if on_foreign_board else world["board"]).slug}
     objects = world["objects"]
     if row.target in ("activity", "comment", "record"):
@@ -206,6 +226,10 @@ def url_for(world, row: Row, place: str) -> str:
         kwargs["format"] = "csv"
     elif row.target == "missing":
         kwargs["pk"] = 999_999
+    elif row.target == "sheet":
+        kwargs["format"] = "xlsx"
+    elif row.target == "rule":
+        kwargs["pk"] = objects["rule"][place].pk
     elif row.target == "term":
         kwargs["kind"] = "bronnen"
         kwargs["pk"] = objects["term"][place].pk

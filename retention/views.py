@@ -1,0 +1,166 @@
+"""Retention schedule, rules, calculator and destruction calendar."""
+
+import io
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+
+from privacyregister.access import board_view
+from privacyregister.permissions import Capability
+from processing.exports import _write_sheet
+from processing.pdf import render_pdf
+from retention.forms import CalculatorForm, CalendarForm, ExceptionFormSet, RetentionRuleForm
+from retention.models import RetentionRule
+from retention.services import duties, month_range, schedule, school_year
+
+
+def _school(request: HttpRequest):
+    slug = request.GET.get("school")
+    return get_object_or_404(request.board.schools, slug=slug) if slug else None
+
+
+@board_view(Capability.VIEW_REGISTER)
+def schedule_page(request: HttpRequest) -> HttpResponse:
+    school = _school(request)
+    return render(
+        request,
+        "retention/schedule.html",
+        {
+            "school": school,
+            "rules": schedule(request.board, school),
+            "schools": request.board.schools.all(),
+            "can_manage": request.access.allowed["manage_retention"],
+        },
+    )
+
+
+def _schedule_rows(rules):
+    return [
+        [
+            rule.name,
+            str(rule.subject_group or ""),
+            rule.period_display,
+            rule.get_start_event_display(),
+            rule.get_action_display(),
+            "; ".join(str(e) for e in rule.exceptions.all()),
+            rule.legal_source,
+        ]
+        for rule in rules
+    ]
+
+
+SCHEDULE_HEADINGS = ["Wat", "Van wie", "Termijn", "Begint bij", "Daarna", "Uitzonderingen", "Bron"]
+
+
+@board_view(Capability.VIEW_REGISTER)
+def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
+    school = _school(request)
+    rules = schedule(request.board, school)
+    name = f"bewaartermijnen-{school.slug if school else request.board.slug}"
+    if format == "xlsx":
+        workbook = Workbook()
+        workbook.active.title = "Bewaartermijnen"
+        _write_sheet(workbook.active, SCHEDULE_HEADINGS, _schedule_rows(rules))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        content = buffer.getvalue()
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        html = render_to_string(
+            "retention/schedule_pdf.html",
+            {
+                "board": request.board,
+                "school": school,
+                "rules": rules,
+                "today": timezone.localdate(),
+            },
+        )
+        content, content_type = render_pdf(html), "application/pdf"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+def _edit(request: HttpRequest, rule) -> HttpResponse:
+    request.access.require(Capability.MANAGE_RETENTION)
+    data = request.POST if request.method == "POST" else None
+    form = RetentionRuleForm(data, instance=rule, board=request.board)
+    exceptions = ExceptionFormSet(data, instance=rule, prefix="uitzonderingen")
+    if data is not None and form.is_valid() and exceptions.is_valid():
+        saved = form.save()
+        exceptions.instance = saved
+        exceptions.save()
+        messages.success(request, _("De bewaartermijn %(name)s is opgeslagen.") % {"name": saved})
+        return redirect("retention_schedule", board=request.board.slug)
+    return render(
+        request, "retention/rule_form.html", {"form": form, "exceptions": exceptions, "rule": rule}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.MANAGE_RETENTION, per_object=True)
+def rule_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, RetentionRule(board=request.board))
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.MANAGE_RETENTION, per_object=True)
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit(request, get_object_or_404(request.board.retention_rules, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.MANAGE_RETENTION, per_object=True)
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(request.board.retention_rules, pk=pk)
+    request.access.require(Capability.MANAGE_RETENTION)
+    users = rule.activities.order_by("name")
+    if request.method == "POST":
+        if users.exists():
+            messages.error(
+                request, _("%(name)s is nog in gebruik en is niet verwijderd.") % {"name": rule}
+            )
+        else:
+            rule.delete()
+            messages.success(request, _("%(name)s is verwijderd.") % {"name": rule})
+            return redirect("retention_schedule", board=request.board.slug)
+    return render(request, "retention/rule_delete.html", {"rule": rule, "users": users})
+
+
+@board_view(Capability.VIEW_REGISTER)
+def calculator(request: HttpRequest) -> HttpResponse:
+    form = CalculatorForm(request.GET or None)
+    results = []
+    if form.is_valid():
+        start = form.cleaned_data["start"]
+        results = [
+            (rule, rule.archive_from(start), rule.destroy_by(start))
+            for rule in schedule(request.board)
+        ]
+    return render(request, "retention/calculator.html", {"form": form, "results": results})
+
+
+@board_view(Capability.VIEW_REGISTER)
+def destruction_calendar(request: HttpRequest) -> HttpResponse:
+    form = CalendarForm(request.GET or None, board=request.board)
+    due = standing = None
+    period = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["school_year"]:
+            period = school_year(data["school_year"])
+        else:
+            today = timezone.localdate()
+            period = month_range(data["month"] or f"{today:%Y-%m}")
+        due, standing = duties(schedule(request.board, data["school"]), *period)
+    return render(
+        request,
+        "retention/calendar.html",
+        {"form": form, "due": due, "standing": standing, "period": period},
+    )
