@@ -4,6 +4,7 @@ Idempotent: everything is matched by its natural key (slug, name, e-mail) and on
 missing is created, so a second run changes nothing and never overwrites demo edits.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -15,6 +16,8 @@ from processing import models as register
 from processing.services import board_install_reference_vocabularies, vocabulary_add_missing
 from processing.statements import statement_publish
 from retention.services import board_install_default_retention_rules, retention_rules_add_missing
+from rights.models import RightsRequest
+from rights.services import request_register
 
 DEMO_BOARDS = ["demo/cpow.json", "demo/veluwse-onderwijsgroep.json"]
 DEMO_USERS = "demo/users.json"
@@ -232,6 +235,22 @@ def publish_demo_statements(path: str, report: LoadReport) -> None:
             report.add("privacyverklaringen")
 
 
+def load_demo_rights_requests(path: str, report: LoadReport) -> None:
+    """A few open requests, received some days before today, so the dashboard has something."""
+    data = read_fixture(path)
+    board = Board.objects.get(slug=data["board"]["slug"])
+    if board.rights_requests.exists():
+        return
+    officer = board.memberships.filter(role="privacy_officer").order_by("pk").first().user
+    for item in data.get("rights_requests", []):
+        fields = dict(item)
+        received = timezone.localdate() - datetime.timedelta(days=fields.pop("days_ago"))
+        school = board.schools.get(slug=fields.pop("school"))
+        request = RightsRequest(board=board, school=school, received_on=received, **fields)
+        request_register(actor=officer, request=request)
+        report.add("verzoeken")
+
+
 def load_demo() -> LoadReport:
     report = LoadReport()
     for path in DEMO_BOARDS:
@@ -240,4 +259,5 @@ def load_demo() -> LoadReport:
     for path in DEMO_BOARDS:
         load_demo_comments(path, report)
         publish_demo_statements(path, report)
+        load_demo_rights_requests(path, report)
     return report

@@ -149,6 +149,14 @@ class Board(models.Model):
         blank=True,
         help_text=_("Bij wie, hoe, en wat het kost, bijvoorbeeld voor extra kopieën."),
     )
+    rights_pause_for_identity = models.BooleanField(
+        _("termijn staat stil tijdens identiteitscontrole"),
+        default=False,
+        help_text=_("Zo ja, dan telt de tijd waarin u wacht op bewijs van identiteit niet mee."),
+    )
+    rights_purge_after_days = models.PositiveIntegerField(
+        _("afgeronde verzoeken anonimiseren na (dagen)"), default=365
+    )
     complaint_authority_text = models.TextField(
         _("tekst over klacht bij de toezichthouder"), default=AUTORITEIT_PERSOONSGEGEVENS
     )

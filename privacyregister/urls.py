@@ -14,6 +14,7 @@ board_patterns = [
     path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
     path("", include("processing.urls")),
     path("", include("retention.urls")),
+    path("", include("rights.urls")),
 ]
 
 account_patterns = [

@@ -3,13 +3,18 @@
 Store as little personal data as possible: enough to answer and to prove the answer was on time.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Board, School
+from rights.deadlines import extension_notice_deadline, rights_deadline
 
 
 class RightsRequest(models.Model):
@@ -108,6 +113,8 @@ class RightsRequest(models.Model):
     )
     decided_on = models.DateField(_("besluit op"), null=True, blank=True)
     decision_motivation = models.TextField(_("motivering van het besluit"), blank=True)
+    closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("verzoek van een betrokkene")
@@ -130,10 +137,78 @@ class RightsRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.get_type_display()} — {self.received_on:%d-%m-%Y}"
 
+    CLOSED = (Status.DONE, Status.REJECTED, Status.WITHDRAWN)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED
+
+    @property
+    def is_extended(self) -> bool:
+        return bool(self.extension_notified_on)
+
+    def paused_days(self, today: datetime.date) -> int:
+        if self.pk is None:
+            return 0
+        return sum(pause.days(today) for pause in self.pauses.all())
+
+    def compute_deadline(self, today: datetime.date | None = None) -> datetime.date:
+        today = today or timezone.localdate()
+        extra = set(PublicHoliday.objects.values_list("date", flat=True))
+        return rights_deadline(
+            self.received_on,
+            extended=self.is_extended,
+            paused_days=self.paused_days(today),
+            extra_holidays=extra,
+        )
+
+    def days_left(self, today: datetime.date) -> int | None:
+        return (self.deadline - today).days if self.deadline and self.is_open else None
+
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.school_id and self.board_id and self.school.board_id != self.board_id:
-            raise ValidationError({"school": _("Deze school hoort niet bij dit bestuur.")})
+            errors["school"] = _("Deze school hoort niet bij dit bestuur.")
+        if self.received_on and self.received_on > timezone.localdate():
+            errors["received_on"] = _("De datum van ontvangst ligt in de toekomst.")
+        if self.extension_notified_on and self.received_on:
+            if self.extension_notified_on > extension_notice_deadline(self.received_on):
+                errors["extension_notified_on"] = _(
+                    "Een verlenging moet binnen de eerste maand gemeld worden (uiterlijk %(date)s)."
+                ) % {"date": date_format(extension_notice_deadline(self.received_on), "j F Y")}
+            if not self.extension_reason.strip():
+                errors["extension_reason"] = _("Geef de reden van de verlenging.")
+        if self.status in (self.Status.DONE, self.Status.REJECTED):
+            if not self.decision_motivation.strip():
+                errors["decision_motivation"] = _(
+                    "Motiveer het besluit voordat u het verzoek afsluit."
+                )
+            if not self.decided_on:
+                errors["decided_on"] = _("Vul de datum van het besluit in.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RequestPause(models.Model):
+    """A time the term stood still, waiting for proof of identity (if the board chose so)."""
+
+    request = models.ForeignKey(
+        RightsRequest, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("verzoek")
+    )
+    started_on = models.DateField(_("vanaf"))
+    ended_on = models.DateField(_("tot en met"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pauze")
+        verbose_name_plural = _("pauzes")
+        ordering = ["request", "started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.started_on} – {self.ended_on or '…'}"
+
+    def days(self, today: datetime.date) -> int:
+        return ((self.ended_on or today) - self.started_on).days
 
 
 class RightsRequestEvent(models.Model):
@@ -152,6 +227,7 @@ class RightsRequestEvent(models.Model):
         verbose_name=_("door"),
     )
     description = models.CharField(_("gebeurtenis"), max_length=300)
+    kind = models.CharField(_("soort"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("gebeurtenis")

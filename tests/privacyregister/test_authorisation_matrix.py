@@ -20,6 +20,7 @@ from tests.factories import (
     BoardFactory,
     MembershipFactory,
     RetentionRuleFactory,
+    RightsRequestFactory,
     SchoolFactory,
     UserFactory,
 )
@@ -86,6 +87,11 @@ ROWS = [
     Row("lint", "view_register"),
     Row("statement_overview", "view_register"),
     Row("export", "export_register"),
+    Row("rights_request_list", "view_rights_requests"),
+    Row("rights_request_create", "handle_rights_requests"),
+    Row("rights_request_detail", "view_rights_requests", target="request"),
+    Row("rights_request_letter", "handle_rights_requests", target="letter"),
+    Row("rights_request_action", "handle_rights_requests", target="action", method="post", ok=302),
     Row("retention_schedule", "view_register"),
     Row("retention_schedule_download", "view_register", target="sheet"),
     Row("retention_rule_create", "manage_retention"),
@@ -117,11 +123,14 @@ PLACES = {
     "format": [OWN, OTHER_BOARD],
     "missing": [OWN, OTHER_BOARD],
     "sheet": [OWN, OTHER_BOARD],
+    "request": [OWN, OTHER_SCHOOL, OTHER_BOARD],
+    "letter": [OWN, OTHER_SCHOOL, OTHER_BOARD],
+    "action": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "rule": [OWN, OTHER_BOARD],
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
-SCHOOL_BOUND = {"activity", "comment", "record", "school"}
+SCHOOL_BOUND = {"activity", "comment", "record", "school", "request", "letter", "action"}
 
 
 def expected_status(role: str | None, row: Row, place: str) -> int:
@@ -178,6 +187,11 @@ def world(django_db_setup, django_db_blocker):
                 place: Comment.objects.create(activity=made, text="Advies")
                 for place, made in activities.items()
             },
+            "request": {
+                OWN: RightsRequestFactory(board=board, school=own),
+                OTHER_SCHOOL: RightsRequestFactory(board=board, school=other),
+                OTHER_BOARD: RightsRequestFactory(board=foreign_board, school=foreign_school),
+            },
             "rule": {
                 OWN: RetentionRuleFactory(board=board),
                 OTHER_BOARD: RetentionRuleFactory(board=foreign_board),
@@ -228,6 +242,12 @@ def url_for(world, row: Row, place: str) -> str:
         kwargs["pk"] = 999_999
     elif row.target == "sheet":
         kwargs["format"] = "xlsx"
+    elif row.target in ("request", "letter", "action"):
+        kwargs["pk"] = objects["request"][place].pk
+        if row.target == "letter":
+            kwargs["kind"] = "ontvangst"
+        if row.target == "action":
+            kwargs["action"] = "in-behandeling"
     elif row.target == "rule":
         kwargs["pk"] = objects["rule"][place].pk
     elif row.target == "term":

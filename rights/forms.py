@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from privacyregister.forms import BoardOwnedForm
+from privacyregister.models import User
+from rights.models import RightsRequest
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RequestForm(BoardOwnedForm):
+    class Meta:
+        model = RightsRequest
+        fields = [
+            "board",
+            "school",
+            "type",
+            "requester_role",
+            "requester_name",
+            "requester_contact",
+            "concerns",
+            "received_on",
+            "channel",
+            "handler",
+        ]
+        widgets = {"received_on": DATE}
+
+    def __init__(self, *args, board, school_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = board.schools.all()
+        if school_ids is not None:  # a schoolleider registers requests of the own school
+            schools = schools.filter(pk__in=school_ids)
+            self.fields["school"].required = True
+        self.fields["school"].queryset = schools
+        self.fields["handler"].queryset = User.objects.filter(memberships__board=board).distinct()
+
+    @property
+    def warnings(self) -> list[str]:
+        if self.data.get("requester_role") == RightsRequest.RequesterRole.PUPIL_UNDER_16:
+            return [
+                str(
+                    _(
+                        "Een leerling jonger dan 16 jaar kan zijn rechten niet zelf uitoefenen: "
+                        "dat doen de ouders of wettelijk vertegenwoordigers."
+                    )
+                )
+            ]
+        return []
+
+
+class IdentityForm(forms.Form):
+    how = forms.ChoiceField(
+        label=_("Hoe"),
+        choices=[c for c in RightsRequest.IdentityCheck.choices if c[0]],
+        help_text=_("Maak nooit een kopie van een identiteitsbewijs."),
+    )
+    on = forms.DateField(label=_("Op"), widget=DATE)
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van verlenging"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notified_on = forms.DateField(label=_("Verzoeker geïnformeerd op"), widget=DATE)
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[
+            (RightsRequest.Status.DONE, _("afgehandeld (toegewezen)")),
+            (RightsRequest.Status.REJECTED, _("afgewezen")),
+            (RightsRequest.Status.WITHDRAWN, _("ingetrokken door verzoeker")),
+        ],
+    )
+    decided_on = forms.DateField(label=_("Datum besluit"), widget=DATE, required=False)
+    motivation = forms.CharField(
+        label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RequestFilter(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("open")), ("alle", _("alle"))] + list(RightsRequest.Status.choices),
+        required=False,
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools

@@ -1,0 +1,189 @@
+"""Use cases of data-subject requests; each step is written to the request's timeline."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacyregister.models import Board, User
+from rights.models import RequestPause, RightsRequest, RightsRequestEvent
+
+
+def _event(request: RightsRequest, actor: User | None, description: str, kind: str = "") -> None:
+    RightsRequestEvent.objects.create(
+        request=request, actor=actor, description=description, kind=kind
+    )
+
+
+def _save(request: RightsRequest) -> RightsRequest:
+    request.deadline = request.compute_deadline()
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_register(*, actor: User, request: RightsRequest) -> RightsRequest:
+    _save(request)
+    _event(
+        request,
+        actor,
+        _("Verzoek ontvangen en geregistreerd; uiterste antwoorddatum %(date)s.")
+        % {"date": request.deadline.strftime("%d-%m-%Y")},
+        "registered",
+    )
+    return request
+
+
+@transaction.atomic
+def request_start(*, actor: User, request: RightsRequest) -> RightsRequest:
+    request.status = RightsRequest.Status.IN_PROGRESS
+    request.handler = request.handler or actor
+    _save(request)
+    _event(
+        request,
+        actor,
+        _("In behandeling genomen door %(who)s.") % {"who": request.handler},
+        "started",
+    )
+    return request
+
+
+@transaction.atomic
+def request_check_identity(
+    *, actor: User, request: RightsRequest, how: str, on: datetime.date
+) -> RightsRequest:
+    request.identity_check, request.identity_checked_on, request.identity_checked_by = (
+        how,
+        on,
+        actor,
+    )
+    _save(request)
+    _event(
+        request,
+        actor,
+        _("Identiteit gecontroleerd: %(how)s.") % {"how": request.get_identity_check_display()},
+        "identity",
+    )
+    return request
+
+
+@transaction.atomic
+def request_extend(
+    *, actor: User, request: RightsRequest, reason: str, notified_on: datetime.date
+) -> RightsRequest:
+    request.extension_reason, request.extension_notified_on = reason, notified_on
+    request.status = RightsRequest.Status.EXTENDED
+    _save(request)
+    _event(
+        request,
+        actor,
+        _("Termijn verlengd tot %(date)s; verzoeker geïnformeerd op %(notified)s.")
+        % {
+            "date": request.deadline.strftime("%d-%m-%Y"),
+            "notified": notified_on.strftime("%d-%m-%Y"),
+        },
+        "extended",
+    )
+    return request
+
+
+@transaction.atomic
+def request_pause(*, actor: User, request: RightsRequest, today: datetime.date) -> RightsRequest:
+    """Start or end a pause while waiting for proof of identity (only if the board chose so)."""
+    if not request.board.rights_pause_for_identity:
+        raise ValueError("Dit bestuur laat de termijn niet stilstaan.")
+    open_pause = request.pauses.filter(ended_on=None).first()
+    if open_pause:
+        open_pause.ended_on = today
+        open_pause.save()
+        message = _("Identiteitsbewijs ontvangen; de termijn loopt weer.")
+    else:
+        RequestPause.objects.create(request=request, started_on=today)
+        message = _("Gewacht op bewijs van identiteit; de termijn staat stil.")
+    _save(request)
+    _event(request, actor, message, "pause")
+    return request
+
+
+@transaction.atomic
+def request_decide(
+    *, actor: User, request: RightsRequest, status: str, decided_on, motivation: str
+) -> RightsRequest:
+    request.status, request.decided_on, request.decision_motivation = status, decided_on, motivation
+    request.closed_on = timezone.localdate()
+    _save(request)
+    _event(
+        request,
+        actor,
+        _("Afgesloten: %(status)s.") % {"status": request.get_status_display()},
+        "closed",
+    )
+    return request
+
+
+REMINDERS = [
+    ("reminder_7", 7, _("Nog 7 dagen")),
+    ("reminder_1", 1, _("Morgen is de uiterste datum")),
+    ("reminder_missed", -1, _("De uiterste datum is verstreken")),
+]
+
+
+def send_rights_reminders(today: datetime.date) -> int:
+    """Mail the handler 7 days and 1 day before the deadline and on the day it is missed."""
+    sent = 0
+    open_requests = (
+        RightsRequest.objects.exclude(status__in=RightsRequest.CLOSED)
+        .select_related("board", "school", "handler")
+        .prefetch_related("events")
+    )
+    for request in open_requests:
+        days_left = (request.deadline - today).days
+        done = {event.kind for event in request.events.all()}
+        for kind, days, subject in REMINDERS:
+            if days_left == days and kind not in done:
+                recipient = (
+                    request.handler.email if request.handler else request.board.privacy_email
+                )
+                send_mail(
+                    subject=f"{subject}: {request}",
+                    message=render_to_string(
+                        "rights/reminder_email.txt",
+                        {"request": request, "days_left": days_left, "site_url": settings.SITE_URL},
+                    ),
+                    from_email=None,
+                    recipient_list=[recipient],
+                )
+                _event(
+                    request, None, _("Herinnering verstuurd aan %(to)s.") % {"to": recipient}, kind
+                )
+                sent += 1
+    return sent
+
+
+ANONYMOUS = "(geanonimiseerd)"
+
+
+def purge_closed_requests(now: datetime.datetime) -> dict[str, int]:
+    """Anonymise closed requests older than the board's period; returns counts per board."""
+    report = {}
+    for board in Board.objects.order_by("name"):
+        cutoff = now.date() - datetime.timedelta(days=board.rights_purge_after_days)
+        old = board.rights_requests.filter(
+            status__in=RightsRequest.CLOSED, closed_on__lt=cutoff, anonymised_at=None
+        )
+        count = old.update(
+            requester_name=ANONYMOUS,
+            requester_contact="",
+            concerns="",
+            extension_reason="",
+            decision_motivation=ANONYMOUS,
+            anonymised_at=now,
+        )
+        if count:
+            report[board.name] = count
+    return report

@@ -1,0 +1,170 @@
+"""Data-subject requests: register, handle within the legal term, prove it with a timeline."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from privacyregister.access import board_view
+from privacyregister.permissions import Capability, Scope
+from processing.pdf import render_pdf
+from rights import services
+from rights.forms import DecisionForm, ExtensionForm, IdentityForm, RequestFilter, RequestForm
+from rights.models import RightsRequest
+
+LETTERS = {
+    "ontvangst": _("Ontvangstbevestiging"),
+    "verlenging": _("Verlenging"),
+    "besluit": _("Besluit"),
+}
+
+
+def _visible(request: HttpRequest, capability: str):
+    """The board's requests this user may see: all, or those of the own school."""
+    requests = request.board.rights_requests.select_related("school", "handler")
+    if request.access.scope(capability) == Scope.SCHOOL:
+        return requests.filter(school__in=request.access.school_ids(capability))
+    return requests
+
+
+def _request(request: HttpRequest, pk: int, capability: str) -> RightsRequest:
+    instance = get_object_or_404(request.board.rights_requests.select_related("school"), pk=pk)
+    request.access.require(capability, **_reach(instance))
+    return instance
+
+
+def _reach(instance: RightsRequest) -> dict:
+    # A request without a school is the board's own: only board-wide roles reach it.
+    return {"schools": [instance.school_id] if instance.school_id else []}
+
+
+@board_view(Capability.VIEW_RIGHTS_REQUESTS)
+def request_list(request: HttpRequest) -> HttpResponse:
+    requests = _visible(request, Capability.VIEW_RIGHTS_REQUESTS)
+    form = RequestFilter(request.GET or None, schools=request.board.schools.all())
+    status = request.GET.get("status", "")
+    if form.is_valid():
+        if form.cleaned_data["school"]:
+            requests = requests.filter(school=form.cleaned_data["school"])
+        status = form.cleaned_data["status"]
+    if status == "":
+        requests = requests.exclude(status__in=RightsRequest.CLOSED)
+    elif status != "alle":
+        requests = requests.filter(status=status)
+    today = timezone.localdate()
+    page = Paginator(requests.order_by("deadline", "pk"), 25).get_page(request.GET.get("pagina"))
+    rows = [(r, r.days_left(today)) for r in page]
+    rows = [(r, left, -left if left is not None and left < 0 else None) for r, left in rows]
+    return render(
+        request,
+        "rights/request_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "can_handle": request.access.allowed["handle_rights_requests"],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.HANDLE_RIGHTS_REQUESTS)
+def request_create(request: HttpRequest) -> HttpResponse:
+    scope = request.access.scope(Capability.HANDLE_RIGHTS_REQUESTS)
+    school_ids = (
+        request.access.school_ids(Capability.HANDLE_RIGHTS_REQUESTS)
+        if scope == Scope.SCHOOL
+        else None
+    )
+    instance = RightsRequest(board=request.board, received_on=timezone.localdate())
+    form = RequestForm(
+        request.POST or None, instance=instance, board=request.board, school_ids=school_ids
+    )
+    if form.is_valid():
+        try:
+            saved = services.request_register(actor=request.user, request=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Het verzoek is geregistreerd."))
+            return redirect("rights_request_detail", board=request.board.slug, pk=saved.pk)
+    return render(request, "rights/request_form.html", {"form": form})
+
+
+@board_view(Capability.VIEW_RIGHTS_REQUESTS, per_object=True)
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = _request(request, pk, Capability.VIEW_RIGHTS_REQUESTS)
+    can_handle = request.access.can(Capability.HANDLE_RIGHTS_REQUESTS, **_reach(instance))
+    return render(
+        request,
+        "rights/request_detail.html",
+        {
+            "item": instance,
+            "events": instance.events.select_related("actor"),
+            "days_left": instance.days_left(timezone.localdate()),
+            "can_handle": can_handle and instance.is_open,
+            "identity_form": IdentityForm(initial={"on": timezone.localdate()}),
+            "extension_form": ExtensionForm(initial={"notified_on": timezone.localdate()}),
+            "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
+            "letters": LETTERS,
+            "paused": instance.pauses.filter(ended_on=None).exists(),
+        },
+    )
+
+
+@require_POST
+@board_view(Capability.HANDLE_RIGHTS_REQUESTS, per_object=True)
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    instance = _request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
+    if not instance.is_open:
+        messages.error(request, _("Dit verzoek is al afgesloten."))
+        return redirect("rights_request_detail", board=request.board.slug, pk=pk)
+    forms = {"identiteit": IdentityForm, "verlengen": ExtensionForm, "besluit": DecisionForm}
+    form = forms[action](request.POST) if action in forms else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("rights_request_detail", board=request.board.slug, pk=pk)
+    data = form.cleaned_data if form else {}
+    steps = {
+        "in-behandeling": lambda: services.request_start(actor=request.user, request=instance),
+        "identiteit": lambda: services.request_check_identity(
+            actor=request.user, request=instance, **data
+        ),
+        "verlengen": lambda: services.request_extend(actor=request.user, request=instance, **data),
+        "pauze": lambda: services.request_pause(
+            actor=request.user, request=instance, today=timezone.localdate()
+        ),
+        "besluit": lambda: services.request_decide(actor=request.user, request=instance, **data),
+    }
+    if action not in steps:
+        raise Http404
+    try:
+        steps[action]()
+    except (ValidationError, ValueError) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Opgeslagen."))
+    return redirect("rights_request_detail", board=request.board.slug, pk=pk)
+
+
+@board_view(Capability.HANDLE_RIGHTS_REQUESTS, per_object=True)
+def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    instance = _request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
+    if kind not in LETTERS:
+        raise Http404
+    html = render_to_string(
+        "rights/letter.html",
+        {"item": instance, "kind": kind, "board": request.board, "today": timezone.localdate()},
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="brief-{kind}-{instance.pk}.pdf"'
+    return response
