@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
 from processing.lint import lint
 from processing.models import ProcessingActivity
+from rights.models import RightsRequest
 
 
 @dataclass
@@ -27,6 +29,20 @@ class BoardSummary:
     review_passed: list = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
+    requests_due: list = field(default_factory=list)
+
+
+def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
+    """Open requests of the next week or overdue, as far as the user may see them."""
+    scope = access.scope(Capability.VIEW_RIGHTS_REQUESTS)
+    if scope is None:
+        return []
+    requests = access.board.rights_requests.exclude(status__in=RightsRequest.CLOSED).filter(
+        deadline__lte=today + timedelta(days=7)
+    )
+    if scope == Scope.SCHOOL:
+        requests = requests.filter(school__in=access.school_ids(Capability.VIEW_RIGHTS_REQUESTS))
+    return list(requests.select_related("school").order_by("deadline"))
 
 
 @login_required
@@ -43,7 +59,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         summaries[membership.board_id].memberships.append(membership)
     today = timezone.localdate()
     for summary in summaries.values():
-        if BoardAccess(request.user, summary.board).scope(Capability.VIEW_REGISTER) != Scope.BOARD:
+        access = BoardAccess(request.user, summary.board)
+        summary.requests_due = _requests_due(access, today)
+        if access.scope(Capability.VIEW_REGISTER) != Scope.BOARD:
             continue
         activities = summary.board.activities.order_by("name")
         summary.in_review = list(activities.filter(status=ProcessingActivity.Status.IN_REVIEW))

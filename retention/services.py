@@ -23,7 +23,8 @@ def retention_rule_create(*, board: Board, data: dict) -> RetentionRule:
     group_name = fields.pop("subject_group", None)
     rule = RetentionRule(board=board, **fields)
     if group_name:
-        rule.subject_group = board.subject_groups.get(name=group_name)
+        # A default brings its subject group along when the board does not have it yet.
+        rule.subject_group, _created = board.subject_groups.get_or_create(name=group_name)
     rule.full_clean()
     rule.save()
     for exception_data in exceptions:
@@ -39,6 +40,23 @@ def retention_rules_add_missing(*, board: Board, rules: list[dict]) -> int:
     for data in missing:
         retention_rule_create(board=board, data=data)
     return len(missing)
+
+
+def missing_defaults(board: Board) -> list[dict]:
+    """Reference rules the board has not adopted (matched by reference key)."""
+    adopted = set(
+        board.retention_rules.exclude(reference_key="").values_list("reference_key", flat=True)
+    )
+    return [
+        rule
+        for rule in read_fixture("reference/retention_rules.json")
+        if rule["reference_key"] not in adopted
+    ]
+
+
+def retention_rule_adopt(*, board: Board, reference_key: str) -> RetentionRule:
+    [default] = [rule for rule in missing_defaults(board) if rule["reference_key"] == reference_key]
+    return retention_rule_create(board=board, data=default)
 
 
 def board_install_default_retention_rules(*, board: Board) -> int:

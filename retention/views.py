@@ -3,12 +3,13 @@
 import io
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from privacyregister.access import board_view
@@ -17,7 +18,14 @@ from processing.exports import _write_sheet
 from processing.pdf import render_pdf
 from retention.forms import CalculatorForm, CalendarForm, ExceptionFormSet, RetentionRuleForm
 from retention.models import RetentionRule
-from retention.services import duties, month_range, schedule, school_year
+from retention.services import (
+    duties,
+    missing_defaults,
+    month_range,
+    retention_rule_adopt,
+    schedule,
+    school_year,
+)
 
 
 def _school(request: HttpRequest):
@@ -36,8 +44,25 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
             "rules": schedule(request.board, school),
             "schools": request.board.schools.all(),
             "can_manage": request.access.allowed["manage_retention"],
+            "missing_defaults": missing_defaults(request.board),
         },
     )
+
+
+@require_POST
+@board_view(Capability.MANAGE_RETENTION)
+def rule_adopt(request: HttpRequest) -> HttpResponse:
+    try:
+        rule = retention_rule_adopt(
+            board=request.board, reference_key=request.POST.get("standaard", "")
+        )
+    except ValueError:
+        messages.error(request, _("Deze standaardregel bestaat niet of heeft u al."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De standaardregel %(name)s is overgenomen.") % {"name": rule})
+    return redirect("retention_schedule", board=request.board.slug)
 
 
 def _schedule_rows(rules):

@@ -58,3 +58,9 @@ def test_an_employee_dashboard_lists_the_board_without_register_details(client, 
     content = client.get("/").content.decode()
     assert "Stichting CPOW" in content
     assert "Controle:" not in content
+
+
+def test_the_dashboard_lists_requests_near_their_deadline(client, demo):
+    client.force_login(User.objects.get(email="privacy@example.nl"))
+    content = client.get("/").content.decode()
+    assert "Verzoeken met een deadline binnen een week" in content  # the demo has one 26 days old

@@ -95,6 +95,7 @@ ROWS = [
     Row("retention_schedule", "view_register"),
     Row("retention_schedule_download", "view_register", target="sheet"),
     Row("retention_rule_create", "manage_retention"),
+    Row("retention_rule_adopt", "manage_retention", method="post", ok=302),
     Row("retention_rule_edit", "manage_retention", target="rule"),
     Row("retention_rule_delete", "manage_retention", target="rule"),
     Row("retention_calculator", "view_register"),

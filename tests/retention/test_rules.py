@@ -118,3 +118,16 @@ def test_a_rule_in_use_is_not_deleted(client, officer):
     activity.retention_rules.clear()
     client.post(url)
     assert not RetentionRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_a_board_adopts_a_missing_default(client, officer):
+    url = reverse("retention_rule_adopt", kwargs={"board": officer.board.slug})
+    schedule_url = reverse("retention_schedule", kwargs={"board": officer.board.slug})
+    assert "Standaardregels die u nog niet heeft" in client.get(schedule_url).content.decode()
+    client.post(url, {"standaard": "camerabeelden"})
+    rule = officer.board.retention_rules.get(reference_key="camerabeelden")
+    assert (rule.period_amount, rule.period_unit) == (4, "weken")
+    assert rule.exceptions.count() == 2
+    response = client.post(url, {"standaard": "camerabeelden"}, follow=True)
+    assert "heeft u al" in response.content.decode()
+    assert officer.board.retention_rules.filter(reference_key="camerabeelden").count() == 1
