@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from privacyregister.models import Board, Membership, School, User
+from privacyregister.models import Board, Membership, School, SecurityEvent, User
 
 
 @admin.register(User)
@@ -53,3 +53,22 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "board__name", "school__name"]
     list_select_related = ["user", "board", "school"]
     autocomplete_fields = ["user", "board", "school"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The audit log is read-only, also for the installation's administrator."""
+
+    list_display = ["at", "action", "actor", "board", "ip_address"]
+    list_filter = ["action", "board"]
+    search_fields = ["action", "actor__email"]
+    list_select_related = ["actor", "board"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

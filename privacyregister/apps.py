@@ -7,4 +7,4 @@ class PrivacyregisterConfig(AppConfig):
     verbose_name = _("Besturen en scholen")
 
     def ready(self) -> None:
-        from privacyregister import signals  # noqa: F401  (connects the receivers)
+        from privacyregister import audit, signals  # noqa: F401  (connects the receivers)

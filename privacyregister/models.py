@@ -269,3 +269,40 @@ class Membership(models.Model):
         super().clean()
         if self.school_id and self.board_id and self.school.board_id != self.board_id:
             raise ValidationError({"school": _("Deze school hoort niet bij dit bestuur.")})
+
+
+class SecurityEvent(models.Model):
+    """An entry of the audit log: logins, role changes, exports, publications.
+
+    Written only by the application (privacyregister.audit); nothing in the app changes or
+    deletes entries, and the admin shows them read-only.
+    """
+
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("gebeurtenis"), max_length=60)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="security_events",
+        verbose_name=_("bestuur"),
+    )
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict)
+
+    class Meta:
+        verbose_name = _("beveiligingsgebeurtenis")
+        verbose_name_plural = _("beveiligingslog")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

@@ -26,6 +26,7 @@ class Capability(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", _("gebruikers en rollen beheren")
     MANAGE_SCHOOLS = "manage_schools", _("scholen beheren")
     VIEW_MATRIX = "view_matrix", _("autorisatiematrix bekijken")
+    VIEW_AUDIT_LOG = "view_audit_log", _("beveiligingslog bekijken")
 
 
 class Scope(models.TextChoices):
@@ -51,6 +52,7 @@ MATRIX: dict[str, dict[str, str]] = {
         C.MANAGE_MEMBERS: BOARD,
         C.MANAGE_SCHOOLS: BOARD,
         C.VIEW_MATRIX: BOARD,
+        C.VIEW_AUDIT_LOG: BOARD,
     },
     Role.PRIVACY_OFFICER: {
         C.VIEW_REGISTER: BOARD,
@@ -73,6 +75,7 @@ MATRIX: dict[str, dict[str, str]] = {
         C.EXPORT_REGISTER: BOARD,
         C.VIEW_RIGHTS_REQUESTS: BOARD,
         C.VIEW_MATRIX: BOARD,
+        C.VIEW_AUDIT_LOG: BOARD,
     },
     Role.SCHOOLLEIDER: {
         C.VIEW_REGISTER: BOARD,

@@ -8,6 +8,7 @@ from privacyregister.forms import LoginForm
 board_patterns = [
     path("", views.board_home, name="board_home"),
     path("autorisatie/", views.matrix, name="matrix"),
+    path("beveiligingslog/", views.audit_log, name="audit_log"),
     path("leden/", views.members, name="members"),
     path("leden/<int:pk>/intrekken/", views.membership_revoke, name="membership_revoke"),
     path("scholen/", views.schools, name="schools"),

@@ -4,6 +4,8 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from privacyregister import services
 from privacyregister.access import BoardAccess, board_view
+from privacyregister.audit import LABELS
 from privacyregister.forms import MembershipForm, SchoolForm
-from privacyregister.models import Board, Membership
+from privacyregister.models import Board, Membership, SecurityEvent
 from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
 from processing.lint import lint
@@ -158,3 +161,15 @@ def school_edit(request: HttpRequest, school: str) -> HttpResponse:
         )
         return redirect("schools", board=request.board.slug)
     return render(request, "privacyregister/school_edit.html", {"form": form, "school": instance})
+
+
+@board_view(Capability.VIEW_AUDIT_LOG)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Security events of the board, and the logins of its members."""
+    members = request.board.memberships.values("user")
+    events = SecurityEvent.objects.filter(
+        Q(board=request.board) | Q(board=None, actor__in=members)
+    ).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("pagina"))
+    rows = [(event, LABELS.get(event.action, event.action)) for event in page]
+    return render(request, "privacyregister/audit_log.html", {"page": page, "rows": rows})

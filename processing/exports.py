@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from privacyregister import audit
 from privacyregister.models import Board
 from privacyregister.permissions import MATRIX, Capability
 from privacyregister.roles import Role
@@ -417,6 +418,13 @@ def _filters_from_data(board: Board, data: dict) -> dict:
 
 def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) -> RegisterExport:
     """Record the export (who, when, which filters) before anything is made."""
+    audit.record(
+        "processing.register.exported",
+        actor=actor,
+        board=board,
+        format=format,
+        filters=dict(form.description()),
+    )
     return RegisterExport.objects.create(
         board=board,
         exported_by=actor,

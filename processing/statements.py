@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
 from processing.lint import Finding, lint
@@ -342,6 +343,13 @@ def statement_publish(
     )
     statement.full_clean()
     statement.save()
+    audit.record(
+        "processing.statement.published",
+        actor=actor,
+        board=board,
+        school=school.name if school else None,
+        number=number,
+    )
     return statement
 
 

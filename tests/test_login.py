@@ -100,3 +100,22 @@ def test_a_forgotten_password_is_reset_by_email(client, mailoutbox):
     client.post(reverse("password_reset"), {"email": "onbekend@example.nl"})
     assert len(mailoutbox) == 1  # the page does not reveal whether an address is known
     assert user.has_usable_password()
+
+
+def test_five_wrong_passwords_lock_the_login_for_a_while(client):
+    UserFactory(email="pim@example.nl")
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "pim@example.nl", "password": "fout"})
+    response = client.post(
+        reverse("login"), {"username": "pim@example.nl", "password": "een-lang-testwachtwoord"}
+    )
+    assert response.status_code == 429
+    assert "Te vaak een verkeerd wachtwoord" in response.content.decode()
+
+
+def test_pages_forbid_inline_scripts_and_framing(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"

@@ -49,6 +49,8 @@ EXPECTED = {
     "manage_members": {"beheerder": B},
     "manage_schools": {"beheerder": B},
     "view_matrix": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": B},
+    # Not in DESIGN.md's table: the audit log (issue 11) for the beheerder and the FG.
+    "view_audit_log": {"beheerder": B, "fg": B},
 }
 
 # Where the object of a URL lies, seen from a user whose own school is `own`.
@@ -68,6 +70,7 @@ class Row:
 ROWS = [
     Row("board_home", "view_approved_register", ok=302),
     Row("matrix", "view_matrix"),
+    Row("audit_log", "view_audit_log"),
     Row("members", "manage_members"),
     Row("membership_revoke", "manage_members", target="membership"),
     Row("schools", "manage_schools"),

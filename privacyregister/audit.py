@@ -1,0 +1,39 @@
+"""The audit log of security events, with dotted action names (auth.login, ...)."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from privacyregister.models import SecurityEvent
+
+LABELS = {
+    "auth.login": "ingelogd",
+    "auth.login_failed": "inloggen mislukt",
+    "auth.logout": "uitgelogd",
+    "membership.created": "rol gegeven",
+    "membership.deleted": "rol ingetrokken",
+    "processing.statement.published": "privacyverklaring gepubliceerd",
+    "processing.register.exported": "register geëxporteerd",
+}
+
+
+def record(action: str, *, actor=None, board=None, request=None, **detail) -> SecurityEvent:
+    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    return SecurityEvent.objects.create(
+        action=action, actor=actor, board=board, ip_address=ip, detail=detail
+    )
+
+
+@receiver(user_logged_in)
+def logged_in(sender, request, user, **kwargs):
+    record("auth.login", actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def logged_out(sender, request, user, **kwargs):
+    record("auth.logout", actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def login_failed(sender, credentials, request=None, **kwargs):
+    # Only the address that was tried; never the password.
+    record("auth.login_failed", request=request, email=str(credentials.get("username", ""))[:254])
