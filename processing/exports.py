@@ -289,7 +289,7 @@ def change_log(
     return sorted(entries, key=lambda entry: entry.when)
 
 
-def _write_sheet(sheet, headings, rows) -> None:
+def write_sheet(sheet, headings, rows) -> None:
     sheet.append([str(h) for h in headings])
     for row in rows:
         sheet.append([neutralise(cell) for cell in row])
@@ -303,10 +303,10 @@ def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("Verwerkingen"))
-    _write_sheet(
+    write_sheet(
         sheet, [h for h, _ in COLUMNS], [[read(a) for _, read in COLUMNS] for a in activities]
     )
-    _write_sheet(
+    write_sheet(
         workbook.create_sheet(str(_("Ontvangers en verwerkers"))),
         [
             _("Naam"),
@@ -332,7 +332,7 @@ def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
             for r in board.recipients.all()
         ],
     )
-    _write_sheet(
+    write_sheet(
         workbook.create_sheet(str(_("Bewaartermijnen"))),
         [_("Wat"), _("Van wie"), _("Termijn"), _("Begint bij"), _("Daarna"), _("Bron")],
         [
@@ -347,7 +347,7 @@ def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
             for r in board.retention_rules.select_related("subject_group")
         ],
     )
-    _write_sheet(
+    write_sheet(
         workbook.create_sheet(str(_("Wijzigingen"))),
         [_("Wanneer"), _("Wie"), _("Verwerking"), _("Wat")],
         [

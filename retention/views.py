@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from privacyregister.access import board_view
 from privacyregister.permissions import Capability
-from processing.exports import _write_sheet
+from processing.exports import write_sheet
 from processing.pdf import render_pdf
 from retention.forms import CalculatorForm, CalendarForm, ExceptionFormSet, RetentionRuleForm
 from retention.models import RetentionRule
@@ -91,7 +91,7 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
     if format == "xlsx":
         workbook = Workbook()
         workbook.active.title = "Bewaartermijnen"
-        _write_sheet(workbook.active, SCHEDULE_HEADINGS, _schedule_rows(rules))
+        write_sheet(workbook.active, SCHEDULE_HEADINGS, _schedule_rows(rules))
         buffer = io.BytesIO()
         workbook.save(buffer)
         content = buffer.getvalue()
