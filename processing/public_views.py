@@ -4,8 +4,11 @@ Everything here is served from the published versions (snapshot and stored HTML)
 the live register.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -34,20 +37,46 @@ def _version(board: str, school: str | None, number: int | None) -> StatementVer
     return statement
 
 
-def statement_page(request: HttpRequest, board: str, school: str | None = None, number=None):
-    statement = _version(board, school, number)
-    latest = _version(board, school, None)
+def _cached(view):
+    """Published versions never change: a numbered URL is cached for a year, the latest for
+    five minutes, and a browser that has it gets a 304 from the ETag."""
+
+    @wraps(view)
+    def wrapper(request, board: str, school: str | None = None, number=None):
+        statement = _version(board, school, number)
+        etag = (
+            f'"{statement.board_id}-{statement.school_id or 0}-{statement.number}-{view.__name__}"'
+        )
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+        else:
+            response = view(request, statement)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(statement.published_at.timestamp())
+        response["Cache-Control"] = (
+            "public, max-age=300" if number is None else "public, max-age=31536000, immutable"
+        )
+        return response
+
+    return wrapper
+
+
+@_cached
+def statement_page(request: HttpRequest, statement: StatementVersion) -> HttpResponse:
+    school = statement.school.slug if statement.school else None
     return render(
         request,
         "processing/public/statement.html",
-        {"statement": statement, "latest": latest, "body": mark_safe(statement.html)},  # noqa: S308
+        {
+            "statement": statement,
+            "latest": _version(statement.board.slug, school, None),
+            "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
+        },
     )
 
 
-def statement_pdf_download(
-    request: HttpRequest, board: str, school: str | None = None, number=None
-):
-    statement = _version(board, school, number)
+@_cached
+def statement_pdf_download(request: HttpRequest, statement: StatementVersion) -> HttpResponse:
     name = (
         f"privacyverklaring-{statement.school.slug if statement.school else statement.board.slug}"
     )

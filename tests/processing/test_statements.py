@@ -361,3 +361,16 @@ def test_a_published_version_cannot_be_changed(officer):
     statement.html = "<p>Anders</p>"
     with pytest.raises(ValueError, match="kan niet worden gewijzigd"):
         statement.save()
+
+
+def test_public_pages_are_cached_and_answer_304_when_unchanged(client, officer):
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    latest = client.get(f"/privacy/{officer.board.slug}/")
+    assert latest["Cache-Control"] == "public, max-age=300"
+    versioned = client.get(f"/privacy/{officer.board.slug}/v1/")
+    assert "immutable" in versioned["Cache-Control"]
+    again = client.get(f"/privacy/{officer.board.slug}/", HTTP_IF_NONE_MATCH=latest["ETag"])
+    assert again.status_code == 304
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="y")
+    changed = client.get(f"/privacy/{officer.board.slug}/", HTTP_IF_NONE_MATCH=latest["ETag"])
+    assert changed.status_code == 200
