@@ -22,3 +22,77 @@ def test_partial_unique_indexes_hold_on_postgresql():
         Membership.objects.create(
             user=membership.user, board=membership.board, role=membership.role
         )
+
+
+def _in_threads(*jobs):
+    """Run the jobs at the same moment, each in its own thread and database connection."""
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(len(jobs)), [None] * len(jobs)
+
+    def run(index, job):
+        barrier.wait()
+        try:
+            results[index] = job()
+        except Exception as error:  # noqa: BLE001 (the test inspects what happened)
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_from_the_same_version_cannot_both_win():
+    from django.test import Client
+    from django.urls import reverse
+
+    from privacyregister.models import Role
+    from tests.factories import ActivityFactory
+    from tests.forms import form_data
+
+    first = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    second = MembershipFactory(board=first.board, role=Role.BEHEERDER)
+    activity = ActivityFactory(board=first.board, description="Begin")
+    url = reverse("activity_edit", kwargs={"board": first.board.slug, "pk": activity.pk})
+    clients = []
+    for membership, text in [(first, "Versie A"), (second, "Versie B")]:
+        client = Client()
+        client.force_login(membership.user)
+        data = form_data(client.get(url))
+        data["description"] = text
+        clients.append((client, data))
+    statuses = _in_threads(*[lambda c=c, d=d: c.post(url, d).status_code for c, d in clients])
+    assert sorted(statuses) == [302, 409]
+    activity.refresh_from_db()
+    assert activity.version == 2
+    assert activity.description == ("Versie A" if statuses[0] == 302 else "Versie B")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_twice_at_once_gives_two_version_numbers():
+    from privacyregister.models import Role
+    from processing.statements import statement_publish
+
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    results = _in_threads(
+        *[
+            lambda: (
+                statement_publish(
+                    actor=officer.user,
+                    board=officer.board,
+                    school=None,
+                    change_summary="gelijktijdig",
+                ).number
+            )
+        ]
+        * 2
+    )
+    assert sorted(results) == [1, 2]
