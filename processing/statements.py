@@ -294,6 +294,7 @@ def statement_context(snapshot: dict) -> dict:
 def render_statement(
     snapshot: dict, *, number: int | None, published_at, change_summary: str, history
 ) -> str:
+    # Stripped: the stored HTML then survives a backup round trip exactly (XML trims ends).
     return render_to_string(
         STATEMENT_TEMPLATE,
         {
@@ -303,7 +304,7 @@ def render_statement(
             "change_summary": change_summary,
             "history": history,
         },
-    )
+    ).strip()
 
 
 def publish_findings(board: Board, school: School | None) -> list[Finding]:

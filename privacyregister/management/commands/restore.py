@@ -1,0 +1,29 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from privacyregister.models import Board, User
+
+
+class Command(BaseCommand):
+    help = (
+        "Zet een back-up (van het commando backup) terug in een lege, gemigreerde database. "
+        "Weigert als er al besturen of gebruikers zijn."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("bestand")
+
+    def handle(self, *args, bestand: str, **options):
+        if Board.objects.exists() or User.objects.exists():
+            raise CommandError(
+                "De database is niet leeg. Zet een back-up alleen terug in een nieuwe database "
+                "(migrate, daarna restore)."
+            )
+        # The history comes from the backup: nothing may add records while it is loaded
+        # (loaddata saves raw, but setting many-to-many values would still be recorded).
+        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("loaddata", bestand, verbosity=0)
+        self.stdout.write(
+            f"Teruggezet: {Board.objects.count()} besturen, {User.objects.count()} gebruikers."
+        )
