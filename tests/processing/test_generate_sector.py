@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+from privacyregister.models import Board
+from processing.lint import lint
+from processing.models import ProcessingActivity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sector_generator_makes_complete_registers():
+    call_command(
+        "generate_sector", boards=3, schools_per_board=4, activities_per_board=12, verbosity=0
+    )
+    assert Board.objects.count() == 3
+    board = Board.objects.get(slug="sector-2")
+    assert board.schools.count() == 4
+    assert board.activities.count() == 12
+    activity = board.activities.filter(status="vastgesteld").first()
+    assert activity.purposes.count() == 2
+    assert activity.retention_rules.exists() and activity.processors.exists()
+    assert activity.history.exists()
+    errors = [
+        f
+        for f in lint(ProcessingActivity.objects.filter(board=board), activity.next_review_on)
+        if f.is_error
+    ]
+    assert errors == []
