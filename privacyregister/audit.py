@@ -9,6 +9,7 @@ LABELS = {
     "auth.login": "ingelogd",
     "auth.login_failed": "inloggen mislukt",
     "auth.logout": "uitgelogd",
+    "auth.two_factor_enabled": "tweestapsverificatie aangezet",
     "membership.created": "rol gegeven",
     "membership.deleted": "rol ingetrokken",
     "processing.statement.published": "privacyverklaring gepubliceerd",

@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
+
+from privacyregister.two_factor import has_device, requires_two_factor
 
 
 class ChosenLanguageMiddleware:
@@ -47,3 +51,30 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class TwoFactorMiddleware:
+    """After the password, the second step: a code from the app, or setting the app up first.
+
+    Roles that see the whole register (beheerder, privacy officer, FG) must use two-factor
+    login; anyone else who set it up uses it too.
+    """
+
+    OPEN_PREFIXES = ("/tweestapsverificatie/", "/uitloggen/", "/static/", "/privacy/", "/taal/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.TWO_FACTOR_ENFORCED
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.OPEN_PREFIXES)
+        ):
+            if has_device(user):
+                return redirect(f"{reverse('two_factor_verify')}?next={request.get_full_path()}")
+            if requires_two_factor(user):
+                return redirect("two_factor_setup")
+        return self.get_response(request)

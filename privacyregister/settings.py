@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "privacyregister",
     "processing",
     "retention",
@@ -81,10 +84,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "privacyregister.middleware.SecurityHeadersMiddleware",
+    "privacyregister.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a lock-out into the Dutch lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,6 +143,11 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+
+# Two-factor login (django-otp): required for beheerder, privacy officer and FG. Off by default
+# in development, so the demo logins work without an authenticator app.
+TWO_FACTOR_ENFORCED = env.bool("TWO_FACTOR_ENFORCED", default=not DEBUG)
+OTP_TOTP_ISSUER = "Privacyregister"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -194,6 +204,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every rendering step at INFO; only its warnings matter.
     "loggers": {
-        name: {"level": "WARNING"} for name in ["weasyprint", "weasyprint.progress", "fontTools"]
+        name: {"level": "WARNING"}
+        for name in ["weasyprint", "weasyprint.progress", "fontTools", "axes"]
     },
 }

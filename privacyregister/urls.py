@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from privacyregister import views
+from privacyregister import two_factor, views
 from privacyregister.forms import LoginForm
 
 board_patterns = [
@@ -27,6 +27,8 @@ account_patterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tweestapsverificatie/instellen/", two_factor.setup, name="two_factor_setup"),
+    path("tweestapsverificatie/code/", two_factor.verify, name="two_factor_verify"),
     path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord-vergeten/verzonden/",

@@ -5,6 +5,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Most tests log in with force_login; the two-factor tests switch enforcement on themselves.
+os.environ.setdefault("TWO_FACTOR_ENFORCED", "0")
 
 from privacyregister.settings import *  # noqa: E402,F403
 
