@@ -1,9 +1,21 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Board, School
 from privacyregister.roles import SCHOOL_ROLES, Role
+
+TEXT_LIMIT = 10_000
+
+
+def limit_text(form: forms.BaseForm) -> None:
+    """Give free-text fields an upper bound: a register entry is no place for a novel."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = TEXT_LIMIT
+            field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+            field.widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
 
 
 class BoardOwnedForm(forms.ModelForm):
@@ -15,6 +27,7 @@ class BoardOwnedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["board"].disabled = True
         self.fields["board"].widget = forms.HiddenInput()
+        limit_text(self)
 
 
 class LoginForm(AuthenticationForm):

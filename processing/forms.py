@@ -4,7 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm
+from privacyregister.forms import BoardOwnedForm, limit_text
 from processing import models
 from retention.models import RetentionRule
 
@@ -110,6 +110,7 @@ class RowForm(forms.ModelForm):
     def __init__(self, *args, board, activity, **kwargs):
         super().__init__(*args, **kwargs)
         limit_to_board(self, board, activity)
+        limit_text(self)
 
 
 class PurposeForm(RowForm):
@@ -206,8 +207,12 @@ class CommentForm(forms.ModelForm):
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_text(self)
 
-class ResolveCommentForm(forms.ModelForm):
+
+class ResolveCommentForm(CommentForm):
     class Meta:
         model = models.Comment
         fields = ["resolution"]

@@ -298,3 +298,13 @@ def test_a_posted_board_cannot_move_an_activity(client, officer):
     client.post(url("activity_edit", activity), data)
     activity.refresh_from_db()
     assert activity.board == officer.board
+
+
+def test_an_oversized_text_is_refused_and_nothing_is_saved(client, officer):
+    activity = ActivityFactory(board=officer.board, description="Kort")
+    data = form_data(client.get(url("activity_edit", activity)))
+    data["description"] = "x" * 10_001
+    response = client.post(url("activity_edit", activity), data)
+    assert "niet meer dan 10000 tekens" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.description == "Kort"
