@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API keeps an event loop running in the main thread; Django would then
 # refuse ORM calls from tests and from the live server thread.
@@ -43,3 +44,8 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+# Property-based tests explore the same examples on every run, so CI cannot flake on them.
+hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
+hypothesis_settings.load_profile("repeatable")
