@@ -43,3 +43,34 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     call_command("backup", path, verbosity=0)
     with pytest.raises(CommandError, match="niet leeg"):
         call_command("restore", path, verbosity=0)
+
+
+def board_state(slug: str) -> dict:
+    from privacyregister.backup import board_objects
+    from privacyregister.models import Board
+
+    rows = serializers.serialize(
+        "python", board_objects(Board.objects.get(slug=slug)), use_natural_foreign_keys=True
+    )
+    return sorted(
+        (row["model"], str(row["pk"]), repr(sorted(row["fields"].items()))) for row in rows
+    )
+
+
+def test_one_board_is_backed_up_and_restored_on_its_own(tmp_path):
+    from privacyregister.models import Board
+
+    load_demo()
+    before = board_state("veluwse-onderwijsgroep")
+    assert any(model == "processing.historicalprocessingactivity" for model, _, _ in before)
+    path = str(tmp_path / "vog.xml.gz")
+    call_command("backup", path, bestuur="veluwse-onderwijsgroep", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", path, verbosity=0)
+    assert list(Board.objects.values_list("slug", flat=True)) == ["veluwse-onderwijsgroep"]
+    assert board_state("veluwse-onderwijsgroep") == before
+
+
+def test_an_unknown_board_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="geen bestuur"):
+        call_command("backup", str(tmp_path / "x.xml"), bestuur="bestaat-niet", verbosity=0)
