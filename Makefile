@@ -4,17 +4,26 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-test
+.PHONY: run test test-sqlite test-postgres lint install install-test lock
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions come from requirements.lock; pyproject.toml keeps the ranges.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@
+
+# Re-resolve the ranges in pyproject.toml and pin the result.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e ".[test]"
+	echo "# Exact versions of everything make installs (runtime and test). Regenerate with: make lock" > requirements.lock
+	.venv-lock/bin/pip freeze --exclude-editable >> requirements.lock
+	rm -rf .venv-lock
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
