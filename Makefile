@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-test lock
+.PHONY: run test test-sqlite test-postgres lint install install-test lock audit
 
 # The exact versions come from requirements.lock; pyproject.toml keeps the ranges.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -16,6 +16,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	touch $@
+
+# Known vulnerabilities in the pinned versions. Needs pypi.org's JSON API or osv.dev, which this
+# workplace cannot reach, so it is not part of `make test`.
+audit: install
+	$(PY) -m pip install --quiet pip-audit
+	$(VENV)/bin/pip-audit --requirement requirements.lock --disable-pip
 
 # Re-resolve the ranges in pyproject.toml and pin the result.
 lock:

@@ -22,6 +22,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "DATABASE_URL",
             "DJANGO_SETTINGS_MODULE",
             "SECURE_SSL_REDIRECT",
+            "TWO_FACTOR_ENFORCED",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for Playwright in the test process only
         }
     }
     return subprocess.run(
@@ -86,3 +88,17 @@ def test_dutch_is_the_default_language_with_english_available(settings):
 @pytest.mark.django_db
 def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_deploy_check_is_clean_with_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-long-random-production-key-" + "x7Kq2Lm9" * 6,
+        ALLOWED_HOSTS="privacy.example.nl",
+        DATABASE_URL="postgres://app:secret@db.example.nl:5432/privacyregister",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
