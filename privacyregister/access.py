@@ -8,10 +8,13 @@ from collections.abc import Callable, Iterable
 from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from guardian.core import ObjectPermissionChecker
+from guardian.models import UserObjectPermission
 
 from privacyregister.models import Board, School
 from privacyregister.permissions import OWN_ACTIVITIES_ONLY, Capability, Scope
@@ -23,21 +26,35 @@ class BoardAccess:
     def __init__(self, user, board: Board):
         self.user = user
         self.board = board
-        self._checker = ObjectPermissionChecker(user)
         self.checked: set[str] = set()
 
     @cached_property
-    def schools(self) -> list[School]:
-        return list(self.board.schools.all())
+    def _granted(self) -> list[tuple[str, str, str]]:
+        """The user's guardian object permissions on the board and its schools, in one query:
+        (model, object pk, capability)."""
+        board_type = ContentType.objects.get_for_model(Board)
+        school_type = ContentType.objects.get_for_model(School)
+        school_pks = self.board.schools.annotate(key=Cast("pk", CharField())).values("key")
+        return list(
+            UserObjectPermission.objects.filter(user=self.user)
+            .filter(
+                Q(content_type=board_type, object_pk=str(self.board.pk))
+                | Q(content_type=school_type, object_pk__in=school_pks)
+            )
+            .values_list("content_type__model", "object_pk", "permission__codename")
+        )
 
     @cached_property
     def _board_capabilities(self) -> set[str]:
-        return set(self._checker.get_perms(self.board))
+        return {codename for model, _pk, codename in self._granted if model == "board"}
 
     @cached_property
     def _school_capabilities(self) -> dict[int, set[str]]:
-        self._checker.prefetch_perms(self.schools)
-        return {school.pk: set(self._checker.get_perms(school)) for school in self.schools}
+        capabilities: dict[int, set[str]] = {}
+        for model, pk, codename in self._granted:
+            if model == "school":
+                capabilities.setdefault(int(pk), set()).add(codename)
+        return capabilities
 
     def scope(self, capability: str) -> str | None:
         """Scope.BOARD, Scope.SCHOOL or None: how far the capability reaches for this user."""
