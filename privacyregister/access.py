@@ -8,16 +8,14 @@ from collections.abc import Callable, Iterable
 from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from guardian.models import UserObjectPermission
 
-from privacyregister.models import Board, School
+from privacyregister.models import Board
 from privacyregister.permissions import OWN_ACTIVITIES_ONLY, Capability, Scope
+from privacyregister.services import on_board
 
 
 class BoardAccess:
@@ -32,16 +30,10 @@ class BoardAccess:
     def _granted(self) -> list[tuple[str, str, str]]:
         """The user's guardian object permissions on the board and its schools, in one query:
         (model, object pk, capability)."""
-        board_type = ContentType.objects.get_for_model(Board)
-        school_type = ContentType.objects.get_for_model(School)
-        school_pks = self.board.schools.annotate(key=Cast("pk", CharField())).values("key")
         return list(
-            UserObjectPermission.objects.filter(user=self.user)
-            .filter(
-                Q(content_type=board_type, object_pk=str(self.board.pk))
-                | Q(content_type=school_type, object_pk__in=school_pks)
+            UserObjectPermission.objects.filter(on_board(self.board), user=self.user).values_list(
+                "content_type__model", "object_pk", "permission__codename"
             )
-            .values_list("content_type__model", "object_pk", "permission__codename")
         )
 
     @cached_property

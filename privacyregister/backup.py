@@ -3,11 +3,10 @@
 from itertools import chain
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from guardian.models import UserObjectPermission
 
 from privacyregister.models import Board, Membership, School, SecurityEvent, User
+from privacyregister.services import on_board
 from processing import models as register
 from retention.models import RetentionException, RetentionReminder, RetentionRule
 from rights.models import RequestPause, RightsRequest, RightsRequestEvent
@@ -40,15 +39,6 @@ def _board_querysets(board: Board) -> list:
         )
         for name in register.ACTIVITY_M2M_FIELDS
     ]
-    board_types = [
-        ContentType.objects.get_for_model(Board),
-        ContentType.objects.get_for_model(School),
-    ]
-    school_ids = [str(pk) for pk in board.schools.values_list("pk", flat=True)]
-    permissions = UserObjectPermission.objects.filter(
-        Q(content_type=board_types[0], object_pk=str(board.pk))
-        | Q(content_type=board_types[1], object_pk__in=school_ids)
-    )
     return [
         User.objects.filter(memberships__board=board).distinct(),
         Board.objects.filter(pk=board.pk),
@@ -79,5 +69,5 @@ def _board_querysets(board: Board) -> list:
         RightsRequestEvent.objects.filter(request__board=board),
         RequestPause.objects.filter(request__board=board),
         SecurityEvent.objects.filter(board=board),
-        permissions,
+        UserObjectPermission.objects.filter(on_board(board)),
     ]

@@ -6,7 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -33,9 +34,12 @@ def _desired_permissions(user: User, board: Board) -> set[tuple[str, type, int]]
     return desired
 
 
-def _on_board(board: Board) -> Q:
-    """Object permissions on the board itself or on one of its schools."""
-    school_pks = [str(pk) for pk in board.schools.values_list("pk", flat=True)]
+def on_board(board: Board) -> Q:
+    """Guardian object permissions on the board itself or on one of its schools.
+
+    Guardian stores object keys as text, hence the cast in the subquery.
+    """
+    school_pks = board.schools.annotate(key=Cast("pk", CharField())).values("key")
     return Q(content_type=ContentType.objects.get_for_model(Board), object_pk=str(board.pk)) | Q(
         content_type=ContentType.objects.get_for_model(School), object_pk__in=school_pks
     )
@@ -49,7 +53,7 @@ def permissions_sync(*, user: User, board: Board) -> None:
     """
     board_type = ContentType.objects.get_for_model(Board)
     school_type = ContentType.objects.get_for_model(School)
-    UserObjectPermission.objects.filter(_on_board(board), user=user).delete()
+    UserObjectPermission.objects.filter(on_board(board), user=user).delete()
     permissions = {
         (p.content_type_id, p.codename): p
         for p in board_type.permission_set.all() | school_type.permission_set.all()
@@ -72,7 +76,7 @@ def board_permissions_sync(*, board: Board) -> int:
     """Re-sync everyone who holds, or held, a role in the board; returns how many users."""
     members = set(board.memberships.values_list("user", flat=True))
     holders = set(
-        UserObjectPermission.objects.filter(_on_board(board)).values_list("user", flat=True)
+        UserObjectPermission.objects.filter(on_board(board)).values_list("user", flat=True)
     )
     users = User.objects.filter(pk__in=members | holders)
     for user in users:
