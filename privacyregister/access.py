@@ -9,8 +9,7 @@ from functools import cached_property, wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from guardian.models import UserObjectPermission
 
 from privacyregister.models import Board
@@ -106,7 +105,11 @@ def board_view(capability: str, *, per_object: bool = False) -> Callable:
         def wrapper(request: HttpRequest, board: str, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            request.board = get_object_or_404(Board.objects.for_user(request.user), slug=board)
+            # The user's boards (a handful) in one query: the page's board and the switcher.
+            request.my_boards = list(Board.objects.for_user(request.user))
+            request.board = next((b for b in request.my_boards if b.slug == board), None)
+            if request.board is None:
+                raise Http404
             request.access = BoardAccess(request.user, request.board)
             if not per_object:
                 request.access.require(capability)

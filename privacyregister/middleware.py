@@ -1,9 +1,29 @@
+import time
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
 from privacyregister.two_factor import has_device, requires_two_factor
+
+
+class SessionRenewalMiddleware:
+    """Sessions expire after SESSION_COOKIE_AGE without activity. Instead of saving the session on
+    every request (a database write per page), renew it when the last renewal is older than
+    SESSION_RENEWAL_INTERVAL: the idle limit then holds to within that interval."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = request.session
+        if not session.is_empty():
+            now = int(time.time())
+            if now - session.get("renewed_at", 0) >= settings.SESSION_RENEWAL_INTERVAL:
+                session["renewed_at"] = now  # marks the session modified: saved, expiry renewed
+        return response
 
 
 class ChosenLanguageMiddleware:

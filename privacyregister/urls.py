@@ -49,6 +49,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("gezond/", views.health, name="health"),
     *account_patterns,
     path("b/<slug:board>/", include(board_patterns)),
     path("privacy/", include("processing.public_urls")),

@@ -19,7 +19,7 @@ from privacyregister.forms import MembershipForm, SchoolForm
 from privacyregister.models import Board, Membership, SecurityEvent
 from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
-from processing.lint import lint
+from processing.lint import lint_activity, lint_queryset
 from processing.models import ProcessingActivity
 from rights.models import RightsRequest
 
@@ -48,6 +48,12 @@ def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
     return list(requests.select_related("school").order_by("deadline"))
 
 
+def health(request: HttpRequest) -> HttpResponse:
+    """For a load balancer's health check, and the benchmark's reference: Django answers,
+    without a database query or a template."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """My boards, and for the boards whose whole register I see: what needs attention."""
@@ -66,10 +72,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         summary.requests_due = _requests_due(access, today)
         if access.scope(Capability.VIEW_REGISTER) != Scope.BOARD:
             continue
-        activities = summary.board.activities.order_by("name")
-        summary.in_review = list(activities.filter(status=ProcessingActivity.Status.IN_REVIEW))
-        summary.review_passed = list(activities.filter(next_review_on__lt=today))
-        findings = lint(activities, today)
+        activities = list(lint_queryset(summary.board.activities.order_by("name")))
+        summary.in_review = [
+            a for a in activities if a.status == ProcessingActivity.Status.IN_REVIEW
+        ]
+        summary.review_passed = [
+            a for a in activities if a.next_review_on and a.next_review_on < today
+        ]
+        findings = [f for activity in activities for f in lint_activity(activity, today)]
         summary.errors = sum(f.is_error for f in findings)
         summary.warnings = len(findings) - summary.errors
     return render(request, "privacyregister/dashboard.html", {"summaries": summaries.values()})

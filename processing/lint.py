@@ -7,10 +7,17 @@ edit form that fixes it, so the page can link straight there.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from processing.models import DataCategory, LegalBasis, ProcessingActivity, Recipient
+from processing.models import (
+    ActivityDataCategory,
+    ActivityRecipient,
+    DataCategory,
+    LegalBasis,
+    ProcessingActivity,
+    Recipient,
+)
 
 ERROR, WARNING = "error", "warning"
 LAW_BASED = {LegalBasis.LEGAL_OBLIGATION, LegalBasis.PUBLIC_TASK}
@@ -34,11 +41,11 @@ def lint_queryset(activities: QuerySet) -> QuerySet:
     """Everything the rules read, in a fixed number of queries however many activities."""
     return activities.prefetch_related(
         "purposes",
-        "data_categories__category",
+        Prefetch("data_categories", ActivityDataCategory.objects.select_related("category")),
         "processors",
         "transfers",
         "retention_rules",
-        "recipients__recipient",
+        Prefetch("recipients", ActivityRecipient.objects.select_related("recipient")),
     )
 
 

@@ -27,30 +27,34 @@ def _versions(board: str, school: str | None):
     return board_obj, school_obj, versions
 
 
-def _version(board: str, school: str | None, number: int | None) -> StatementVersion:
-    versions = _versions(board, school)[2]
-    statement = (
-        versions.filter(number=number).first() if number else versions.order_by("-number").first()
-    )
-    if statement is None:
-        raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
-    return statement
+def _published(board: str, school: str | None):
+    """The published versions of one statement, found by the slugs in the URL in one query."""
+    versions = StatementVersion.objects.filter(board__slug=board).select_related("board", "school")
+    return versions.filter(school__slug=school) if school else versions.filter(school=None)
 
 
 def _cached(view):
     """Published versions never change: a numbered URL is cached for a year, the latest for
-    five minutes, and a browser that has it gets a 304 from the ETag."""
+    five minutes, and a browser that has it gets a 304 from the ETag.
+
+    Only the version's metadata is read up front; the view reads the HTML or PDF it sends."""
 
     @wraps(view)
     def wrapper(request, board: str, school: str | None = None, number=None):
-        statement = _version(board, school, number)
+        versions = _published(board, school).defer("snapshot", "html", "pdf")
+        if number:
+            statement = versions.filter(number=number).first()
+        else:
+            statement = versions.order_by("-number").first()
+        if statement is None:
+            raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         etag = (
             f'"{statement.board_id}-{statement.school_id or 0}-{statement.number}-{view.__name__}"'
         )
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
         else:
-            response = view(request, statement)
+            response = view(request, statement, latest=None if number else statement.number)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(statement.published_at.timestamp())
         response["Cache-Control"] = (
@@ -62,21 +66,25 @@ def _cached(view):
 
 
 @_cached
-def statement_page(request: HttpRequest, statement: StatementVersion) -> HttpResponse:
-    school = statement.school.slug if statement.school else None
+def statement_page(request: HttpRequest, statement: StatementVersion, latest: int | None):
+    if latest is None:
+        latest = _published(statement.board.slug, statement.school and statement.school.slug)
+        latest = latest.order_by("-number").values_list("number", flat=True).first()
     return render(
         request,
         "processing/public/statement.html",
         {
             "statement": statement,
-            "latest": _version(statement.board.slug, school, None),
+            "latest_number": latest,
             "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
         },
     )
 
 
 @_cached
-def statement_pdf_download(request: HttpRequest, statement: StatementVersion) -> HttpResponse:
+def statement_pdf_download(
+    request: HttpRequest, statement: StatementVersion, latest
+) -> HttpResponse:
     name = (
         f"privacyverklaring-{statement.school.slug if statement.school else statement.board.slug}"
     )

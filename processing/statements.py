@@ -6,11 +6,12 @@ stored result, never the live register.
 """
 
 import difflib
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -20,6 +21,7 @@ from privacyregister.models import Board, School, User
 from processing import models as register
 from processing.lint import Finding, lint
 from processing.services import end_of_save, historical_m2m_ids
+from retention.models import RetentionRule
 
 STATEMENT_TEMPLATE = "processing/statement_body.html"
 
@@ -40,12 +42,12 @@ class ApprovedVersion:
 
 
 def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion | None:
-    if activity.is_approved:
+    if activity.is_approved:  # the live rows; prefetched by _applies_to()
         return ApprovedVersion(
             activity,
             {name: list(getattr(activity, name).all()) for name in register.ACTIVITY_M2M_FIELDS},
             {
-                model: list(model.objects.filter(activity=activity))
+                model: list(getattr(activity, _accessor(model)).all())
                 for model in register.ACTIVITY_PARTS
             },
         )
@@ -64,9 +66,37 @@ def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion |
     return ApprovedVersion(record.instance, m2m, parts)
 
 
+def _accessor(part) -> str:
+    return part._meta.get_field("activity").remote_field.related_name
+
+
 def _applies_to(board: Board, school: School | None):
     activities = board.activities.exclude(approved_at=None).order_by("name")
     return activities.for_schools([school.pk]) if school else activities
+
+
+def _with_rows(activities):
+    """For approved_version(): the rows in one query per kind of row, not per activity."""
+    return activities.prefetch_related(
+        *register.ACTIVITY_M2M_FIELDS,
+        *map(_accessor, register.ACTIVITY_PARTS),
+        Prefetch(
+            "retention_rules",
+            RetentionRule.objects.select_related("subject_group").prefetch_related("exceptions"),
+        ),
+    )
+
+
+@functools.cache
+def _choices(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+def _label(instance, field_name: str) -> str:
+    """get_FOO_display(), without rebuilding the choices on every call: a statement of a large
+    board asks for thousands of labels."""
+    value = getattr(instance, field_name)
+    return str(_choices(type(instance), field_name).get(value, value))
 
 
 def _rows(version: ApprovedVersion, model) -> list:
@@ -92,9 +122,9 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "description": p.description,
                 "legal_basis": p.legal_basis,
-                "legal_basis_label": p.get_legal_basis_display(),
+                "legal_basis_label": _label(p, "legal_basis"),
                 "legal_basis_detail": p.legal_basis_detail,
-                "special_exception": p.get_special_category_exception_display()
+                "special_exception": _label(p, "special_category_exception")
                 if p.special_category_exception
                 else "",
                 "special_detail": p.special_category_detail,
@@ -105,8 +135,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "category": category[row.category_id].name,
                 "kind": category[row.category_id].kind,
-                "kind_label": category[row.category_id].get_kind_display(),
-                "special_type": category[row.category_id].get_special_type_display(),
+                "kind_label": _label(category[row.category_id], "kind"),
+                "special_type": _label(category[row.category_id], "special_type"),
                 "subject_group": group[row.subject_group_id].name,
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
@@ -123,8 +153,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         "recipients": [
             {
                 "name": vocabulary["recipient"][row.recipient_id].name,
-                "kind": vocabulary["recipient"][row.recipient_id].get_kind_display(),
-                "ground": row.get_ground_display(),
+                "kind": _label(vocabulary["recipient"][row.recipient_id], "kind"),
+                "ground": _label(row, "ground"),
                 "ground_detail": row.ground_detail,
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
@@ -136,7 +166,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
                 "product": p.product,
                 "country": p.country,
                 "in_eea": p.in_eea,
-                "dpa": p.get_dpa_status_display(),
+                "dpa": _label(p, "dpa_status"),
             }
             for p in version.m2m["processors"]
         ],
@@ -144,19 +174,19 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "recipient": vocabulary["recipient"][row.recipient_id].name,
                 "country": row.country,
-                "safeguard": row.get_safeguard_display(),
+                "safeguard": _label(row, "safeguard"),
                 "safeguard_detail": row.safeguard_detail,
             }
             for row in _rows(version, register.Transfer)
         ],
         "security_measures": [
-            {"name": m.name, "kind": m.get_kind_display(), "description": m.description}
+            {"name": m.name, "kind": _label(m, "kind"), "description": m.description}
             for m in version.m2m["security_measures"]
         ],
         "staff_access": [
             {
                 "role": vocabulary["role"][row.staff_role_id].name,
-                "access": row.get_access_display(),
+                "access": _label(row, "access"),
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
             for row in _rows(version, register.StaffAccess)
@@ -165,7 +195,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "name": c.name,
                 "provider": c.provider,
-                "kind": c.get_kind_display(),
+                "kind": _label(c, "kind"),
                 "purpose": c.purpose,
                 "lifetime": c.lifetime,
             }
@@ -176,22 +206,20 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
                 "name": rule.name,
                 "subject_group": rule.subject_group.name if rule.subject_group else "",
                 "period": rule.period_display,
-                "start_event": rule.get_start_event_display(),
-                "action": rule.get_action_display(),
+                "start_event": _label(rule, "start_event"),
+                "action": _label(rule, "action"),
                 "legal_source": rule.legal_source,
                 "exceptions": [e.condition for e in rule.exceptions.all()],
             }
             # Retention rules belong to the board and are linked to the live activity.
-            for rule in a.retention_rules.select_related("subject_group").prefetch_related(
-                "exceptions"
-            )
+            for rule in a.retention_rules.all()
         ],
     }
 
 
 def build_snapshot(board: Board, school: School | None) -> dict:
     """Everything the statement says, as plain data, from the last approved versions."""
-    versions = [v for v in map(approved_version, _applies_to(board, school)) if v]
+    versions = [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
     vocabulary = {
         name: {term.pk: term for term in model.objects.filter(board=board)}
         for name, model in [

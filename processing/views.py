@@ -21,7 +21,15 @@ from processing.forms import (
 )
 from processing.history import activity_timeline
 from processing.lint import lint, lint_activity
-from processing.models import Comment, ProcessingActivity
+from processing.models import (
+    ActivityDataCategory,
+    ActivityRecipient,
+    ActivitySource,
+    Comment,
+    ProcessingActivity,
+    StaffAccess,
+    Transfer,
+)
 
 PAGE_SIZE = 25
 
@@ -73,6 +81,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _rows(name: str, model, *related: str) -> Prefetch:
+    """A kind of row of the activity, with the terms it refers to in the same query."""
+    return Prefetch(name, queryset=model.objects.select_related(*related))
+
+
 DETAIL_PREFETCH = [
     "subject_groups",
     "processors",
@@ -80,18 +93,13 @@ DETAIL_PREFETCH = [
     "retention_rules__exceptions",
     "dossiers",
     "purposes",
-    "data_categories__category",
-    "data_categories__subject_group",
-    "data_categories__dossier",
-    "sources__source",
-    "sources__subject_group",
-    "recipients__recipient",
-    "recipients__dossier",
-    "transfers__recipient",
-    "staff_access__staff_role",
-    "staff_access__dossier",
+    _rows("data_categories", ActivityDataCategory, "category", "subject_group", "dossier"),
+    _rows("sources", ActivitySource, "source", "subject_group"),
+    _rows("recipients", ActivityRecipient, "recipient", "dossier"),
+    _rows("transfers", Transfer, "recipient"),
+    _rows("staff_access", StaffAccess, "staff_role", "dossier"),
     "cookies",
-    Prefetch("comments", queryset=Comment.objects.select_related("author", "resolved_by")),
+    _rows("comments", Comment, "author", "resolved_by"),
 ]
 
 

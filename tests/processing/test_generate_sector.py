@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 
 def test_the_sector_generator_makes_complete_registers():
     call_command(
-        "generate_sector", boards=3, schools_per_board=4, activities_per_board=12, verbosity=0
+        "generate_sector",
+        boards=3,
+        schools_per_board=4,
+        activities_per_board=12,
+        jobs=1,
+        verbosity=0,
     )
     assert Board.objects.count() == 3
     board = Board.objects.get(slug="sector-2")
