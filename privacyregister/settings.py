@@ -176,7 +176,7 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Registers with more activities than this get their PDF export made in the background.
-EXPORT_PDF_INLINE_LIMIT = env.int("EXPORT_PDF_INLINE_LIMIT", default=60)
+EXPORT_PDF_INLINE_LIMIT = env.int("EXPORT_PDF_INLINE_LIMIT", default=150)
 
 # Links in e-mails (invitations, password reset from commands) point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

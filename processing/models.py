@@ -1,5 +1,7 @@
 """The register of processing activities (art. 30 AVG) and the statements built from it."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacyregister.models import Board, School, unique_with_optional
+
+
+@functools.cache
+def _choices(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+def choice_label(instance, field_name: str) -> str:
+    """get_FOO_display(), without rebuilding the field's choices on every call: a statement or
+    an export of a large board asks for thousands of labels."""
+    value = getattr(instance, field_name)
+    return str(_choices(type(instance), field_name).get(value, value))
 
 
 class LegalBasis(models.TextChoices):

@@ -6,7 +6,6 @@ stored result, never the live register.
 """
 
 import difflib
-import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
 from processing.lint import Finding, lint
+from processing.models import choice_label
 from processing.services import end_of_save, historical_m2m_ids
 from retention.models import RetentionRule
 
@@ -87,18 +87,6 @@ def _with_rows(activities):
     )
 
 
-@functools.cache
-def _choices(model, field_name: str) -> dict:
-    return dict(model._meta.get_field(field_name).flatchoices)
-
-
-def _label(instance, field_name: str) -> str:
-    """get_FOO_display(), without rebuilding the choices on every call: a statement of a large
-    board asks for thousands of labels."""
-    value = getattr(instance, field_name)
-    return str(_choices(type(instance), field_name).get(value, value))
-
-
 def _rows(version: ApprovedVersion, model) -> list:
     return version.parts[model]
 
@@ -122,9 +110,9 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "description": p.description,
                 "legal_basis": p.legal_basis,
-                "legal_basis_label": _label(p, "legal_basis"),
+                "legal_basis_label": choice_label(p, "legal_basis"),
                 "legal_basis_detail": p.legal_basis_detail,
-                "special_exception": _label(p, "special_category_exception")
+                "special_exception": choice_label(p, "special_category_exception")
                 if p.special_category_exception
                 else "",
                 "special_detail": p.special_category_detail,
@@ -135,8 +123,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "category": category[row.category_id].name,
                 "kind": category[row.category_id].kind,
-                "kind_label": _label(category[row.category_id], "kind"),
-                "special_type": _label(category[row.category_id], "special_type"),
+                "kind_label": choice_label(category[row.category_id], "kind"),
+                "special_type": choice_label(category[row.category_id], "special_type"),
                 "subject_group": group[row.subject_group_id].name,
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
@@ -153,8 +141,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         "recipients": [
             {
                 "name": vocabulary["recipient"][row.recipient_id].name,
-                "kind": _label(vocabulary["recipient"][row.recipient_id], "kind"),
-                "ground": _label(row, "ground"),
+                "kind": choice_label(vocabulary["recipient"][row.recipient_id], "kind"),
+                "ground": choice_label(row, "ground"),
                 "ground_detail": row.ground_detail,
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
@@ -166,7 +154,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
                 "product": p.product,
                 "country": p.country,
                 "in_eea": p.in_eea,
-                "dpa": _label(p, "dpa_status"),
+                "dpa": choice_label(p, "dpa_status"),
             }
             for p in version.m2m["processors"]
         ],
@@ -174,19 +162,19 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "recipient": vocabulary["recipient"][row.recipient_id].name,
                 "country": row.country,
-                "safeguard": _label(row, "safeguard"),
+                "safeguard": choice_label(row, "safeguard"),
                 "safeguard_detail": row.safeguard_detail,
             }
             for row in _rows(version, register.Transfer)
         ],
         "security_measures": [
-            {"name": m.name, "kind": _label(m, "kind"), "description": m.description}
+            {"name": m.name, "kind": choice_label(m, "kind"), "description": m.description}
             for m in version.m2m["security_measures"]
         ],
         "staff_access": [
             {
                 "role": vocabulary["role"][row.staff_role_id].name,
-                "access": _label(row, "access"),
+                "access": choice_label(row, "access"),
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
             for row in _rows(version, register.StaffAccess)
@@ -195,7 +183,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "name": c.name,
                 "provider": c.provider,
-                "kind": _label(c, "kind"),
+                "kind": choice_label(c, "kind"),
                 "purpose": c.purpose,
                 "lifetime": c.lifetime,
             }
@@ -206,8 +194,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
                 "name": rule.name,
                 "subject_group": rule.subject_group.name if rule.subject_group else "",
                 "period": rule.period_display,
-                "start_event": _label(rule, "start_event"),
-                "action": _label(rule, "action"),
+                "start_event": choice_label(rule, "start_event"),
+                "action": choice_label(rule, "action"),
                 "legal_source": rule.legal_source,
                 "exceptions": [e.condition for e in rule.exceptions.all()],
             }

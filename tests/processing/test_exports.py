@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from privacyregister.demo import load_demo
 from privacyregister.models import Role, User
+from processing.exports import LogEntry, saves
 from processing.models import ProcessingActivity, RegisterExport
 from tests.factories import ActivityFactory, MembershipFactory, SchoolFactory
 from tests.forms import form_data
@@ -61,20 +63,15 @@ def test_the_pdf_holds_every_article_30_field_for_every_activity(client, demo):
         assert fact in text
     for activity in ProcessingActivity.objects.filter(board__slug=VOG):
         assert activity.name in text
+    # Every activity has a paragraph per group of art. 30 fields, also when it is empty.
     for label in [
-        "Doelen en grondslagen",
-        "Betrokkenen",
-        "Categorieën persoonsgegevens",
-        "Ontvangers",
-        "Verwerkers en verwerkersovereenkomst",
-        "Doorgifte buiten de EER",
-        "Bewaartermijnen",
-        "Beveiligingsmaatregelen",
-        "DPIA",
-        "Vastgesteld op",
-        "Laatste wijziging",
+        "Doelen en grondslagen:",
+        "Betrokkenen en gegevens:",
+        "Ontvangers en verwerkers:",
+        "Bewaartermijnen:",
+        "Beveiligingsmaatregelen:",
+        "Beoordeling:",
     ]:
-        # A long label may wrap beside its value; its start is always whole.
         assert text.count(label[:12]) >= ProcessingActivity.objects.filter(board__slug=VOG).count()
 
 
@@ -233,3 +230,25 @@ def test_a_large_pdf_is_made_in_the_background_and_offered_to_its_maker(
     colleague = MembershipFactory(board=officer.board, role=Role.FG)
     client.force_login(colleague.user)
     assert client.get(file_url).status_code == 404
+
+
+def test_the_pdf_log_has_one_line_per_save():
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+    def entry(seconds, change, activity="Cameratoezicht", who="Pim"):
+        when = start + datetime.timedelta(seconds=seconds)
+        return LogEntry(when=when, who=who, activity=activity, what="", change=change)
+
+    log = [
+        entry(0, ("gewijzigd", "verwerking")),
+        entry(0.2, ("toegevoegd", "doel")),
+        entry(0.3, ("toegevoegd", "doel")),
+        entry(0.3, ("verwijderd", "bron")),
+        entry(1, ("gewijzigd", "verwerking"), activity="Leerlingdossier"),
+        entry(3600, ("gewijzigd", "verwerking")),
+    ]
+    assert [(e.activity, e.what) for e in saves(log)] == [
+        ("Cameratoezicht", "gewijzigd: verwerking; toegevoegd: doel (2×); verwijderd: bron"),
+        ("Leerlingdossier", "gewijzigd: verwerking"),
+        ("Cameratoezicht", "gewijzigd: verwerking"),
+    ]
