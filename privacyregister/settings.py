@@ -173,6 +173,15 @@ STORAGES = {
     },
 }
 
+# In each worker's memory: rendered pages of published statements (processing.public_views),
+# some 100 kB each for a large board, so at most about 20 MB per worker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
+}
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Registers with more activities than this get their PDF export made in the background.

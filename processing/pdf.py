@@ -52,13 +52,17 @@ def render_pdf(html: str) -> bytes:
         )
 
 
+def render_statement_pdf(statement: StatementVersion) -> bytes:
+    html = render_to_string(
+        "processing/statement_pdf.html",
+        {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
+    )
+    return render_pdf(html)
+
+
 def statement_pdf(statement: StatementVersion) -> bytes:
     """The PDF of a published version, rendered once and then kept with the version."""
     if statement.pdf is None:
-        html = render_to_string(
-            "processing/statement_pdf.html",
-            {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
-        )
-        statement.pdf = render_pdf(html)
+        statement.pdf = render_statement_pdf(statement)
         StatementVersion.objects.filter(pk=statement.pk).update(pdf=statement.pdf)
     return bytes(statement.pdf)

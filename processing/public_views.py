@@ -4,18 +4,24 @@ Everything here is served from the published versions (snapshot and stored HTML)
 the live register.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from privacyregister.models import Board
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
-from processing.statements import statement_diff
+from processing.statements import statement_diff, version_cache_key
 
 
 def _versions(board: str, school: str | None):
@@ -28,35 +34,70 @@ def _versions(board: str, school: str | None):
 
 
 def _published(board: str, school: str | None):
-    """The published versions of one statement, found by the slugs in the URL in one query."""
-    versions = StatementVersion.objects.filter(board__slug=board).select_related("board", "school")
+    """The published versions of one statement, found by the slugs in the URL."""
+    versions = StatementVersion.objects.filter(board__slug=board)
     return versions.filter(school__slug=school) if school else versions.filter(school=None)
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the cache headers need, read in one light query before anything else."""
+
+    pk: int
+    number: int
+    published_at: datetime
+    etag: str
+    board: str  # the slugs in the URL
+    school: str | None
+    asked_for_latest: bool
+
+
+# Which version a URL shows is looked up at most once per this many seconds per worker: a new
+# publication is public within half a minute (browsers may keep the latest five minutes anyway).
+LOOKUP_SECONDS = 30
+
+
+def _lookup(board: str, school: str | None, number: int | None):
+    """(pk, number, published_at, board id, school id) of the version a URL shows, or None."""
+    key = version_cache_key(board, school, number)
+    found = cache.get(key)
+    if found is None:
+        versions = _published(board, school)
+        versions = versions.filter(number=number) if number else versions.order_by("-number")
+        fields = ["pk", "number", "published_at", "board_id", "school_id"]
+        found = versions.values_list(*fields).first()
+        if found is not None:
+            cache.set(key, found, LOOKUP_SECONDS)
+    return found
 
 
 def _cached(view):
     """Published versions never change: a numbered URL is cached for a year, the latest for
-    five minutes, and a browser that has it gets a 304 from the ETag.
-
-    Only the version's metadata is read up front; the view reads the HTML or PDF it sends."""
+    five minutes, and a browser that has it gets a 304 from the ETag. Read-only, so without
+    the request transaction."""
 
     @wraps(view)
+    @transaction.non_atomic_requests
     def wrapper(request, board: str, school: str | None = None, number=None):
-        versions = _published(board, school).defer("snapshot", "html", "pdf")
-        if number:
-            statement = versions.filter(number=number).first()
-        else:
-            statement = versions.order_by("-number").first()
-        if statement is None:
+        found = _lookup(board, school, number)
+        if found is None:
             raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
-        etag = (
-            f'"{statement.board_id}-{statement.school_id or 0}-{statement.number}-{view.__name__}"'
+        pk, found_number, published_at, board_id, school_id = found
+        version = Published(
+            pk,
+            found_number,
+            published_at,
+            f'"{board_id}-{school_id or 0}-{found_number}-{view.__name__}"',
+            board,
+            school,
+            asked_for_latest=number is None,
         )
-        if etag in request.headers.get("If-None-Match", ""):
+        if version.etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
         else:
-            response = view(request, statement, latest=None if number else statement.number)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(statement.published_at.timestamp())
+            response = view(request, version)
+        response["ETag"] = version.etag
+        response["Last-Modified"] = http_date(published_at.timestamp())
         response["Cache-Control"] = (
             "public, max-age=300" if number is None else "public, max-age=31536000, immutable"
         )
@@ -65,26 +106,53 @@ def _cached(view):
     return wrapper
 
 
-@_cached
-def statement_page(request: HttpRequest, statement: StatementVersion, latest: int | None):
-    if latest is None:
-        latest = _published(statement.board.slug, statement.school and statement.school.slug)
-        latest = latest.order_by("-number").values_list("number", flat=True).first()
-    return render(
-        request,
-        "processing/public/statement.html",
-        {
-            "statement": statement,
-            "latest_number": latest,
-            "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
-        },
+def _latest_number(version: Published) -> int:
+    if version.asked_for_latest:
+        return version.number
+    return _lookup(version.board, version.school, None)[1]
+
+
+def _statement(version: Published, *fields: str) -> StatementVersion:
+    return (
+        StatementVersion.objects.select_related("board", "school")
+        .only(
+            "number",
+            "published_at",
+            "board__slug",
+            "board__name",
+            "school__slug",
+            "school__name",
+            *fields,
+        )
+        .get(pk=version.pk)
     )
 
 
 @_cached
-def statement_pdf_download(
-    request: HttpRequest, statement: StatementVersion, latest
-) -> HttpResponse:
+def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
+    """The page is the same for everyone who reads it in one language, so it is rendered once
+    per worker and kept in the cache: the stored HTML of a large board is some 100 kB."""
+    latest = _latest_number(version)
+    key = f"privacyverklaring:{version.pk}:{version.etag}:{latest}:{get_language()}"
+    page = cache.get(key)
+    if page is None:
+        statement = _statement(version, "html")
+        page = render_to_string(
+            "processing/public/statement.html",
+            {
+                "statement": statement,
+                "latest_number": latest,
+                "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
+            },
+            request,
+        )
+        cache.set(key, page)
+    return HttpResponse(page)
+
+
+@_cached
+def statement_pdf_download(request: HttpRequest, version: Published) -> HttpResponse:
+    statement = _statement(version, "pdf")  # the HTML is read only to render the PDF once
     name = (
         f"privacyverklaring-{statement.school.slug if statement.school else statement.board.slug}"
     )

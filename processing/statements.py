@@ -9,6 +9,7 @@ import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
@@ -323,6 +324,11 @@ def render_statement(
     ).strip()
 
 
+def version_cache_key(board_slug: str, school_slug: str | None, number: int | None) -> str:
+    """The public pages keep which version a URL shows for a short while (public_views)."""
+    return f"versie:{board_slug}:{school_slug or ''}:{number or 'laatste'}"
+
+
 def publish_findings(board: Board, school: School | None) -> list[Finding]:
     """Lint errors that block publishing: of every activity that would be in the statement."""
     return [f for f in lint(_applies_to(board, school), timezone.localdate()) if f.is_error]
@@ -360,6 +366,8 @@ def statement_publish(
     )
     statement.full_clean()
     statement.save()
+    # This worker shows the new version at once; the others within public_views.LOOKUP_SECONDS.
+    cache.delete(version_cache_key(board.slug, school.slug if school else None, None))
     audit.record(
         "processing.statement.published",
         actor=actor,

@@ -49,3 +49,11 @@ def pytest_report_header(config):
 # Property-based tests explore the same examples on every run, so CI cannot flake on them.
 hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
 hypothesis_settings.load_profile("repeatable")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rendered public pages are cached per process; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,435 @@
+"""`make bench`: the app under gunicorn against PostgreSQL with a generated school sector.
+
+Runs inside scripts/with_postgres.py (DATABASE_URL points at a real server). It
+1. makes (or reuses) a database with the sector: --boards boards of 5 schools and 150
+   activities, plus one board of 300 activities for the PDF timings;
+2. counts the SQL queries of every benchmarked page, in this process;
+3. times the statement PDF and the FG's register PDF of a 150- and a 300-activity board;
+4. starts gunicorn on 127.0.0.1 with --workers workers and sends each page a fixed number of
+   requests from --concurrency threads on the same machine (loopback only), after a warm-up;
+5. writes benchmarks/RESULTS.md and benchmarks/results.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from http.client import HTTPConnection
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SECTOR_PREFIX, LARGE_PREFIX = "sector", "groot"
+
+
+def arguments():
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--boards", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=300, help="per page, after the warm-up")
+    parser.add_argument("--warmup", type=int, default=20, help="per page")
+    parser.add_argument("--workers", type=int, default=2 * cores)
+    parser.add_argument("--concurrency", type=int, default=2 * cores)
+    parser.add_argument("--pdf-runs", type=int, default=3)
+    return parser.parse_args()
+
+
+def database_for(boards: int) -> str:
+    """A database per sector size in the cluster, so a kept cluster serves both sizes."""
+    import psycopg
+
+    server = os.environ["DATABASE_URL"]
+    name = f"bench_{boards}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not exists.fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlsplit(server)._replace(path=f"/{name}").geturl()
+
+
+def production_environment(database_url: str) -> dict:
+    """Production settings (DEBUG off, two-factor on), plain HTTP on loopback."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "privacyregister.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DEBUG": "0",
+    }
+
+
+def timed(step: str, function, *args, **kwargs):
+    print(f"== {step}", flush=True)
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def prepare_sector(boards: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from privacyregister.models import Board
+
+    call_command("migrate", verbosity=0)
+    generated = {}
+    for prefix, count, activities in [(SECTOR_PREFIX, boards, 150), (LARGE_PREFIX, 1, 300)]:
+        made = Board.objects.filter(slug__startswith=f"{prefix}-").count()
+        if made == count:
+            generated[prefix] = None  # reused
+            continue
+        if made:
+            sys.exit(f"De database heeft {made} van {count} besturen '{prefix}': verwijder hem.")
+        _, seconds = timed(
+            f"sector maken: {count} besturen × {activities} verwerkingen",
+            call_command,
+            "generate_sector",
+            boards=count,
+            activities_per_board=activities,
+            prefix=prefix,
+        )
+        generated[prefix] = round(seconds, 1)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics after the bulk inserts
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    return {"generation_seconds": generated, "database_bytes": size}
+
+
+def officer_session(board) -> str:
+    """A session of the board's privacy officer, logged in with two-factor authentication."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from privacyregister.roles import Role
+
+    officer = board.memberships.get(role=Role.PRIVACY_OFFICER).user
+    device, _ = TOTPDevice.objects.get_or_create(user=officer, name="bench", confirmed=True)
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(officer.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: officer.get_session_auth_hash(),
+            DEVICE_ID_SESSION_KEY: device.persistent_id,
+        }
+    )
+    session.create()
+    return session.session_key
+
+
+def pages(board) -> dict[str, tuple[str, bool]]:
+    """Name → (path, needs the officer's session)."""
+    from django.urls import reverse
+
+    slug = board.slug
+    register = reverse("activity_list", kwargs={"board": slug})
+    activity = board.activities.filter(status="vastgesteld").order_by("pk").first()
+    school = board.schools.order_by("pk").first()
+    statement = board.statement_versions.filter(school=school).order_by("-number").first()
+    last_page = -(-board.activities.count() // 25)
+    return {
+        "activiteitenlijst": (register, True),
+        "activiteitenlijst, gefilterd": (
+            f"{register}?q=Verwerking&status=vastgesteld&legal_basis=e&school={school.pk}",
+            True,
+        ),
+        f"activiteitenlijst, pagina {last_page}": (f"{register}?pagina={last_page}", True),
+        "activiteit": (reverse("activity_detail", kwargs={"board": slug, "pk": activity.pk}), True),
+        "dashboard": (reverse("dashboard"), True),
+        "controle (lint)": (reverse("lint", kwargs={"board": slug}), True),
+        "privacyverklaring (publiek)": (
+            reverse("school_statement", kwargs={"board": slug, "school": school.slug}),
+            False,
+        ),
+        "privacyverklaring-pdf (publiek, bewaard)": (
+            reverse(
+                "school_statement_version_pdf",
+                kwargs={"board": slug, "school": school.slug, "number": statement.number},
+            ),
+            False,
+        ),
+        "referentie: triviale view": (reverse("health"), False),
+    }
+
+
+def query_counts(urls: dict, session_key: str) -> dict[str, int]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for name, (path, logged_in) in urls.items():
+        client.cookies.clear()
+        if logged_in:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        client.get(path)  # renders and keeps the statement PDF once, renews the session
+        with CaptureQueriesContext(connection) as context:
+            status = client.get(path).status_code
+        if status != 200:
+            sys.exit(f"{name} ({path}) gaf HTTP {status}")
+        counts[name] = len(context.captured_queries)
+    return counts
+
+
+def pdf_timings(runs: int) -> dict[str, float]:
+    from privacyregister.models import Board
+    from processing.exports import change_log, export_activities, export_pdf
+    from processing.pdf import render_statement_pdf
+
+    timings = {}
+    for slug in [f"{SECTOR_PREFIX}-1", f"{LARGE_PREFIX}-1"]:
+        board = Board.objects.get(slug=slug)
+        size = board.activities.count()
+        statement = board.statement_versions.get(school=None)
+
+        def register_pdf(board=board):
+            activities = list(export_activities(board, {}))
+            log = change_log(activities, None, None)
+            return export_pdf(
+                board=board, activities=activities, log=log, filters=[], exported_by=None
+            )
+
+        for name, make in [
+            (
+                f"privacyverklaring-pdf, {size} verwerkingen",
+                lambda s=statement: render_statement_pdf(s),
+            ),
+            (f"register-pdf (FG), {size} verwerkingen", register_pdf),
+        ]:
+            seconds = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                make()
+                seconds.append(time.perf_counter() - started)
+            timings[name] = round(statistics.median(seconds), 2)
+            print(f"   {name}: {timings[name]} s (mediaan van {runs})", flush=True)
+    return timings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "privacyregister.wsgi",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if get(port, "/gezond/", None)[0] == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit("gunicorn start niet")
+
+
+def get(port: int, path: str, cookie: str | None) -> tuple[int, int]:
+    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": cookie} if cookie else {}
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, len(body)
+
+
+def load(port: int, path: str, cookie: str | None, requests: int, concurrency: int) -> dict:
+    """`requests` GETs from `concurrency` threads; latency per request, throughput overall."""
+    latencies: list[float] = []
+    failures = []
+    remaining = iter(range(requests))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if next(remaining, None) is None:
+                    return
+            started = time.perf_counter()
+            status, _size = get(port, path, cookie)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    failures.append(status)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "requests": len(latencies),
+        "failures": len(failures),
+        "rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(cuts[49] * 1000, 1),
+        "p95_ms": round(cuts[94] * 1000, 1),
+        "p99_ms": round(cuts[98] * 1000, 1),
+    }
+
+
+def worker_peak_memory(server: subprocess.Popen) -> int:
+    """The highest peak resident memory (VmHWM) of gunicorn's worker processes, in bytes."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue  # a process that ended meanwhile
+        if int(fields.get("PPid", "0")) == server.pid and "VmHWM" in fields:
+            peaks.append(int(fields["VmHWM"].split()[0]) * 1024)
+    return max(peaks)
+
+
+def write_results(results: dict) -> None:
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    r = results
+    lines = [
+        "# Benchmarkresultaten",
+        "",
+        f"Gemeten op {r['date']} met `make bench` ({r['command']}): {r['machine']['cores']} cores, "
+        f"{r['machine']['python']}, PostgreSQL {r['machine']['postgresql']}, gunicorn met "
+        f"{r['config']['workers']} workers, {r['config']['concurrency']} gelijktijdige clients op "
+        f"dezelfde machine (loopback), {r['config']['requests']} verzoeken per pagina na "
+        f"{r['config']['warmup']} om op te warmen.",
+        "",
+        f"Sector: {r['sector']['boards']} besturen × {r['sector']['schools_per_board']} scholen "
+        f"× {r['sector']['activities_per_board']} verwerkingen "
+        f"({r['sector']['activities']:,} verwerkingen) plus één bestuur met 300; database "
+        f"{r['sector']['database_mb']} MB; gemaakt in {r['sector']['generation']}.",
+        "",
+        "| Pagina | p50 (ms) | p95 (ms) | p99 (ms) | verzoeken/s | SQL-queries | fouten |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in r["pages"].items():
+        lines.append(
+            f"| {name} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {row['rps']} "
+            f"| {row['queries']} | {row['failures']} |"
+        )
+    lines += [
+        "",
+        f"Doorvoer van de publieke privacyverklaring t.o.v. de triviale view: "
+        f"**{r['public_to_trivial_ratio']:.0%}**.",
+        "",
+        "| PDF | seconden (mediaan) |",
+        "|---|---:|",
+        *[f"| {name} | {seconds} |" for name, seconds in r["pdf_seconds"].items()],
+        "",
+        f"Piekgeheugen van een worker (VmHWM): {r['worker_peak_memory_mb']} MB.",
+        "",
+    ]
+    (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    args = arguments()
+    started = time.perf_counter()
+    database_url = database_for(args.boards)
+    env = production_environment(database_url)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from privacyregister.models import Board
+
+    sector = prepare_sector(args.boards)
+    board = Board.objects.get(slug=f"{SECTOR_PREFIX}-1")
+    session_key = officer_session(board)
+    urls = pages(board)
+    print("== SQL-queries per pagina", flush=True)
+    queries = query_counts(urls, session_key)
+    print("== PDF's", flush=True)
+    pdfs = pdf_timings(args.pdf_runs)
+    postgres_version = connection.cursor().connection.info.server_version
+    connection.close()
+
+    print(f"== gunicorn met {args.workers} workers", flush=True)
+    server, port = start_gunicorn(env, args.workers)
+    results_per_page = {}
+    try:
+        from django.conf import settings
+
+        for name, (path, logged_in) in urls.items():
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}" if logged_in else None
+            load(port, path, cookie, args.warmup, args.concurrency)
+            row = load(port, path, cookie, args.requests, args.concurrency)
+            results_per_page[name] = {**row, "queries": queries[name], "path": path}
+            print(f"   {name}: p95 {row['p95_ms']} ms, {row['rps']}/s", flush=True)
+        peak = worker_peak_memory(server)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    generated = sector["generation_seconds"][SECTOR_PREFIX]
+    results = {
+        "date": datetime.date.today().isoformat(),
+        "command": " ".join(["make bench", f"BENCH_BOARDS={args.boards}"]),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgresql": f"{postgres_version // 10000}.{postgres_version % 10000}",
+        },
+        "config": {
+            "workers": args.workers,
+            "concurrency": args.concurrency,
+            "requests": args.requests,
+            "warmup": args.warmup,
+        },
+        "sector": {
+            "boards": args.boards,
+            "schools_per_board": 5,
+            "activities_per_board": 150,
+            "activities": args.boards * 150 + 300,
+            "database_mb": round(sector["database_bytes"] / 2**20),
+            "generation": f"{generated} s" if generated is not None else "eerder (hergebruikt)",
+        },
+        "pages": results_per_page,
+        "public_to_trivial_ratio": results_per_page["privacyverklaring (publiek)"]["rps"]
+        / results_per_page["referentie: triviale view"]["rps"],
+        "pdf_seconds": pdfs,
+        "worker_peak_memory_mb": round(peak / 2**20),
+        "total_seconds": round(time.perf_counter() - started),
+    }
+    write_results(results)
+    print(f"Klaar in {results['total_seconds']} s: benchmarks/RESULTS.md", flush=True)
+
+
+if __name__ == "__main__":
+    main()
