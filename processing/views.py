@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +30,7 @@ from processing.models import (
     StaffAccess,
     Transfer,
 )
+from retention.models import RetentionRule
 
 PAGE_SIZE = 25
 
@@ -86,29 +87,36 @@ def _rows(name: str, model, *related: str) -> Prefetch:
     return Prefetch(name, queryset=model.objects.select_related(*related))
 
 
+# The overview: everything the lint rules read and the statement says. Access, security and
+# cookies, and the FG's advice, have tabs of their own (each page stays within 15 queries).
 DETAIL_PREFETCH = [
     "subject_groups",
     "processors",
-    "security_measures",
-    "retention_rules__exceptions",
-    "dossiers",
+    Prefetch(
+        "retention_rules", RetentionRule.objects.annotate(exception_count=Count("exceptions"))
+    ),
     "purposes",
     _rows("data_categories", ActivityDataCategory, "category", "subject_group", "dossier"),
     _rows("sources", ActivitySource, "source", "subject_group"),
     _rows("recipients", ActivityRecipient, "recipient", "dossier"),
     _rows("transfers", Transfer, "recipient"),
+]
+ACCESS_PREFETCH = [
     _rows("staff_access", StaffAccess, "staff_role", "dossier"),
+    "security_measures",
     "cookies",
-    _rows("comments", Comment, "author", "resolved_by"),
 ]
 
 
-@board_view(Capability.VIEW_APPROVED_REGISTER, per_object=True)
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    queryset = request.board.activities.select_related("owner", "approved_by").prefetch_related(
-        *DETAIL_PREFETCH
+def _activity_tab(request: HttpRequest, pk: int, capability: str, prefetch: list):
+    """An activity for one of its tabs, with what the tabs themselves show: the number of open
+    advices and what the user may do with it."""
+    queryset = (
+        request.board.activities.select_related("owner", "approved_by")
+        .prefetch_related(*prefetch)
+        .annotate(open_comments=Count("comments", filter=Q(comments__resolved_at=None)))
     )
-    activity = _activity(request, pk, Capability.VIEW_APPROVED_REGISTER, queryset)
+    activity = _activity(request, pk, capability, queryset)
     reach = activity.reach()
     can = {
         name: request.access.can(capability, **reach)
@@ -121,11 +129,42 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     }
     can["copy"] = request.access.can(Capability.EDIT_ACTIVITY, whole_board=True)
+    return activity, can
+
+
+@board_view(Capability.VIEW_APPROVED_REGISTER, per_object=True)
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity, can = _activity_tab(request, pk, Capability.VIEW_APPROVED_REGISTER, DETAIL_PREFETCH)
     findings = lint_activity(activity, timezone.localdate()) if can["see_concepts"] else []
     return render(
         request,
         "processing/activity_detail.html",
-        {"activity": activity, "can": can, "findings": findings},
+        {"activity": activity, "can": can, "findings": findings, "tab": "overzicht"},
+    )
+
+
+@board_view(Capability.VIEW_APPROVED_REGISTER, per_object=True)
+def activity_access(request: HttpRequest, pk: int) -> HttpResponse:
+    activity, can = _activity_tab(request, pk, Capability.VIEW_APPROVED_REGISTER, ACCESS_PREFETCH)
+    return render(
+        request,
+        "processing/activity_access.html",
+        {"activity": activity, "can": can, "tab": "toegang"},
+    )
+
+
+@board_view(Capability.VIEW_REGISTER, per_object=True)
+def activity_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    comments = Comment.objects.select_related("author", "resolved_by").order_by(
+        F("resolved_at").desc(nulls_first=True), "-created_at"
+    )
+    activity, can = _activity_tab(
+        request, pk, Capability.VIEW_REGISTER, [Prefetch("comments", comments)]
+    )
+    return render(
+        request,
+        "processing/activity_comments.html",
+        {"activity": activity, "can": can, "tab": "adviezen"},
     )
 
 
@@ -246,7 +285,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.comment_add(actor=request.user, activity=activity, text=form.cleaned_data["text"])
         messages.success(request, _("Uw advies is geplaatst."))
-        return _to_detail(request, activity)
+        return redirect("activity_comments", board=request.board.slug, pk=activity.pk)
     return render(request, "processing/comment_form.html", {"form": form, "activity": activity})
 
 
@@ -261,7 +300,7 @@ def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse
             actor=request.user, comment=instance, resolution=form.cleaned_data["resolution"]
         )
         messages.success(request, _("Het advies is afgehandeld."))
-        return _to_detail(request, activity)
+        return redirect("activity_comments", board=request.board.slug, pk=activity.pk)
     return render(
         request,
         "processing/comment_resolve.html",

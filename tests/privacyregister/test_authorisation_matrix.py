@@ -78,6 +78,8 @@ ROWS = [
     Row("activity_list", "view_approved_register"),
     Row("activity_create", "edit_activity"),
     Row("activity_detail", "view_approved_register", target="activity"),
+    Row("activity_access", "view_approved_register", target="activity"),
+    Row("activity_comments", "view_register", target="activity"),
     Row("activity_edit", "edit_activity", target="activity"),
     Row("activity_submit", "edit_activity", target="activity", method="post", ok=302),
     Row("activity_approve", "approve_activity", target="activity", method="post", ok=302),

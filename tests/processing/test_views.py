@@ -187,14 +187,30 @@ def test_the_fg_comments_and_the_privacy_officer_resolves(client):
     assert comment.author == fg.user and comment.is_open
     assert client.get(url("activity_edit", activity)).status_code == 403  # the FG cannot edit
     client.force_login(officer.user)
-    assert (
-        "Leg de belangenafweging vast."
-        in client.get(url("activity_detail", activity)).content.decode()
+    assert "Er is 1 open advies van de FG." in client.get(url("activity_detail", activity)).text
+    assert "Leg de belangenafweging vast." in client.get(url("activity_comments", activity)).text
+    response = client.post(
+        url("comment_resolve", activity, comment=comment.pk), {"resolution": "Gedaan."}
     )
-    client.post(url("comment_resolve", activity, comment=comment.pk), {"resolution": "Gedaan."})
+    assert response.url == url("activity_comments", activity)
     comment.refresh_from_db()
     assert comment.resolved_by == officer.user
     assert comment.resolution == "Gedaan."
+    assert "Er is 1 open advies" not in client.get(url("activity_detail", activity)).text
+    assert "Afgehandeld door" in client.get(url("activity_comments", activity)).text
+
+
+def test_the_access_tab_shows_staff_access_security_and_cookies(client, officer):
+    activity = ActivityFactory(board=officer.board)
+    role = officer.board.staff_roles.create(name="Mentor")
+    activity.staff_access.create(staff_role=role, access="lezen")
+    activity.security_measures.add(officer.board.security_measures.create(name="Versleuteling"))
+    activity.cookies.create(
+        name="_pk_id", kind="analytisch", purpose="Bezoek meten", lifetime="1 jaar"
+    )
+    page = client.get(url("activity_access", activity)).text
+    for fact in ["Mentor: inzien", "Versleuteling", "_pk_id", "Bezoek meten"]:
+        assert fact in page
 
 
 def test_copying_an_activity_to_other_schools_makes_a_concept_with_all_rows(client, officer):
