@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-test lock audit
+.PHONY: run test test-sqlite test-postgres lint install install-test lock audit bench
 
 # The exact versions come from requirements.lock; pyproject.toml keeps the ranges.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -54,3 +54,11 @@ test-postgres: install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The app under gunicorn against a generated sector on PostgreSQL: latency, throughput, queries
+# per page, PDF timings; writes benchmarks/RESULTS.md. The cluster in .bench-postgres is kept, so
+# a second run reuses the sector. BENCH_BOARDS=1300 is the whole Dutch sector.
+BENCH_BOARDS ?= 200
+bench: install
+	PG_KEEP_DIR=.bench-postgres REQUIRE_POSTGRES=1 $(PY) scripts/with_postgres.py \
+		$(PY) benchmarks/run.py --boards $(BENCH_BOARDS)
