@@ -1,8 +1,14 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from processing.models import DataCategory, LegalBasis, ProcessingActivity, Recipient
+from processing.models import (
+    ActivityDataCategory,
+    DataCategory,
+    LegalBasis,
+    ProcessingActivity,
+    Recipient,
+)
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -50,6 +56,9 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.for_schools([school.pk])
 
     def with_special(self, queryset, name, value):
-        special = Q(data_categories__category__kind=DataCategory.Kind.SPECIAL)
-        ids = ProcessingActivity.objects.filter(special).values("pk")
-        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+        special = Exists(
+            ActivityDataCategory.objects.filter(
+                activity=OuterRef("pk"), category__kind=DataCategory.Kind.SPECIAL
+            )
+        )
+        return queryset.filter(special if value else ~special)

@@ -25,6 +25,16 @@ def test_the_sector_generator_makes_complete_registers():
     assert activity.purposes.count() == 2
     assert activity.retention_rules.exists() and activity.processors.exists()
     assert activity.history.exists()
+    assert activity.sources.exists() and activity.staff_access.exists()
+    assert activity.data_categories.exists() and activity.security_measures.exists()
+    # Every processor outside the EEA has a transfer with a safeguard (lint would refuse it).
+    for transfer in board.activities.filter(transfers__isnull=False).values_list(
+        "transfers__safeguard", flat=True
+    ):
+        assert transfer
+    assert {m.role for m in board.memberships.all()} == {"privacy_officer", "fg"}
+    # The board's statement and that of its first school are published.
+    assert board.statement_versions.count() == 2
     errors = [
         f
         for f in lint(ProcessingActivity.objects.filter(board=board), activity.next_review_on)

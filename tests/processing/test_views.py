@@ -285,6 +285,7 @@ def test_the_list_filters_by_status_legal_basis_special_data_and_search(client, 
     assert names(status="ter_review") == {"Camera"}
     assert names(legal_basis="f") == {"Camera"}
     assert names(special="true") == {"Zorg"}
+    assert names(special="false") == {"Camera"}
     assert names(q="cam") == {"Camera"}
 
 
