@@ -200,7 +200,7 @@ class School(models.Model):
     class Meta:
         verbose_name = _("school")
         verbose_name_plural = _("scholen")
-        ordering = ["board", "name"]
+        ordering = ["board_id", "name"]
         permissions = object_permissions()
         constraints = [
             models.UniqueConstraint(
@@ -242,7 +242,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("rol")
         verbose_name_plural = _("rollen")
-        ordering = ["board", "user", "role"]
+        ordering = ["board_id", "user_id", "role"]
         constraints = [
             *unique_with_optional(
                 ["user", "board", "role"],

@@ -316,7 +316,7 @@ class ProcessingActivity(models.Model):
     class Meta:
         verbose_name = _("verwerking")
         verbose_name_plural = _("verwerkingen")
-        ordering = ["board", "name"]
+        ordering = ["board_id", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["board", "name"],
@@ -388,7 +388,7 @@ class Dossier(ActivityPart):
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
         constraints = [
             models.UniqueConstraint(fields=["activity", "name"], name="dossier_unique_name"),
         ]
@@ -440,7 +440,7 @@ class Purpose(ActivityPart):
     class Meta:
         verbose_name = _("doel")
         verbose_name_plural = _("doelen")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
 
     def __str__(self) -> str:
         return self.description
@@ -461,7 +461,7 @@ class ActivityDataCategory(DossierPart):
     class Meta:
         verbose_name = _("verwerkt gegeven")
         verbose_name_plural = _("verwerkte gegevens")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
         constraints = [
             *unique_with_optional(
                 ["activity", "category", "subject_group"], "dossier", name="activitydata_unique"
@@ -490,7 +490,7 @@ class ActivitySource(ActivityPart):
     class Meta:
         verbose_name = _("bron")
         verbose_name_plural = _("bronnen")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
 
     def __str__(self) -> str:
         return str(self.source)
@@ -512,7 +512,7 @@ class ActivityRecipient(DossierPart):
     class Meta:
         verbose_name = _("ontvanger")
         verbose_name_plural = _("ontvangers")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
 
     def __str__(self) -> str:
         return str(self.recipient)
@@ -542,7 +542,7 @@ class Transfer(ActivityPart):
     class Meta:
         verbose_name = _("doorgifte buiten de EER")
         verbose_name_plural = _("doorgiften buiten de EER")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.country})"
@@ -564,7 +564,7 @@ class StaffAccess(DossierPart):
     class Meta:
         verbose_name = _("toegang van een functie")
         verbose_name_plural = _("toegang van functies")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
         constraints = [
             *unique_with_optional(["activity", "staff_role"], "dossier", name="staffaccess_unique"),
         ]
@@ -592,7 +592,7 @@ class Cookie(ActivityPart):
     class Meta:
         verbose_name = _("cookie")
         verbose_name_plural = _("cookies")
-        ordering = ["activity", "pk"]
+        ordering = ["activity_id", "pk"]  # the column: no join with the activity
         constraints = [
             models.UniqueConstraint(fields=["activity", "name"], name="cookie_unique_name"),
         ]
@@ -628,7 +628,7 @@ class Comment(models.Model):
     class Meta:
         verbose_name = _("advies van de FG")
         verbose_name_plural = _("adviezen van de FG")
-        ordering = ["activity", "created_at", "pk"]
+        ordering = ["activity_id", "created_at", "pk"]
         indexes = [models.Index(fields=["activity", "resolved_at"])]
 
     def __str__(self) -> str:
@@ -687,7 +687,7 @@ class RegisterExport(models.Model):
     class Meta:
         verbose_name = _("export van het register")
         verbose_name_plural = _("exports van het register")
-        ordering = ["board", "-exported_at"]
+        ordering = ["board_id", "-exported_at"]
 
     def __str__(self) -> str:
         return f"{self.board} {self.format} {self.exported_at:%Y-%m-%d %H:%M}"
@@ -724,7 +724,7 @@ class StatementVersion(models.Model):
     class Meta:
         verbose_name = _("gepubliceerde privacyverklaring")
         verbose_name_plural = _("gepubliceerde privacyverklaringen")
-        ordering = ["board", "school", "-number"]
+        ordering = ["board_id", "school_id", "-number"]
         get_latest_by = "number"
         constraints = [
             *unique_with_optional(

@@ -331,7 +331,9 @@ def version_cache_key(board_slug: str, school_slug: str | None, number: int | No
 
 def publish_findings(board: Board, school: School | None) -> list[Finding]:
     """Lint errors that block publishing: of every activity that would be in the statement."""
-    return [f for f in lint(_applies_to(board, school), timezone.localdate()) if f.is_error]
+    return [
+        f for f in lint(_applies_to(board, school), timezone.localdate(), board=board) if f.is_error
+    ]
 
 
 @transaction.atomic

@@ -343,7 +343,9 @@ def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse
 
 @board_view(Capability.VIEW_REGISTER)
 def lint_page(request: HttpRequest) -> HttpResponse:
-    findings = lint(_visible_activities(request).order_by("name"), timezone.localdate())
+    findings = lint(
+        _visible_activities(request).order_by("name"), timezone.localdate(), board=request.board
+    )
     return render(
         request,
         "processing/lint.html",

@@ -143,7 +143,7 @@ class RetentionRule(models.Model):
     class Meta:
         verbose_name = _("bewaartermijn")
         verbose_name_plural = _("bewaartermijnen")
-        ordering = ["board", "name"]
+        ordering = ["board_id", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["board", "name"],
@@ -234,7 +234,7 @@ class RetentionException(models.Model):
     class Meta:
         verbose_name = _("uitzondering")
         verbose_name_plural = _("uitzonderingen")
-        ordering = ["rule", "pk"]
+        ordering = ["rule_id", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_amount__isnull=True, period_unit="")

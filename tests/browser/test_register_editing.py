@@ -130,6 +130,7 @@ def test_the_fg_comments_and_the_privacy_officer_resolves_it(live_server, browse
     officer_page = browser.new_page()
     log_in(officer_page, live_server, "pim@example.nl")
     officer_page.goto(detail)
+    officer_page.get_by_role("link", name="Er is 1 open advies van de FG.").click()
     assert "Leg de belangenafweging vast." in officer_page.content()
     officer_page.get_by_role("link", name="Afhandelen").click()
     officer_page.get_by_label("Wat ermee is gedaan").fill("Afweging toegevoegd aan de DPIA.")

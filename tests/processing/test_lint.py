@@ -16,7 +16,8 @@ TODAY = datetime.date(2026, 11, 24)
 
 
 def codes(activity) -> set[str]:
-    return {f.code for f in lint(type(activity).objects.filter(pk=activity.pk), TODAY)}
+    activities = type(activity).objects.filter(pk=activity.pk)
+    return {f.code for f in lint(activities, TODAY, board=activity.board)}
 
 
 @pytest.fixture
@@ -118,10 +119,11 @@ def test_the_lint_page_links_each_finding_to_the_field_to_fix(client):
 
 def test_the_demo_registers_show_findings_for_the_gaps_left_on_purpose(settings):
     from privacyregister.demo import load_demo
-    from processing.models import ProcessingActivity
+    from privacyregister.models import Board
 
     load_demo()
-    findings = lint(ProcessingActivity.objects.filter(board__slug="cpow"), TODAY)
+    cpow = Board.objects.get(slug="cpow")
+    findings = lint(cpow.activities.all(), TODAY, board=cpow)
     by_activity = {(f.activity.name, f.code) for f in findings}
     assert ("Kwaliteitszorg en verantwoording", "no_retention") in by_activity
     assert ("Cameratoezicht", "processor_without_dpa") not in by_activity

@@ -374,3 +374,16 @@ def test_public_pages_are_cached_and_answer_304_when_unchanged(client, officer):
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="y")
     changed = client.get(f"/privacy/{officer.board.slug}/", HTTP_IF_NONE_MATCH=latest["ETag"])
     assert changed.status_code == 200
+
+
+def test_the_public_page_shows_a_new_version_at_once_and_marks_the_old_one(client, officer):
+    approved_activity(officer.board, name="Leerlingadministratie")
+    latest = reverse("board_statement", kwargs={"board": officer.board.slug})
+    first = reverse("board_statement_version", kwargs={"board": officer.board.slug, "number": 1})
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Een.")
+    assert "Dit is een oude versie" not in client.get(first).text
+    assert "Versie 1" in client.get(latest).text  # both now in this worker's cache
+
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Twee.")
+    assert "Versie 2" in client.get(latest).text
+    assert "Dit is een oude versie (1)" in client.get(first).text
