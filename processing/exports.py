@@ -340,41 +340,56 @@ def _summary(changes: Counter) -> str:
 # The PDF shows each activity as a few paragraphs of full-width lines (tables of narrow columns
 # make WeasyPrint break ten times as many lines): the columns above, grouped.
 PDF_GROUPS = [
-    ("", [_("Status"), _("Geldt voor"), _("Beschrijving")]),  # under the activity's name
+    # (heading, [(column, its short label in the paragraph; "" for none)])
+    ("", [(_("Status"), ""), (_("Geldt voor"), _("geldt voor")), (_("Beschrijving"), "")]),
     (
         _("Doelen en grondslagen"),
-        [_("Doelen en grondslagen"), _("Uitzondering bijzondere gegevens")],
+        [
+            (_("Doelen en grondslagen"), ""),
+            (_("Uitzondering bijzondere gegevens"), _("bijzondere gegevens")),
+        ],
     ),
     (
         _("Betrokkenen en gegevens"),
-        [_("Betrokkenen"), _("Categorieën persoonsgegevens"), _("Bronnen")],
+        [
+            (_("Betrokkenen"), _("betrokkenen")),
+            (_("Categorieën persoonsgegevens"), ""),
+            (_("Bronnen"), _("bronnen")),
+        ],
     ),
     (
         _("Ontvangers en verwerkers"),
-        [_("Ontvangers"), _("Verwerkers en verwerkersovereenkomst"), _("Doorgifte buiten de EER")],
+        [
+            (_("Ontvangers"), ""),
+            (_("Verwerkers en verwerkersovereenkomst"), _("verwerkers")),
+            (_("Doorgifte buiten de EER"), _("buiten de EER")),
+        ],
     ),
-    (_("Bewaartermijnen"), [_("Bewaartermijnen")]),
+    (_("Bewaartermijnen"), [(_("Bewaartermijnen"), "")]),
     # Staff access (who inside the school sees what) is not an art. 30 field; it is in the
     # spreadsheet. Left out here, it saves a sixth of the rendering time of a large register.
-    (_("Beveiligingsmaatregelen"), [_("Beveiligingsmaatregelen")]),
+    (_("Beveiligingsmaatregelen"), [(_("Beveiligingsmaatregelen"), "")]),
     (
         _("Beoordeling"),
         [
-            _("Geautomatiseerde besluiten / profilering"),
-            _("DPIA"),
-            _("Vastgesteld op"),
-            _("Vastgesteld door"),
-            _("Volgende controle"),  # the last change is in appendix A
+            (_("Geautomatiseerde besluiten / profilering"), _("geautomatiseerd besluit")),
+            (_("DPIA"), _("DPIA")),
+            (_("Vastgesteld op"), _("vastgesteld")),
+            (_("Vastgesteld door"), _("door")),
+            (_("Volgende controle"), _("volgende controle")),  # the last change: appendix A
         ],
     ),
 ]
 
 
 def pdf_groups(activities) -> list:
-    """Per activity, (heading, [(label, value)]) per group; the label is left out where it is
-    the heading. Labels are translated once, not for every activity."""
+    """Per activity, (heading, [(label, value)]) per group, leaving out empty values. Labels
+    are translated once, not for every activity."""
     headings = [str(heading) for heading, _read in COLUMNS]
-    groups = [(str(heading), [str(label) for label in labels]) for heading, labels in PDF_GROUPS]
+    groups = [
+        (str(heading), [(str(column), str(label)) for column, label in fields])
+        for heading, fields in PDF_GROUPS
+    ]
     result = []
     for activity in activities:
         values = dict(zip(headings, (read(activity) for _heading, read in COLUMNS), strict=True))
@@ -385,12 +400,12 @@ def pdf_groups(activities) -> list:
                     (
                         heading,
                         [
-                            ("" if label == heading else label, values[label])
-                            for label in labels
-                            if values[label] or len(labels) == 1
+                            (label, values[column])
+                            for column, label in fields
+                            if values[column] or len(fields) == 1
                         ],
                     )
-                    for heading, labels in groups
+                    for heading, fields in groups
                 ],
             )
         )

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from privacyregister.dates import add_period
@@ -38,6 +39,20 @@ class PeriodUnit(models.TextChoices):
     WEEKS = "weken", _("weken")
     MONTHS = "maanden", _("maanden")
     YEARS = "jaren", _("jaren")
+
+
+# "1 week", "6 maanden", "7 jaar": a number with a year stays singular in Dutch.
+UNIT_FORMS = {
+    PeriodUnit.DAYS: ("%(n)d dag", "%(n)d dagen"),
+    PeriodUnit.WEEKS: ("%(n)d week", "%(n)d weken"),
+    PeriodUnit.MONTHS: ("%(n)d maand", "%(n)d maanden"),
+    PeriodUnit.YEARS: ("%(n)d jaar", "%(n)d jaar"),
+}
+
+
+def period_text(amount: int, unit: str) -> str:
+    singular, plural = UNIT_FORMS[unit]
+    return ngettext(singular, plural, amount) % {"n": amount}
 
 
 POSITIVE_PERIOD = MinValueValidator(
@@ -183,8 +198,13 @@ class RetentionRule(models.Model):
 
     @property
     def period_display(self) -> str:
-        kind, unit = self.get_period_kind_display(), self.get_period_unit_display()
-        return f"{kind} {self.period_amount} {unit}"
+        return (
+            f"{self.get_period_kind_display()} {period_text(self.period_amount, self.period_unit)}"
+        )
+
+    @property
+    def active_display(self) -> str:
+        return period_text(self.active_amount, self.active_unit) if self.active_amount else ""
 
     def clean(self) -> None:
         super().clean()
@@ -248,6 +268,10 @@ class RetentionException(models.Model):
 
     def __str__(self) -> str:
         return self.condition
+
+    @property
+    def period_display(self) -> str:
+        return period_text(self.period_amount, self.period_unit) if self.period_amount else ""
 
     def clean(self) -> None:
         super().clean()

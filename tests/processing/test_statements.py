@@ -54,10 +54,10 @@ def published(board: str, school: str) -> StatementVersion:
 
 SEED_004 = [
     "Leerlingdossier",
-    "maximaal 2 jaren na einde inschrijving",
+    "maximaal 2 jaar na einde inschrijving",
     "Verzuim en in- en uitschrijving",
-    "maximaal 5 jaren",
-    "minimaal 7 jaren na einde schooljaar",
+    "maximaal 5 jaar",
+    "minimaal 7 jaar na einde schooljaar",
     "minimaal 6 maanden na vaststelling examenuitslag",
     "Camerabeelden",
     "maximaal 4 weken na opname",
@@ -78,7 +78,7 @@ SEED_002 = [
     "maximaal 4 weken na einde sollicitatieprocedure",
     "langer te bewaren voor een volgende vacature",
     "Salaris- en loonadministratie",
-    "minimaal 7 jaren",
+    "minimaal 7 jaar",
     "Camerabeelden CPOW",
     "maximaal 6 weken na opname",
     "Stagiaires",

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from retention.models import RetentionException, RetentionRule
+from retention.models import RetentionException, RetentionRule, period_text
 from tests.factories import RetentionRuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_rule_reads_as_a_period_and_computes_its_dates():
     rule = RetentionRuleFactory.build(
         period_amount=2, period_unit="jaren", active_amount=6, active_unit="maanden"
     )
-    assert rule.period_display == "maximaal 2 jaren"
+    assert rule.period_display == "maximaal 2 jaar"
     assert rule.destroy_by(datetime.date(2025, 7, 15)) == datetime.date(2027, 7, 15)
     assert rule.archive_from(datetime.date(2025, 7, 15)) == datetime.date(2026, 1, 15)
 
@@ -78,3 +78,20 @@ def test_a_changed_default_is_marked_as_changed():
     rule.period_amount = 5
     assert rule.changed_from_default
     assert not RetentionRule(reference_key="").changed_from_default
+
+
+@pytest.mark.parametrize(
+    "amount, unit, text",
+    [
+        (1, "dagen", "1 dag"),
+        (10, "dagen", "10 dagen"),
+        (1, "weken", "1 week"),
+        (4, "weken", "4 weken"),
+        (1, "maanden", "1 maand"),
+        (6, "maanden", "6 maanden"),
+        (1, "jaren", "1 jaar"),
+        (7, "jaren", "7 jaar"),
+    ],
+)
+def test_a_period_reads_as_plain_dutch(amount, unit, text):
+    assert period_text(amount, unit) == text
