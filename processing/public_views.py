@@ -41,7 +41,7 @@ def _published(board: str, school: str | None):
 
 @dataclass(frozen=True)
 class Published:
-    """What the cache headers need, read in one light query before anything else."""
+    """What the cache headers need: one light query (or the cache) before anything else."""
 
     pk: int
     number: int
