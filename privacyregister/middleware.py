@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +20,8 @@ class SessionRenewalMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = request.session
-        if not session.is_empty():
+        # Only logged-in sessions have an idle limit to keep.
+        if not session.is_empty() and SESSION_KEY in session:
             now = int(time.time())
             if now - session.get("renewed_at", 0) >= settings.SESSION_RENEWAL_INTERVAL:
                 session["renewed_at"] = now  # marks the session modified: saved, expiry renewed

@@ -43,3 +43,10 @@ def test_a_request_after_an_idle_hour_gives_two_hours_again(client):
 def test_an_anonymous_visitor_gets_no_session(client):
     client.get("/privacy/")
     assert not Session.objects.exists()
+
+
+def test_a_made_up_session_cookie_creates_no_session(client):
+    client.cookies["sessionid"] = "k" * 32
+    assert client.get("/privacy/").status_code in (200, 404)
+    assert client.get("/gezond/").status_code == 200
+    assert not Session.objects.exists()
