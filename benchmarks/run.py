@@ -17,7 +17,6 @@ import os
 import platform
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # the project and scripts/, also when run as a script
+
+from scripts.with_postgres import free_port  # noqa: E402
+
 SECTOR_PREFIX, LARGE_PREFIX = "sector", "groot"
 
 
@@ -155,8 +158,16 @@ def pages(board) -> dict[str, tuple[str, bool]]:
             f"{register}?q=Verwerking&status=vastgesteld&legal_basis=e&school={school.pk}",
             True,
         ),
-        f"activiteitenlijst, pagina {last_page}": (f"{register}?pagina={last_page}", True),
+        "activiteitenlijst, laatste pagina": (f"{register}?pagina={last_page}", True),
         "activiteit": (reverse("activity_detail", kwargs={"board": slug, "pk": activity.pk}), True),
+        "activiteit, toegang": (
+            reverse("activity_access", kwargs={"board": slug, "pk": activity.pk}),
+            True,
+        ),
+        "activiteit, adviezen": (
+            reverse("activity_comments", kwargs={"board": slug, "pk": activity.pk}),
+            True,
+        ),
         "dashboard": (reverse("dashboard"), True),
         "controle (lint)": (reverse("lint", kwargs={"board": slug}), True),
         "privacyverklaring (publiek)": (
@@ -174,13 +185,19 @@ def pages(board) -> dict[str, tuple[str, bool]]:
     }
 
 
-def query_counts(urls: dict, session_key: str) -> dict[str, int]:
+# The request's transaction (BEGIN/COMMIT, or SAVEPOINTs inside a test's transaction) is not a
+# query of the page.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def query_counts(urls: dict, session_key: str, host: str = "127.0.0.1") -> dict[str, int]:
+    """SQL queries per page, through Django's test client in this process."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST=host)
     counts = {}
     for name, (path, logged_in) in urls.items():
         client.cookies.clear()
@@ -191,8 +208,7 @@ def query_counts(urls: dict, session_key: str) -> dict[str, int]:
             status = client.get(path).status_code
         if status != 200:
             sys.exit(f"{name} ({path}) gaf HTTP {status}")
-        # As in tests/test_query_budget.py: queries, not the request's BEGIN and COMMIT.
-        counts[name] = sum(q["sql"] not in ("BEGIN", "COMMIT") for q in context)
+        counts[name] = sum(not q["sql"].startswith(TRANSACTION_CONTROL) for q in context)
     return counts
 
 
@@ -229,12 +245,6 @@ def pdf_timings(runs: int) -> dict[str, float]:
             timings[name] = round(statistics.median(seconds), 2)
             print(f"   {name}: {timings[name]} s (mediaan van {runs})", flush=True)
     return timings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
@@ -370,7 +380,6 @@ def main() -> None:
     database_url = database_for(args.boards)
     env = production_environment(database_url)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

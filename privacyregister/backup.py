@@ -8,6 +8,7 @@ from guardian.models import UserObjectPermission
 from privacyregister.models import Board, Membership, School, SecurityEvent, User
 from privacyregister.services import on_board
 from processing import models as register
+from processing.services import VOCABULARIES
 from retention.models import RetentionException, RetentionReminder, RetentionRule
 from rights.models import RequestPause, RightsRequest, RightsRequestEvent
 
@@ -44,18 +45,7 @@ def _board_querysets(board: Board) -> list:
         Board.objects.filter(pk=board.pk),
         School.objects.filter(board=board),
         Membership.objects.filter(board=board),
-        *[
-            rows
-            for model in [
-                register.DataSubjectGroup,
-                register.DataCategory,
-                register.DataSource,
-                register.Recipient,
-                register.StaffRole,
-                register.SecurityMeasure,
-            ]
-            for rows in _with_history(model, board=board)
-        ],
+        *[rows for model in VOCABULARIES.values() for rows in _with_history(model, board=board)],
         *_with_history(register.ProcessingActivity, board=board),
         *historical_m2m,
         *[rows for model in register.ACTIVITY_PARTS for rows in _with_history(model, **activities)],

@@ -57,3 +57,17 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once per test module, inside a transaction that is rolled back after it;
+    each test runs in a savepoint within it."""
+    from django.db import transaction
+
+    from privacyregister.demo import load_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)

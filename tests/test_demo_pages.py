@@ -1,23 +1,13 @@
 """Every register page works on the demo boards, for the roles that use them."""
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
-from privacyregister.demo import load_demo
 from privacyregister.models import User
 from processing.models import ProcessingActivity
 from processing.vocabulary_views import VOCABULARIES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("email", ["privacy@example.nl", "privacy-vog@example.nl", "fg@example.nl"])

@@ -6,11 +6,9 @@ import subprocess
 import tempfile
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from privacyregister.demo import load_demo
 from privacyregister.models import Role, User
 from processing.exports import LogEntry, saves
 from processing.models import ProcessingActivity, RegisterExport
@@ -29,14 +27,6 @@ def pdf_text(pdf: bytes) -> str:
             ["pdftotext", file.name, "-"], capture_output=True, text=True, check=True
         )
     return " ".join(text.stdout.split())
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 def download(client, board: str, format: str, **params):

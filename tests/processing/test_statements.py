@@ -5,11 +5,9 @@ import tempfile
 import threading
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.demo import load_demo
 from privacyregister.models import Role
 from processing.models import ProcessingActivity, StatementVersion
 from processing.pdf import STATIC_PREFIX, StaticFilesOnly, render_pdf, statement_pdf
@@ -38,14 +36,6 @@ def pdf_text(pdf: bytes) -> str:
 
 def squeeze(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 def published(board: str, school: str) -> StatementVersion:

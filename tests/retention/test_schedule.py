@@ -4,25 +4,15 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from privacyregister.demo import load_demo
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
 from retention.services import schedule
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
 
 
 SEED_PERIODS = {
