@@ -3,12 +3,14 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from privacyregister.models import SecurityEvent
+from privacyregister.models import SecurityEvent, normalise_email
+from privacyregister.throttling import client_ip
 
 LABELS = {
     "auth.login": "ingelogd",
     "auth.login_failed": "inloggen mislukt",
     "auth.logout": "uitgelogd",
+    "auth.password_reset_requested": "nieuw wachtwoord aangevraagd",
     "auth.two_factor_enabled": "tweestapsverificatie aangezet",
     "membership.created": "rol gegeven",
     "membership.deleted": "rol ingetrokken",
@@ -18,7 +20,7 @@ LABELS = {
 
 
 def record(action: str, *, actor=None, board=None, request=None, **detail) -> SecurityEvent:
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request) if request is not None else None
     return SecurityEvent.objects.create(
         action=action, actor=actor, board=board, ip_address=ip, detail=detail
     )
@@ -37,4 +39,5 @@ def logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def login_failed(sender, credentials, request=None, **kwargs):
     # Only the address that was tried; never the password.
-    record("auth.login_failed", request=request, email=str(credentials.get("username", ""))[:254])
+    email = normalise_email(str(credentials.get("username", "")))[:254]
+    record("auth.login_failed", request=request, email=email)

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.models import Board, School
+from privacyregister.models import Board, School, normalise_email
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 TEXT_LIMIT = 10_000
@@ -35,6 +35,10 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Het e-mailadres of het wachtwoord klopt niet. Probeer het opnieuw."),
     }
+
+    def clean_username(self) -> str:
+        # Authentication, django-axes and the security log then see one spelling of the address.
+        return normalise_email(self.cleaned_data["username"])
 
 
 class MembershipForm(forms.Form):

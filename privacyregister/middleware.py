@@ -78,8 +78,9 @@ class SecurityHeadersMiddleware:
 class TwoFactorMiddleware:
     """After the password, the second step: a code from the app, or setting the app up first.
 
-    Roles that see the whole register (beheerder, privacy officer, FG) must use two-factor
-    login; anyone else who set it up uses it too.
+    Roles that see the whole register (beheerder, privacy officer, FG) and staff (the admin)
+    must use two-factor login; anyone else who set it up uses it too. /admin/ is not open, so
+    a password login at /admin/login/ also leads to the second step.
     """
 
     OPEN_PREFIXES = ("/tweestapsverificatie/", "/uitloggen/", "/static/", "/privacy/", "/taal/")

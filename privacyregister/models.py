@@ -1,5 +1,7 @@
 """Core of the register: users, boards (the controllers), their schools and memberships."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -59,6 +61,12 @@ def unique_with_optional(
     ]
 
 
+def normalise_email(value: str) -> str:
+    """The one spelling of a login address. Logging in, the lock-out counters and the
+    security log all use it, so "Pim@Example.NL " cannot count as a fresh address."""
+    return unicodedata.normalize("NFKC", value).strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -72,7 +80,7 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, email: str) -> "User":
         # Addresses are stored lowercased, so "A.Jansen@School.nl" logs in as well.
-        return self.get(email=email.strip().lower())
+        return self.get(email=normalise_email(email))
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
         fields.update(is_staff=True, is_superuser=True)

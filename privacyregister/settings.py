@@ -134,16 +134,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling (django-axes): 5 failed attempts for one e-mail address from one IP
-# address lock that combination for 15 minutes.
+# Login throttling (django-axes, see privacyregister.throttling): 5 failed attempts for one
+# e-mail address from one client, or 20 for the address from any clients (password spraying),
+# lock the login for 15 minutes. Attempts while locked do not extend the lock, so an attacker
+# cannot keep a real user out with one request every quarter of an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = env.int("LOGIN_FAILURE_LIMIT_PER_ACCOUNT", default=20)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "privacyregister.throttling.AccountLimitHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_USERNAME_CALLABLE = "privacyregister.throttling.login_username"
+# Behind reverse proxies the client address is taken from X-Forwarded-For (axes' own
+# AXES_IPWARE_* settings need django-ipware, which is not installed).
+AXES_CLIENT_IP_CALLABLE = "privacyregister.throttling.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Password-reset mails per hour, for one address and from one client.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
+PASSWORD_RESET_MAILS_PER_CLIENT = env.int("PASSWORD_RESET_MAILS_PER_CLIENT", default=10)
 
 # Two-factor login (django-otp): required for beheerder, privacy officer and FG. Off by default
 # in development, so the demo logins work without an authenticator app.

@@ -27,7 +27,17 @@ BACKUP_CODES = 10
 
 
 def requires_two_factor(user) -> bool:
+    # Staff reach /admin/, which shows every board's register and rights requests.
+    if user.is_staff or user.is_superuser:
+        return True
     return user.memberships.filter(role__in=REQUIRED_FOR).exists()
+
+
+def complete_second_step(request: HttpRequest, device) -> None:
+    """Mark the session verified under a new key: a session id that leaked during the
+    password-only step (a shared computer, a log) is worthless afterwards."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def has_device(user) -> bool:
@@ -62,7 +72,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"].strip()):
             device.confirmed = True
             device.save()
-            otp_login(request, device)
+            complete_second_step(request, device)
             backup = StaticDevice.objects.create(user=request.user, name="Reservecodes")
             codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
             backup.token_set.bulk_create(StaticToken(device=backup, token=code) for code in codes)
@@ -89,7 +99,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"].strip())
         if device is not None:
-            otp_login(request, device)
+            complete_second_step(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(request, _("U heeft nog %(left)s reservecodes.") % {"left": left})

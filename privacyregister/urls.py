@@ -29,7 +29,7 @@ account_patterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("tweestapsverificatie/instellen/", two_factor.setup, name="two_factor_setup"),
     path("tweestapsverificatie/code/", two_factor.verify, name="two_factor_verify"),
-    path("wachtwoord-vergeten/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord-vergeten/verzonden/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from privacyregister import services
+from privacyregister import audit, services
 from privacyregister.access import BoardAccess, board_view
 from privacyregister.audit import LABELS
 from privacyregister.forms import MembershipForm, SchoolForm
-from privacyregister.models import Board, Membership, SecurityEvent
+from privacyregister.models import Board, Membership, SecurityEvent, normalise_email
 from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
+from privacyregister.throttling import password_reset_allowed
 from processing.lint import lint_activity, lint_queryset
 from processing.models import ProcessingActivity
 from rights.models import RightsRequest
@@ -185,3 +187,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
     rows = [(event, LABELS.get(event.action, event.action)) for event in page]
     return render(request, "privacyregister/audit_log.html", {"page": page, "rows": rows})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset with a limit on the mails. Over the limit the visitor sees the
+    same "sent" page as always: the page never tells whether an address is known."""
+
+    def form_valid(self, form):
+        email = normalise_email(form.cleaned_data["email"])
+        if not password_reset_allowed(self.request, email):
+            return redirect(self.get_success_url())
+        audit.record("auth.password_reset_requested", request=self.request, email=email)
+        return super().form_valid(form)

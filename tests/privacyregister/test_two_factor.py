@@ -6,7 +6,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyregister.models import Role, SecurityEvent
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,57 @@ def test_a_wrong_login_code_is_refused(client):
     assert "klopt niet" in wrong.content.decode()
     page = client.get(reverse("matrix", kwargs={"board": membership.board.slug}))
     assert page.url.startswith(reverse("two_factor_verify"))
+
+
+def log_in_at_the_admin(client, email):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": email, "password": "een-lang-testwachtwoord", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_staff": True}, {"is_staff": True, "is_superuser": True}], ids=["staff", "super"]
+)
+def test_the_admin_asks_a_staff_user_to_set_up_two_factor_login_first(client, flags):
+    UserFactory(email="admin@example.nl", **flags)
+    log_in_at_the_admin(client, "admin@example.nl")
+    for page in ["/admin/", "/admin/rights/rightsrequest/", "/admin/login/"]:
+        response = client.get(page)
+        assert response.status_code == 302 and response.url == reverse("two_factor_setup")
+    set_up(client)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_superuser_with_an_app_must_give_a_code_before_the_admin(client):
+    UserFactory(email="admin@example.nl", is_staff=True, is_superuser=True)
+    log_in(client, "admin@example.nl")
+    codes = set_up(client)
+    client.post(reverse("logout"))
+    log_in_at_the_admin(client, "admin@example.nl")
+    response = client.get("/admin/")
+    assert response.url == f"{reverse('two_factor_verify')}?next=/admin/"
+    client.post(response.url, {"code": codes[0]})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_setting_up_two_factor_login_gives_the_session_a_new_key(client):
+    MembershipFactory(role=Role.FG, user__email="a@example.nl")
+    log_in(client, "a@example.nl")
+    before = client.session.session_key
+    set_up(client)
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200  # still logged in, and verified
+
+
+def test_a_login_code_gives_the_session_a_new_key(client):
+    MembershipFactory(role=Role.FG, user__email="a@example.nl")
+    log_in(client, "a@example.nl")
+    codes = set_up(client)
+    client.post(reverse("logout"))
+    log_in(client, "a@example.nl")
+    before = client.session.session_key
+    client.post(reverse("two_factor_verify"), {"code": codes[0]})
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200
