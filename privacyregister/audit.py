@@ -3,13 +3,16 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from privacyregister.models import SecurityEvent
+from privacyregister.models import Membership, SecurityEvent
 
 LABELS = {
     "auth.login": "ingelogd",
     "auth.login_failed": "inloggen mislukt",
     "auth.logout": "uitgelogd",
     "auth.two_factor_enabled": "tweestapsverificatie aangezet",
+    "invitation.created": "uitgenodigd",
+    "invitation.declined": "uitnodiging afgewezen",
+    "invitation.withdrawn": "uitnodiging ingetrokken",
     "membership.created": "rol gegeven",
     "membership.deleted": "rol ingetrokken",
     "processing.statement.published": "privacyverklaring gepubliceerd",
@@ -21,6 +24,18 @@ def record(action: str, *, actor=None, board=None, request=None, **detail) -> Se
     ip = request.META.get("REMOTE_ADDR") if request is not None else None
     return SecurityEvent.objects.create(
         action=action, actor=actor, board=board, ip_address=ip, detail=detail
+    )
+
+
+def record_membership(action: str, membership: Membership, *, actor, **detail) -> SecurityEvent:
+    """A role given or taken, in the log of its board."""
+    return record(
+        action,
+        actor=actor,
+        board=membership.board,
+        user=membership.user.email,
+        role=membership.role,
+        **detail,
     )
 
 
