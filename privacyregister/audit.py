@@ -3,7 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from privacyregister.models import SecurityEvent, normalise_email
+from privacyregister.models import Membership, SecurityEvent, normalise_email
 from privacyregister.throttling import client_ip
 
 LABELS = {
@@ -12,6 +12,9 @@ LABELS = {
     "auth.logout": "uitgelogd",
     "auth.password_reset_requested": "nieuw wachtwoord aangevraagd",
     "auth.two_factor_enabled": "tweestapsverificatie aangezet",
+    "invitation.created": "uitgenodigd",
+    "invitation.declined": "uitnodiging afgewezen",
+    "invitation.withdrawn": "uitnodiging ingetrokken",
     "membership.created": "rol gegeven",
     "membership.deleted": "rol ingetrokken",
     "processing.statement.published": "privacyverklaring gepubliceerd",
@@ -23,6 +26,18 @@ def record(action: str, *, actor=None, board=None, request=None, **detail) -> Se
     ip = client_ip(request) if request is not None else None
     return SecurityEvent.objects.create(
         action=action, actor=actor, board=board, ip_address=ip, detail=detail
+    )
+
+
+def record_membership(action: str, membership: Membership, *, actor, **detail) -> SecurityEvent:
+    """A role given or taken, in the log of its board."""
+    return record(
+        action,
+        actor=actor,
+        board=membership.board,
+        user=membership.user.email,
+        role=membership.role,
+        **detail,
     )
 
 

@@ -5,7 +5,7 @@ from itertools import chain
 from django.apps import apps
 from guardian.models import UserObjectPermission
 
-from privacyregister.models import Board, Membership, School, SecurityEvent, User
+from privacyregister.models import Board, Invitation, Membership, School, SecurityEvent, User
 from privacyregister.services import on_board
 from processing import models as register
 from processing.services import VOCABULARIES
@@ -45,6 +45,7 @@ def _board_querysets(board: Board) -> list:
         Board.objects.filter(pk=board.pk),
         School.objects.filter(board=board),
         Membership.objects.filter(board=board),
+        Invitation.objects.filter(board=board),
         *[rows for model in VOCABULARIES.values() for rows in _with_history(model, board=board)],
         *_with_history(register.ProcessingActivity, board=board),
         *historical_m2m,

@@ -37,24 +37,26 @@ validate_kvk = RegexValidator(
 
 
 def unique_with_optional(
-    fields: list[str], optional: str, name: str, message: str = ""
+    fields: list[str], optional: str, name: str, message: str = "", condition: Q | None = None
 ) -> list[models.UniqueConstraint]:
-    """Uniqueness over `fields` + `optional` where an empty `optional` counts as one value.
+    """Uniqueness over `fields` + `optional` where an empty `optional` counts as one value,
+    among the rows that match `condition` (all rows when there is none).
 
     SQLite has no NULLS NOT DISTINCT, so this is two partial unique indexes, which both
     SQLite and PostgreSQL enforce.
     """
     extra = {"violation_error_message": message} if message else {}
+    among = condition if condition is not None else Q()
     return [
         models.UniqueConstraint(
             fields=fields,
-            condition=Q(**{f"{optional}__isnull": True}),
+            condition=among & Q(**{f"{optional}__isnull": True}),
             name=f"{name}_without_{optional}",
             **extra,
         ),
         models.UniqueConstraint(
             fields=[*fields, optional],
-            condition=Q(**{f"{optional}__isnull": False}),
+            condition=among & Q(**{f"{optional}__isnull": False}),
             name=f"{name}_with_{optional}",
             **extra,
         ),
@@ -67,13 +69,23 @@ def normalise_email(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip().lower()
 
 
+# A school role needs its school; a board role has none.
+SCHOOL_MATCHES_ROLE = Q(role__in=SCHOOL_ROLES, school__isnull=False) | (
+    ~Q(role__in=SCHOOL_ROLES) & Q(school__isnull=True)
+)
+SCHOOL_MATCHES_ROLE_MESSAGE = _(
+    "Een schoolleider of medewerker hoort bij één school; "
+    "rollen van het bestuur horen niet bij een school."
+)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:
             raise ValueError("Een gebruiker heeft een e-mailadres nodig.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -115,7 +127,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
@@ -246,6 +258,8 @@ class Membership(models.Model):
         verbose_name=_("school"),
         help_text=_("Verplicht voor schoolleider en medewerker; leeg voor rollen van het bestuur."),
     )
+    # From here on the board's security log shows the member's logins.
+    created_at = models.DateTimeField(_("sinds"), default=timezone.now)
 
     class Meta:
         verbose_name = _("rol")
@@ -259,13 +273,9 @@ class Membership(models.Model):
                 message=_("Deze gebruiker heeft deze rol hier al."),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=SCHOOL_ROLES, school__isnull=False)
-                | (~Q(role__in=SCHOOL_ROLES) & Q(school__isnull=True)),
+                condition=SCHOOL_MATCHES_ROLE,
                 name="membership_school_matches_role",
-                violation_error_message=_(
-                    "Een schoolleider of medewerker hoort bij één school; "
-                    "rollen van het bestuur horen niet bij een school."
-                ),
+                violation_error_message=SCHOOL_MATCHES_ROLE_MESSAGE,
             ),
         ]
 
@@ -275,8 +285,95 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.school_id and self.board_id and self.school.board_id != self.board_id:
-            raise ValidationError({"school": _("Deze school hoort niet bij dit bestuur.")})
+        _check_school_of_board(self)
+
+
+def _check_school_of_board(role_holder: "Membership | Invitation") -> None:
+    school_id, board_id = role_holder.school_id, role_holder.board_id
+    if school_id and board_id and role_holder.school.board_id != board_id:
+        raise ValidationError({"school": _("Deze school hoort niet bij dit bestuur.")})
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(status=Invitation.Status.PENDING)
+
+    def for_user(self, user) -> "InvitationQuerySet":
+        """The open invitations addressed to the user: only they can answer them."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.pending().filter(email=user.email)
+
+
+class Invitation(models.Model):
+    """A role offered to an e-mail address; it becomes a membership when that person accepts.
+
+    Until then the board knows only the address it typed, nothing of an account behind it, and
+    nobody gets a role in a board without saying yes to it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("open")
+        ACCEPTED = "accepted", _("aangenomen")
+        DECLINED = "declined", _("afgewezen")
+        WITHDRAWN = "withdrawn", _("ingetrokken")
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("bestuur")
+    )
+    email = models.EmailField(_("e-mailadres"))
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("school"),
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgenodigd door"),
+    )
+    created_at = models.DateTimeField(_("uitgenodigd op"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["board_id", "email", "role"]
+        constraints = [
+            # One open invitation per role: a board cannot flood someone's inbox.
+            *unique_with_optional(
+                ["board", "email", "role"],
+                "school",
+                name="invitation_unique_pending",
+                message=_("Dit adres is al uitgenodigd voor deze rol."),
+                condition=Q(status="pending"),
+            ),
+            models.CheckConstraint(
+                condition=SCHOOL_MATCHES_ROLE,
+                name="invitation_school_matches_role",
+                violation_error_message=SCHOOL_MATCHES_ROLE_MESSAGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} ({self.school or self.board})"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+        _check_school_of_board(self)
 
 
 class SecurityEvent(models.Model):

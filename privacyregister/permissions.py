@@ -97,6 +97,11 @@ MATRIX: dict[str, dict[str, str]] = {
 OWN_ACTIVITIES_ONLY = {C.EDIT_ACTIVITY}
 
 
+def roles_with(capability: str) -> list[str]:
+    """The roles that hold the capability, at any scope, in the order of the matrix."""
+    return [role for role, capabilities in MATRIX.items() if capability in capabilities]
+
+
 def object_permissions() -> list[tuple[str, str]]:
     """The guardian permissions on Board and School: one per capability."""
     return [(capability.value, capability.label) for capability in Capability]

@@ -10,12 +10,14 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
-from privacyregister.models import Board, Membership, School, User
+from privacyregister import audit
+from privacyregister.models import Board, Invitation, Membership, School, User, normalise_email
 from privacyregister.permissions import MATRIX, Scope
 from privacyregister.roles import Role
 
@@ -93,25 +95,92 @@ def _last_beheerder(membership: Membership) -> bool:
     )
 
 
+def _invitation_answerable(*, actor: User, invitation: Invitation) -> Invitation:
+    """The invitation, locked, if it is still open and addressed to the actor."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING or invitation.email != actor.email:
+        raise ValidationError(_("Deze uitnodiging staat niet (meer) voor u open."))
+    return invitation
+
+
+def _invitation_close(invitation: Invitation, status: str) -> None:
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+
+
 @transaction.atomic
-def membership_create(
+def invitation_create(
     *, actor: User, board: Board, email: str, full_name: str, role: str, school: School | None
-) -> Membership:
-    """Give a role in the board to the person with this e-mail address, inviting them when new."""
-    email = User.objects.normalize_email(email).strip().lower()
-    user = User.objects.filter(email=email).first()
-    invited = user is None
-    if invited:
-        user = User(email=email, full_name=full_name)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    membership = Membership(user=user, board=board, role=role, school=school)
-    membership.full_clean()
-    membership.save()
-    if invited:
-        _send_invitation(user=user, board=board, actor=actor)
+) -> Invitation:
+    """Offer a role in the board to whoever uses this e-mail address.
+
+    The role is theirs once they accept it after logging in. An address without an account gets
+    one, with a link to choose a password. The board sees the same for both, so it learns
+    nothing of an account that already exists, not even that it exists.
+    """
+    email = normalise_email(email)
+    if board.memberships.filter(user__email=email, role=role, school=school).exists():
+        raise ValidationError(_("Deze gebruiker heeft deze rol hier al."))
+    invitation = Invitation(board=board, email=email, role=role, school=school, invited_by=actor)
+    invitation.full_clean()
+    invitation.save()
+    new_user = None
+    if not User.objects.filter(email=email).exists():
+        new_user = User(email=email, full_name=full_name)
+        new_user.set_unusable_password()
+        new_user.full_clean()
+        new_user.save()
+    audit.record("invitation.created", actor=actor, board=board, email=email, role=role)
+    _send_invitation(invitation=invitation, new_user=new_user)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
+    """The invited person says yes: from now on they hold the role."""
+    invitation = _invitation_answerable(actor=actor, invitation=invitation)
+    _invitation_close(invitation, Invitation.Status.ACCEPTED)
+    fields = {"board": invitation.board, "role": invitation.role, "school": invitation.school}
+    membership = Membership.objects.filter(user=actor, **fields).first()
+    if membership is None:  # else an administrator gave the role in the meantime
+        membership = Membership(user=actor, **fields)
+        membership.full_clean()
+        membership.save()
+        invited_by = invitation.invited_by.email if invitation.invited_by else None
+        audit.record_membership(
+            "membership.created", membership, actor=actor, invited_by=invited_by
+        )
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, actor: User, invitation: Invitation) -> None:
+    invitation = _invitation_answerable(actor=actor, invitation=invitation)
+    _invitation_close(invitation, Invitation.Status.DECLINED)
+    audit.record(
+        "invitation.declined",
+        actor=actor,
+        board=invitation.board,
+        email=invitation.email,
+        role=invitation.role,
+    )
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor: User, invitation: Invitation) -> None:
+    """The board takes back an invitation that has not been answered yet."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(_("Deze uitnodiging is al beantwoord of ingetrokken."))
+    _invitation_close(invitation, Invitation.Status.WITHDRAWN)
+    audit.record(
+        "invitation.withdrawn",
+        actor=actor,
+        board=invitation.board,
+        email=invitation.email,
+        role=invitation.role,
+    )
 
 
 @transaction.atomic
@@ -122,20 +191,30 @@ def membership_delete(*, actor: User, membership: Membership) -> None:
             % {"board": membership.board}
         )
     membership.delete()
+    audit.record_membership("membership.deleted", membership, actor=actor)
 
 
-def _send_invitation(*, user: User, board: Board, actor: User) -> None:
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "board": board, "actor": actor, "link": settings.SITE_URL + path}
+def _send_invitation(*, invitation: Invitation, new_user: User | None) -> None:
+    """E-mail the invitation; a new account also gets the link to choose a password."""
+    context = {
+        "board": invitation.board,
+        "actor": invitation.invited_by,
+        "start_link": settings.SITE_URL + reverse("dashboard"),
+        "password_link": None,
+    }
+    if new_user is not None:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(new_user.pk)),
+                "token": default_token_generator.make_token(new_user),
+            },
+        )
+        context["password_link"] = settings.SITE_URL + path
     send_mail(
-        subject=_("Uitnodiging voor het privacyregister van %(board)s") % {"board": board},
+        subject=_("Uitnodiging voor het privacyregister van %(board)s")
+        % {"board": invitation.board},
         message=render_to_string("privacyregister/invitation_email.txt", context),
         from_email=None,
-        recipient_list=[user.email],
+        recipient_list=[invitation.email],
     )

@@ -1,11 +1,13 @@
-"""Keep guardian permissions in step with memberships and schools, also for admin edits."""
+"""Keep guardian permissions in step with memberships and schools, also for admin edits.
+
+Role changes are logged where the actor is known (services.py, admin.py), not here.
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from guardian.models import UserObjectPermission
 
-from privacyregister import audit
 from privacyregister.models import Board, Membership, School
 from privacyregister.services import board_permissions_sync, permissions_sync
 
@@ -27,19 +29,12 @@ def sync_after_membership_saved(sender, instance: Membership, raw: bool = False,
             board=Board.objects.get(pk=previous["board"]),
         )
     permissions_sync(user=instance.user, board=instance.board)
-    if kwargs.get("created"):
-        audit.record(
-            "membership.created", board=instance.board, user=instance.user.email, role=instance.role
-        )
 
 
 @receiver(post_delete, sender=Membership)
 def sync_after_membership_deleted(sender, instance: Membership, origin=None, **kwargs) -> None:
     if not isinstance(origin, Board):  # not when the whole board is being deleted
         permissions_sync(user=instance.user, board=instance.board)
-        audit.record(
-            "membership.deleted", board=instance.board, user=instance.user.email, role=instance.role
-        )
 
 
 @receiver(post_save, sender=School)

@@ -11,6 +11,11 @@ board_patterns = [
     path("beveiligingslog/", views.audit_log, name="audit_log"),
     path("leden/", views.members, name="members"),
     path("leden/<int:pk>/intrekken/", views.membership_revoke, name="membership_revoke"),
+    path(
+        "leden/uitnodigingen/<int:pk>/intrekken/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("scholen/", views.schools, name="schools"),
     path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
     path("", include("processing.urls")),
@@ -50,6 +55,8 @@ account_patterns = [
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("gezond/", views.health, name="health"),
+    path("uitnodigingen/<int:pk>/aannemen/", views.invitation_accept, name="invitation_accept"),
+    path("uitnodigingen/<int:pk>/afwijzen/", views.invitation_decline, name="invitation_decline"),
     *account_patterns,
     path("b/<slug:board>/", include(board_patterns)),
     path("privacy/", include("processing.public_urls")),

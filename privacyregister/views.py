@@ -7,18 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister import audit, services
 from privacyregister.access import BoardAccess, board_view
 from privacyregister.audit import LABELS
 from privacyregister.forms import MembershipForm, SchoolForm
-from privacyregister.models import Board, Membership, SecurityEvent, normalise_email
+from privacyregister.models import Board, Invitation, Membership, SecurityEvent, normalise_email
 from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
@@ -86,7 +86,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         findings = [f for activity in activities for f in lint_activity(activity, today)]
         summary.errors = sum(f.is_error for f in findings)
         summary.warnings = len(findings) - summary.errors
-    return render(request, "privacyregister/dashboard.html", {"summaries": summaries.values()})
+    invitations = Invitation.objects.for_user(request.user).select_related(
+        "board", "school", "invited_by"
+    )
+    return render(
+        request,
+        "privacyregister/dashboard.html",
+        {"summaries": summaries.values(), "invitations": invitations},
+    )
+
+
+@require_POST
+@login_required
+def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's invitation is as absent as a missing one.
+    invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
+    membership = services.invitation_accept(actor=request.user, invitation=invitation)
+    messages.success(
+        request,
+        _("U bent nu %(role)s bij %(board)s.")
+        % {"role": membership.get_role_display(), "board": membership.board},
+    )
+    return redirect("dashboard")
+
+
+@require_POST
+@login_required
+def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
+    services.invitation_decline(actor=request.user, invitation=invitation)
+    messages.success(
+        request, _("U heeft de uitnodiging van %(board)s afgewezen.") % {"board": invitation.board}
+    )
+    return redirect("dashboard")
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER)
@@ -115,7 +147,7 @@ def members(request: HttpRequest) -> HttpResponse:
     form = MembershipForm(request.POST or None, board=request.board)
     if form.is_valid():
         try:
-            membership = services.membership_create(
+            invitation = services.invitation_create(
                 actor=request.user, board=request.board, **form.cleaned_data
             )
         except ValidationError as error:
@@ -123,16 +155,36 @@ def members(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(user)s is nu %(role)s.")
-                % {"user": membership.user, "role": membership.get_role_display()},
+                _(
+                    "%(email)s is uitgenodigd als %(role)s. "
+                    "De rol gaat in zodra de uitnodiging is aangenomen."
+                )
+                % {"email": invitation.email, "role": invitation.get_role_display()},
             )
             return redirect("members", board=request.board.slug)
     memberships = request.board.memberships.select_related("user", "school").order_by(
         "user__email", "role"
     )
+    # Only what the board typed itself: nothing of an account behind the address.
+    invitations = request.board.invitations.pending().select_related("school")
     return render(
-        request, "privacyregister/members.html", {"form": form, "memberships": memberships}
+        request,
+        "privacyregister/members.html",
+        {"form": form, "memberships": memberships, "invitations": invitations},
     )
+
+
+@require_POST
+@board_view(Capability.MANAGE_MEMBERS, per_object=True)
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(request.board.invitations.pending(), pk=pk)
+    request.access.require(Capability.MANAGE_MEMBERS)
+    services.invitation_withdraw(actor=request.user, invitation=invitation)
+    messages.success(
+        request,
+        _("De uitnodiging van %(email)s is ingetrokken.") % {"email": invitation.email},
+    )
+    return redirect("members", board=request.board.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,10 +231,13 @@ def school_edit(request: HttpRequest, school: str) -> HttpResponse:
 
 @board_view(Capability.VIEW_AUDIT_LOG)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """Security events of the board, and the logins of its members."""
-    members = request.board.memberships.values("user")
+    """Security events of the board, and the logins of its members since they joined: what a
+    member did before, perhaps at another board, is none of this board's business."""
+    member_then = request.board.memberships.filter(
+        user=OuterRef("actor"), created_at__lte=OuterRef("at")
+    )
     events = SecurityEvent.objects.filter(
-        Q(board=request.board) | Q(board=None, actor__in=members)
+        Q(board=request.board) | Q(Exists(member_then), board=None)
     ).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("pagina"))
     rows = [(event, LABELS.get(event.action, event.action)) for event in page]

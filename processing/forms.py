@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import BoardOwnedForm, limit_text
+from privacyregister.permissions import Capability, roles_with
 from processing import models
 from retention.models import RetentionRule
 
@@ -73,8 +74,15 @@ class ActivityForm(BoardOwnedForm):
     def __init__(self, *args, board, school_scope: bool, own_school_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         limit_to_board(self, board)
+        # Only someone who may edit activities can own one; a schoolleider counts, though
+        # they edit only their own school's activities.
         self.fields["owner"].queryset = (
-            self.fields["owner"].queryset.model.objects.filter(memberships__board=board).distinct()
+            self.fields["owner"]
+            .queryset.model.objects.filter(
+                memberships__board=board,
+                memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
+            )
+            .distinct()
         )
         self.fields["retention_rules"].queryset = board.retention_rules.all()
         if self.instance.pk:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import BoardOwnedForm
 from privacyregister.models import User
+from privacyregister.permissions import Capability, roles_with
 from rights.models import RightsRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,7 +33,12 @@ class RequestForm(BoardOwnedForm):
             schools = schools.filter(pk__in=school_ids)
             self.fields["school"].required = True
         self.fields["school"].queryset = schools
-        self.fields["handler"].queryset = User.objects.filter(memberships__board=board).distinct()
+        # Only someone who may handle requests is offered; a schoolleider counts, though they
+        # handle only their own school's requests.
+        self.fields["handler"].queryset = User.objects.filter(
+            memberships__board=board,
+            memberships__role__in=roles_with(Capability.HANDLE_RIGHTS_REQUESTS),
+        ).distinct()
 
     @property
     def warnings(self) -> list[str]:

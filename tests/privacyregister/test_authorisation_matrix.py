@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from privacyregister.access import BoardAccess
-from privacyregister.models import Membership
+from privacyregister.models import Invitation, Membership
 from privacyregister.permissions import MATRIX, Capability
 from processing.models import Comment, DataSource, ProcessingActivity
 from tests.factories import (
@@ -73,6 +73,7 @@ ROWS = [
     Row("audit_log", "view_audit_log"),
     Row("members", "manage_members"),
     Row("membership_revoke", "manage_members", target="membership"),
+    Row("invitation_withdraw", "manage_members", target="invitation", method="post", ok=302),
     Row("schools", "manage_schools"),
     Row("school_edit", "manage_schools", target="school"),
     Row("activity_list", "view_approved_register"),
@@ -124,6 +125,7 @@ PLACES = {
     "record": ON_ACTIVITIES,
     "school": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "membership": [OWN, OTHER_SCHOOL, OTHER_BOARD],
+    "invitation": [OWN, OTHER_BOARD],
     "term": [OWN, OTHER_BOARD],
     "kind": [OWN, OTHER_BOARD],
     "format": [OWN, OTHER_BOARD],
@@ -214,6 +216,12 @@ def world(django_db_setup, django_db_blocker):
                 OTHER_SCHOOL: membership(other),
                 OTHER_BOARD: membership(foreign_school),
             },
+            "invitation": {
+                OWN: Invitation.objects.create(board=board, email="nieuw@a.nl", role="fg"),
+                OTHER_BOARD: Invitation.objects.create(
+                    board=foreign_board, email="nieuw@b.nl", role="fg"
+                ),
+            },
         }
         yield {"board": board, "foreign_board": foreign_board, "users": users, "objects": objects}
         transaction.set_rollback(True)
@@ -238,8 +246,8 @@ def url_for(world, row: Row, place: str) -> str:
             kwargs["record"] = activity.history.earliest("history_date").history_id
     elif row.target == "school":
         kwargs["school"] = objects["school"][place].slug
-    elif row.target == "membership":
-        kwargs["pk"] = objects["membership"][place].pk
+    elif row.target in ("membership", "invitation"):
+        kwargs["pk"] = objects[row.target][place].pk
     elif row.target == "kind":
         kwargs["kind"] = "bronnen"
     elif row.target == "format":

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacyregister.models import Membership, Role, User
+from privacyregister.models import Invitation, Membership, Role, User
 from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,8 @@ def test_inviting_a_new_address_creates_the_user_and_emails_a_link_to_choose_a_p
     assert response.status_code == 302
     user = User.objects.get(email="nieuw@school.nl")
     assert not user.has_usable_password()
-    assert Membership.objects.filter(user=user, board=beheerder.board, role=Role.FG).exists()
+    # Like an existing account, the new one holds the role once it accepts the invitation.
+    assert not Membership.objects.filter(user=user, board=beheerder.board).exists()
     [invitation] = mail.outbox
     assert invitation.to == ["nieuw@school.nl"]
     assert beheerder.board.name in invitation.subject
@@ -51,12 +52,18 @@ def test_inviting_a_new_address_creates_the_user_and_emails_a_link_to_choose_a_p
     user.refresh_from_db()
     assert user.check_password("een-heel-lang-nieuw-wachtwoord")
 
+    client.force_login(user)
+    client.post(reverse("invitation_accept", kwargs={"pk": Invitation.objects.get().pk}))
+    assert Membership.objects.filter(user=user, board=beheerder.board, role=Role.FG).exists()
 
-def test_an_existing_user_gets_the_role_without_an_invitation(client, beheerder):
+
+def test_an_existing_user_is_invited_and_gets_no_password_link(client, beheerder):
     fg = UserFactory(email="fg@extern.nl")
     client.post(members_url(beheerder.board), {"email": "fg@extern.nl", "role": Role.FG})
-    assert fg.memberships.get().board == beheerder.board
-    assert mail.outbox == []
+    assert not fg.memberships.exists()
+    [invitation] = mail.outbox
+    assert "wachtwoord-instellen" not in invitation.body
+    assert fg.has_usable_password()
 
 
 def test_inviting_an_address_twice_for_the_same_role_is_refused(client, beheerder):
@@ -64,9 +71,17 @@ def test_inviting_an_address_twice_for_the_same_role_is_refused(client, beheerde
     client.post(members_url(beheerder.board), data)
     response = client.post(members_url(beheerder.board), data)
     assert response.status_code == 200
-    assert "Deze gebruiker heeft deze rol hier al." in response.content.decode()
-    assert Membership.objects.filter(user__email="dubbel@school.nl").count() == 1
+    assert "Dit adres is al uitgenodigd voor deze rol." in response.content.decode()
+    assert Invitation.objects.filter(email="dubbel@school.nl").count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_inviting_a_member_for_a_role_they_hold_is_refused(client, beheerder):
+    MembershipFactory(board=beheerder.board, role=Role.FG, user__email="fg@school.nl")
+    response = client.post(members_url(beheerder.board), {"email": "fg@school.nl", "role": "fg"})
+    assert "Deze gebruiker heeft deze rol hier al." in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
 
 
 def test_a_role_on_a_school_of_another_board_is_refused(client, beheerder):
