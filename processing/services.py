@@ -175,6 +175,14 @@ def historical_m2m_ids(record, field: str) -> list[int]:
     return list(getattr(record, field).values_list(target, flat=True))
 
 
+def record_reach(record) -> dict:
+    """Which schools an earlier version concerned, as ProcessingActivity.reach() gives it for
+    the current one: restoring that version gives the activity this reach again."""
+    if record.applies_to_all_schools:
+        return {"whole_board": True}
+    return {"schools": historical_m2m_ids(record, "schools")}
+
+
 @transaction.atomic
 def activity_restore(*, actor: User, activity: ProcessingActivity, record) -> ProcessingActivity:
     """Bring back the content of an earlier version, as a new concept that needs approval."""

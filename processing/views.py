@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -308,18 +308,29 @@ def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse
     )
 
 
+def _may_restore(request: HttpRequest, activity: ProcessingActivity, record) -> bool:
+    """Restoring gives the activity the schools of that version again, so the user must be
+    allowed to edit it both as it is and as it was: otherwise a schoolleider could make a
+    local activity board-wide, or another school's, by restoring an older version."""
+    return all(
+        request.access.can(Capability.EDIT_ACTIVITY, **reach)
+        for reach in (activity.reach(), services.record_reach(record))
+    )
+
+
 @board_view(Capability.VIEW_HISTORY, per_object=True)
 def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.VIEW_HISTORY)
     page = Paginator(activity_timeline(activity), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    restorable = {
+        entry.record.history_id
+        for entry in page
+        if entry.record and _may_restore(request, activity, entry.record)
+    }
     return render(
         request,
         "processing/activity_history.html",
-        {
-            "activity": activity,
-            "page": page,
-            "can_restore": request.access.can(Capability.EDIT_ACTIVITY, **activity.reach()),
-        },
+        {"activity": activity, "page": page, "restorable": restorable},
     )
 
 
@@ -328,6 +339,8 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
     instance = get_object_or_404(activity.history.all(), history_id=record)
+    if not _may_restore(request, activity, instance):
+        raise PermissionDenied
     if request.method == "POST":
         try:
             services.activity_restore(actor=request.user, activity=activity, record=instance)

@@ -235,7 +235,9 @@ def url_for(world, row: Row, place: str) -> str:
         if row.target == "comment":
             kwargs["comment"] = objects["comment"][place].pk
         if row.target == "record":
-            kwargs["record"] = activity.history.earliest("history_date").history_id
+            # The version as it stands, with its schools: restoring an older version that
+            # concerned other schools needs the right for those too (test_restore.py).
+            kwargs["record"] = activity.history.latest("history_date").history_id
     elif row.target == "school":
         kwargs["school"] = objects["school"][place].slug
     elif row.target == "membership":
