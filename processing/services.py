@@ -57,15 +57,6 @@ def board_install_reference_vocabularies(*, board: Board) -> int:
     )
 
 
-def activity_approve(*, actor: User, activity: ProcessingActivity) -> ProcessingActivity:
-    activity.status = ProcessingActivity.Status.APPROVED
-    activity.approved_at = timezone.now()
-    activity.approved_by = actor
-    activity.full_clean()
-    activity.save()
-    return activity
-
-
 class EditConflict(Exception):
     """Someone else saved the activity after this edit started."""
 
@@ -114,11 +105,40 @@ def activity_save(
     return activity
 
 
+def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -> None:
+    """Change the status of the version the user saw, and nothing else.
+
+    The activity is read again after the claim, under its row lock, so the history record
+    shows exactly what was stored; only the status fields are written, so an object loaded
+    earlier in the request can never overwrite someone else's change.
+    """
+    _claim_version(activity, expected_version)
+    activity.refresh_from_db()
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(fields))
+
+
 @transaction.atomic
-def activity_submit_for_review(*, actor: User, activity: ProcessingActivity) -> None:
-    activity.status = ProcessingActivity.Status.IN_REVIEW
-    activity.version += 1
-    activity.save()
+def activity_submit_for_review(
+    *, actor: User, activity: ProcessingActivity, expected_version: int
+) -> None:
+    _set_status(activity, expected_version, status=ProcessingActivity.Status.IN_REVIEW)
+
+
+@transaction.atomic
+def activity_approve(
+    *, actor: User, activity: ProcessingActivity, expected_version: int
+) -> ProcessingActivity:
+    """Approve the version the approver saw; EditConflict when it changed since."""
+    _set_status(
+        activity,
+        expected_version,
+        status=ProcessingActivity.Status.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=actor,
+    )
+    return activity
 
 
 @transaction.atomic

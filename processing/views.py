@@ -1,5 +1,7 @@
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -231,22 +233,54 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, _activity(request, pk, Capability.EDIT_ACTIVITY))
 
 
+def _seen_version(request: HttpRequest) -> int:
+    """The version of the activity that was on the user's page when they pressed the button.
+
+    The buttons always send it; without it we cannot tell what the user agreed to."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError) as error:
+        raise BadRequest("version") from error
+
+
+def _status_change(
+    request: HttpRequest, activity: ProcessingActivity, change: Callable, done: str
+) -> HttpResponse:
+    """Submit or approve the version the user saw; a 409 page with what changed if it is
+    no longer the current one."""
+    seen = _seen_version(request)
+    try:
+        change(actor=request.user, activity=activity, expected_version=seen)
+    except services.EditConflict:
+        return render(
+            request,
+            "processing/activity_conflict.html",
+            {"activity": activity, "changes": services.conflict_changes(activity, seen)},
+            status=409,
+        )
+    messages.success(request, done)
+    return _to_detail(request, activity)
+
+
 @require_POST
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
 def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
-    services.activity_submit_for_review(actor=request.user, activity=activity)
-    messages.success(request, _("De verwerking staat klaar om vastgesteld te worden."))
-    return _to_detail(request, activity)
+    return _status_change(
+        request,
+        activity,
+        services.activity_submit_for_review,
+        _("De verwerking staat klaar om vastgesteld te worden."),
+    )
 
 
 @require_POST
 @board_view(Capability.APPROVE_ACTIVITY, per_object=True)
 def activity_approve(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
-    services.activity_approve(actor=request.user, activity=activity)
-    messages.success(request, _("De verwerking is vastgesteld."))
-    return _to_detail(request, activity)
+    return _status_change(
+        request, activity, services.activity_approve, _("De verwerking is vastgesteld.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
