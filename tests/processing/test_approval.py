@@ -57,6 +57,8 @@ def test_approving_what_was_on_the_page_approves_it_and_the_history_shows_it(cli
     approval = activity.history.latest("history_date")
     assert approval.status == ProcessingActivity.Status.APPROVED
     assert approval.history_user == officer.user
+    history = client.get(url("activity_history", activity)).text
+    assert "<del>ter review</del>" in history and "<ins>vastgesteld</ins>" in history
 
 
 def test_approving_a_version_changed_since_the_page_was_opened_is_a_conflict(client, officer):
