@@ -1,5 +1,6 @@
 """Use cases of the register that span several models."""
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -57,15 +58,6 @@ def board_install_reference_vocabularies(*, board: Board) -> int:
     )
 
 
-def activity_approve(*, actor: User, activity: ProcessingActivity) -> ProcessingActivity:
-    activity.status = ProcessingActivity.Status.APPROVED
-    activity.approved_at = timezone.now()
-    activity.approved_by = actor
-    activity.full_clean()
-    activity.save()
-    return activity
-
-
 class EditConflict(Exception):
     """Someone else saved the activity after this edit started."""
 
@@ -114,11 +106,40 @@ def activity_save(
     return activity
 
 
+def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -> None:
+    """Change the status of the version the user saw, and nothing else.
+
+    The activity is read again after the claim, under its row lock, so the history record
+    shows exactly what was stored; only the status fields are written, so an object loaded
+    earlier in the request can never overwrite someone else's change.
+    """
+    _claim_version(activity, expected_version)
+    activity.refresh_from_db()
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(fields))
+
+
 @transaction.atomic
-def activity_submit_for_review(*, actor: User, activity: ProcessingActivity) -> None:
-    activity.status = ProcessingActivity.Status.IN_REVIEW
-    activity.version += 1
-    activity.save()
+def activity_submit_for_review(
+    *, actor: User, activity: ProcessingActivity, expected_version: int
+) -> None:
+    _set_status(activity, expected_version, status=ProcessingActivity.Status.IN_REVIEW)
+
+
+@transaction.atomic
+def activity_approve(
+    *, actor: User, activity: ProcessingActivity, expected_version: int
+) -> ProcessingActivity:
+    """Approve the version the approver saw; EditConflict when it changed since."""
+    _set_status(
+        activity,
+        expected_version,
+        status=ProcessingActivity.Status.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=actor,
+    )
+    return activity
 
 
 @transaction.atomic
@@ -173,6 +194,26 @@ def historical_m2m_ids(record, field: str) -> list[int]:
     """The ids a many-to-many field held in a history record."""
     target = ProcessingActivity._meta.get_field(field).related_model._meta.model_name
     return list(getattr(record, field).values_list(target, flat=True))
+
+
+def record_reaches(records: list) -> dict[int, dict]:
+    """Which schools earlier versions concerned, by history id, as ProcessingActivity.reach()
+    gives it for the current one: restoring a version gives the activity this reach again.
+    One query for any number of versions, so that the history page stays cheap."""
+    local = [record.history_id for record in records if not record.applies_to_all_schools]
+    schools: dict[int, list[int]] = defaultdict(list)
+    if local:
+        through = records[0].schools.model
+        for history_id, school_id in through.objects.filter(history_id__in=local).values_list(
+            "history_id", "school_id"
+        ):
+            schools[history_id].append(school_id)
+    return {
+        record.history_id: {"whole_board": True}
+        if record.applies_to_all_schools
+        else {"schools": schools[record.history_id]}
+        for record in records
+    }
 
 
 @transaction.atomic

@@ -11,12 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from privacyregister.access import board_view
 from privacyregister.permissions import Capability
-from processing.statements import (
-    PublishRefused,
-    publish_findings,
-    statement_preview,
-    statement_publish,
-)
+from processing.statements import PublishRefused, statement_preview, statement_publish
 
 
 class PublishForm(forms.Form):
@@ -42,20 +37,20 @@ def statement_overview(request: HttpRequest) -> HttpResponse:
 def _publish(request: HttpRequest, school) -> HttpResponse:
     board = request.board
     form = PublishForm(request.POST or None)
-    findings = publish_findings(board, school)
     if form.is_valid():
         try:
             statement = statement_publish(
                 actor=request.user, board=board, school=school, **form.cleaned_data
             )
-        except PublishRefused as refused:
-            findings = refused.findings
+        except PublishRefused:
+            pass  # the page below shows why
         else:
             messages.success(
                 request,
                 _("Versie %(number)s is gepubliceerd.") % {"number": statement.number},
             )
             return redirect("statement_overview", board=board.slug)
+    findings, preview = statement_preview(board, school)
     return render(
         request,
         "processing/statement_publish.html",
@@ -63,7 +58,7 @@ def _publish(request: HttpRequest, school) -> HttpResponse:
             "school": school,
             "form": form,
             "findings": findings,
-            "preview": mark_safe(statement_preview(board, school)),  # noqa: S308 (our own render)
+            "preview": mark_safe(preview),  # noqa: S308 (our own render)
         },
     )
 

@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
-from processing.lint import Finding, lint
+from processing.lint import Finding, lint_activity
 from processing.models import choice_label
 from processing.services import end_of_save, historical_m2m_ids
 from retention.models import RetentionRule
@@ -40,6 +40,7 @@ class ApprovedVersion:
     activity: register.ProcessingActivity
     m2m: dict[str, list]
     parts: dict[type, list] = field(default_factory=dict)
+    edited_since: bool = False  # the register holds a later draft that is not approved yet
 
 
 def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion | None:
@@ -64,7 +65,7 @@ def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion |
         model: list(model.history.as_of(moment).filter(activity_id=activity.pk))
         for model in register.ACTIVITY_PARTS
     }
-    return ApprovedVersion(record.instance, m2m, parts)
+    return ApprovedVersion(record.instance, m2m, parts, edited_since=True)
 
 
 def _accessor(part) -> str:
@@ -206,10 +207,14 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
     }
 
 
-def build_snapshot(board: Board, school: School | None) -> dict:
-    """Everything the statement says, as plain data, from the last approved versions."""
-    versions = [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
-    vocabulary = {
+def approved_versions(board: Board, school: School | None) -> list[ApprovedVersion]:
+    """The last approved version of each activity that applies: what a statement shows."""
+    return [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
+
+
+def _vocabulary(board: Board) -> dict[str, dict]:
+    """The board's terms by pk, per kind: the rows of a version refer to them by id."""
+    return {
         name: {term.pk: term for term in model.objects.filter(board=board)}
         for name, model in [
             ("category", register.DataCategory),
@@ -219,6 +224,15 @@ def build_snapshot(board: Board, school: School | None) -> dict:
             ("role", register.StaffRole),
         ]
     }
+
+
+def build_snapshot(board: Board, school: School | None) -> dict:
+    """Everything the statement says, as plain data, from the last approved versions."""
+    return _snapshot(board, school, approved_versions(board, school))
+
+
+def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersion]) -> dict:
+    vocabulary = _vocabulary(board)
     return {
         "board": {
             "name": board.name,
@@ -329,10 +343,44 @@ def version_cache_key(board_slug: str, school_slug: str | None, number: int | No
     return f"versie:{board_slug}:{school_slug or ''}:{number or 'laatste'}"
 
 
-def publish_findings(board: Board, school: School | None) -> list[Finding]:
-    """Lint errors that block publishing: of every activity that would be in the statement."""
+class _Rows(list):
+    """A list that answers .all(), as a related manager with prefetched rows does."""
+
+    def all(self) -> "_Rows":
+        return self
+
+
+class _AsApproved:
+    """An approved version read the way lint_activity() reads an activity, so the gate checks
+    what the statement will say with the one definition of each rule: the rows and
+    many-to-many values of that version, their terms from the board's vocabulary (not a query
+    per row), and every other attribute from the activity as it was approved."""
+
+    def __init__(self, version: ApprovedVersion, vocabulary: dict[str, dict]):
+        self._activity = version.activity
+        self.edited_since_approval = version.edited_since
+        for name, values in version.m2m.items():
+            setattr(self, name, _Rows(values))
+        for model, rows in version.parts.items():
+            setattr(self, _accessor(model), _Rows(rows))
+        for row in self.data_categories:
+            row.category = vocabulary["category"][row.category_id]
+        for row in self.recipients:
+            row.recipient = vocabulary["recipient"][row.recipient_id]
+
+    def __getattr__(self, name: str):
+        return getattr(self._activity, name)
+
+
+def _publish_errors(board: Board, versions: list[ApprovedVersion]) -> list[Finding]:
+    """Lint errors that block publishing, in the versions the statement would show: the last
+    approved ones, not the drafts being worked on."""
+    vocabulary, today = _vocabulary(board), timezone.localdate()
     return [
-        f for f in lint(_applies_to(board, school), timezone.localdate(), board=board) if f.is_error
+        finding
+        for version in versions
+        for finding in lint_activity(_AsApproved(version, vocabulary), today)
+        if finding.is_error
     ]
 
 
@@ -340,7 +388,9 @@ def publish_findings(board: Board, school: School | None) -> list[Finding]:
 def statement_publish(
     *, actor: User, board: Board, school: School | None, change_summary: str
 ) -> register.StatementVersion:
-    errors = publish_findings(board, school)
+    # One read of the approved versions: the gate passes exactly what is published.
+    approved = approved_versions(board, school)
+    errors = _publish_errors(board, approved)
     if errors:
         raise PublishRefused(errors)
     # Lock the board row: two publications at the same moment get consecutive numbers.
@@ -348,7 +398,7 @@ def statement_publish(
     versions = board.statement_versions.filter(school=school)
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
-    snapshot = build_snapshot(board, school)
+    snapshot = _snapshot(board, school, approved)
     history = [(v.number, v.published_at, v.change_summary) for v in versions.order_by("-number")]
     statement = register.StatementVersion(
         board=board,
@@ -380,9 +430,12 @@ def statement_publish(
     return statement
 
 
-def statement_preview(board: Board, school: School | None) -> str:
-    return render_statement(
-        build_snapshot(board, school),
+def statement_preview(board: Board, school: School | None) -> tuple[list[Finding], str]:
+    """The errors that block publishing now, and the statement as it would be published, from
+    one read of the approved versions."""
+    approved = approved_versions(board, school)
+    return _publish_errors(board, approved), render_statement(
+        _snapshot(board, school, approved),
         number=None,
         published_at=timezone.now(),
         change_summary="",

@@ -1,5 +1,7 @@
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -231,22 +233,54 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, _activity(request, pk, Capability.EDIT_ACTIVITY))
 
 
+def _seen_version(request: HttpRequest) -> int:
+    """The version of the activity that was on the user's page when they pressed the button.
+
+    The buttons always send it; without it we cannot tell what the user agreed to."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError) as error:
+        raise BadRequest("version") from error
+
+
+def _status_change(
+    request: HttpRequest, activity: ProcessingActivity, change: Callable, done: str
+) -> HttpResponse:
+    """Submit or approve the version the user saw; a 409 page with what changed if it is
+    no longer the current one."""
+    seen = _seen_version(request)
+    try:
+        change(actor=request.user, activity=activity, expected_version=seen)
+    except services.EditConflict:
+        return render(
+            request,
+            "processing/activity_conflict.html",
+            {"activity": activity, "changes": services.conflict_changes(activity, seen)},
+            status=409,
+        )
+    messages.success(request, done)
+    return _to_detail(request, activity)
+
+
 @require_POST
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
 def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
-    services.activity_submit_for_review(actor=request.user, activity=activity)
-    messages.success(request, _("De verwerking staat klaar om vastgesteld te worden."))
-    return _to_detail(request, activity)
+    return _status_change(
+        request,
+        activity,
+        services.activity_submit_for_review,
+        _("De verwerking staat klaar om vastgesteld te worden."),
+    )
 
 
 @require_POST
 @board_view(Capability.APPROVE_ACTIVITY, per_object=True)
 def activity_approve(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
-    services.activity_approve(actor=request.user, activity=activity)
-    messages.success(request, _("De verwerking is vastgesteld."))
-    return _to_detail(request, activity)
+    return _status_change(
+        request, activity, services.activity_approve, _("De verwerking is vastgesteld.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -308,18 +342,29 @@ def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse
     )
 
 
+def _restorable(request: HttpRequest, activity: ProcessingActivity, records: list) -> set[int]:
+    """The versions the user may restore. Restoring gives the activity the schools of that
+    version again, so the user must be allowed to edit it both as it is and as it was:
+    otherwise a schoolleider could make a local activity board-wide, or another school's, by
+    restoring an older version."""
+    if not request.access.can(Capability.EDIT_ACTIVITY, **activity.reach()):
+        return set()
+    return {
+        history_id
+        for history_id, reach in services.record_reaches(records).items()
+        if request.access.can(Capability.EDIT_ACTIVITY, **reach)
+    }
+
+
 @board_view(Capability.VIEW_HISTORY, per_object=True)
 def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.VIEW_HISTORY)
     page = Paginator(activity_timeline(activity), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    restorable = _restorable(request, activity, [entry.record for entry in page if entry.record])
     return render(
         request,
         "processing/activity_history.html",
-        {
-            "activity": activity,
-            "page": page,
-            "can_restore": request.access.can(Capability.EDIT_ACTIVITY, **activity.reach()),
-        },
+        {"activity": activity, "page": page, "restorable": restorable},
     )
 
 
@@ -328,6 +373,8 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
     instance = get_object_or_404(activity.history.all(), history_id=record)
+    if instance.history_id not in _restorable(request, activity, [instance]):
+        raise PermissionDenied
     if request.method == "POST":
         try:
             services.activity_restore(actor=request.user, activity=activity, record=instance)

@@ -181,7 +181,11 @@ def test_versions_edits_in_progress_and_differences(client, officer):
     assert "Oude uitleg." in in_progress.html and "Nieuwe uitleg." not in in_progress.html
     assert "Leerlingadministratie" in in_progress.html  # the approved version stays in
 
-    client.post(reverse("activity_approve", kwargs={"board": board.slug, "pk": activity.pk}))
+    activity.refresh_from_db()
+    client.post(
+        reverse("activity_approve", kwargs={"board": board.slug, "pk": activity.pk}),
+        {"version": activity.version},
+    )
     third = statement_publish(
         actor=officer.user, board=board, school=school, change_summary="Uitleg verbeterd."
     )

@@ -161,10 +161,10 @@ def test_terms_of_another_board_cannot_be_chosen(client, officer):
 
 def test_workflow_concept_review_approved(client, officer):
     activity = ActivityFactory(board=officer.board)
-    client.post(url("activity_submit", activity))
+    client.post(url("activity_submit", activity), {"version": activity.version})
     activity.refresh_from_db()
     assert activity.status == ProcessingActivity.Status.IN_REVIEW
-    client.post(url("activity_approve", activity))
+    client.post(url("activity_approve", activity), {"version": activity.version})
     activity.refresh_from_db()
     assert activity.status == ProcessingActivity.Status.APPROVED
     assert activity.approved_by == officer.user

@@ -1,0 +1,105 @@
+"""The publish gate lints what will be published: the last approved version of each activity,
+not the draft that is being worked on."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from privacyregister.models import Role
+from processing.models import ProcessingActivity
+from processing.statements import PublishRefused, statement_publish
+from tests.factories import (
+    ActivityFactory,
+    DataCategoryFactory,
+    MembershipFactory,
+    RecipientFactory,
+    RetentionRuleFactory,
+    SubjectGroupFactory,
+)
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client):
+    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(membership.user)
+    return membership
+
+
+def approved(board, *, with_purpose: bool = True, **fields) -> ProcessingActivity:
+    activity = ActivityFactory(
+        board=board, status="vastgesteld", approved_at=timezone.now(), **fields
+    )
+    if with_purpose:
+        activity.purposes.create(description="Onderwijs geven", legal_basis="e")
+    activity.retention_rules.add(RetentionRuleFactory(board=board))
+    return activity
+
+
+def edit(client, activity: ProcessingActivity, **changes) -> None:
+    """An edit through the form: the activity becomes a draft, the approved version stays."""
+    url = reverse("activity_edit", kwargs={"board": activity.board.slug, "pk": activity.pk})
+    data = form_data(client.get(url))
+    data.update(changes)
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.changed_since_approval
+
+
+def publish_page(client, board) -> str:
+    return client.get(reverse("statement_publish_board", kwargs={"board": board.slug})).text
+
+
+def test_an_error_in_a_draft_does_not_block_publishing_the_approved_version(client, officer):
+    activity = approved(officer.board, name="Leerlingadministratie")
+    edit(client, activity, **{"doelen-0-DELETE": "on"})  # the draft now has no purpose
+
+    assert "Publiceren kan nog niet" not in publish_page(client, officer.board)
+    statement = statement_publish(
+        actor=officer.user, board=officer.board, school=None, change_summary="x"
+    )
+    assert "Onderwijs geven" in statement.html  # the approved version, purpose and all
+
+
+def test_an_error_in_the_approved_version_blocks_publishing_until_the_fix_is_approved(
+    client, officer
+):
+    activity = approved(officer.board, name="Leerlingadministratie", with_purpose=False)
+    edit(
+        client,
+        activity,
+        **{"doelen-0-description": "Onderwijs geven", "doelen-0-legal_basis": "e"},
+    )  # fixed in the draft, not yet approved
+
+    with pytest.raises(PublishRefused) as refused:
+        statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    assert [(f.activity.pk, f.code) for f in refused.value.findings] == [
+        (activity.pk, "no_purpose")
+    ]
+    page = publish_page(client, officer.board)
+    assert "Publiceren kan nog niet" in page
+    assert "Leerlingadministratie" in page
+    assert "in de vastgestelde versie" in page  # the fix is there, it needs approving
+    assert not officer.board.statement_versions.exists()
+
+
+def test_the_gate_reads_the_terms_and_rows_of_the_approved_version(client, officer):
+    board = officer.board
+    pupils = SubjectGroupFactory(board=board)
+    health = DataCategoryFactory(board=board, kind="bijzonder", special_type="gezondheid")
+    abroad = RecipientFactory(board=board, name="Cloud in de VS", in_eea=False)
+    activity = approved(board)
+    activity.data_categories.create(category=health, subject_group=pupils)
+    activity.recipients.create(recipient=abroad, ground="b")
+    edit(
+        client,
+        activity,
+        **{"gegevens-0-DELETE": "on", "ontvangers-0-DELETE": "on"},
+    )  # the draft is clean, the approved version is not
+
+    with pytest.raises(PublishRefused) as refused:
+        statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
+    codes = {f.code for f in refused.value.findings}
+    assert codes == {"special_without_exception", "outside_eea_without_transfer"}
