@@ -63,7 +63,10 @@ def _lookup(board: str, school: str | None, number: int | None):
     found = cache.get(key)
     if found is None:
         versions = _published(board, school)
-        versions = versions.filter(number=number) if number else versions.order_by("-number")
+        if number is None:
+            versions = versions.order_by("-number")
+        else:  # v0 is no version: numbers start at 1
+            versions = versions.filter(number=number)
         fields = ["pk", "number", "published_at", "board_id", "school_id"]
         found = versions.values_list(*fields).first()
         if found is not None:
@@ -73,8 +76,9 @@ def _lookup(board: str, school: str | None, number: int | None):
 
 def _cached(view):
     """Published versions never change: a numbered URL is cached for a year, the latest for
-    five minutes, and a browser that has it gets a 304 from the ETag. Read-only, so without
-    the request transaction."""
+    five minutes, and a browser that has it gets a 304 from the ETag. So a numbered page must
+    not depend on anything that changes later, such as whether a newer version exists.
+    Read-only, so without the request transaction."""
 
     @wraps(view)
     @transaction.non_atomic_requests
@@ -106,12 +110,6 @@ def _cached(view):
     return wrapper
 
 
-def _latest_number(version: Published) -> int:
-    if version.asked_for_latest:
-        return version.number
-    return _lookup(version.board, version.school, None)[1]
-
-
 def _statement(version: Published, *fields: str) -> StatementVersion:
     return (
         StatementVersion.objects.select_related("board", "school")
@@ -132,8 +130,8 @@ def _statement(version: Published, *fields: str) -> StatementVersion:
 def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
     """The page is the same for everyone who reads it in one language, so it is rendered once
     per worker and kept in the cache: the stored HTML of a large board is some 100 kB."""
-    latest = _latest_number(version)
-    key = f"privacyverklaring:{version.pk}:{version.etag}:{latest}:{get_language()}"
+    url = "laatste" if version.asked_for_latest else "genummerd"
+    key = f"privacyverklaring:{version.pk}:{url}:{get_language()}"
     page = cache.get(key)
     if page is None:
         statement = _statement(version, "html")
@@ -141,7 +139,7 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
             "processing/public/statement.html",
             {
                 "statement": statement,
-                "latest_number": latest,
+                "asked_for_latest": version.asked_for_latest,
                 "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
             },
             request,
