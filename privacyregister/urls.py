@@ -47,6 +47,8 @@ account_patterns = [
     ),
 ]
 
+handler404 = "privacyregister.errors.page_not_found"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("gezond/", views.health, name="health"),

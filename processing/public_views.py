@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import http_date
@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from privacyregister.errors import NotFound
 from privacyregister.models import Board
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
@@ -85,7 +86,7 @@ def _cached(view):
     def wrapper(request, board: str, school: str | None = None, number=None):
         found = _lookup(board, school, number)
         if found is None:
-            raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
+            raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         pk, found_number, published_at, board_id, school_id = found
         version = Published(
             pk,
@@ -163,7 +164,7 @@ def statement_versions(request: HttpRequest, board: str, school: str | None = No
     board_obj, school_obj, versions = _versions(board, school)
     versions = list(versions.order_by("-number").defer("html", "snapshot", "pdf"))
     if not versions:
-        raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
+        raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
     return render(
         request,
         "processing/public/versions.html",
@@ -175,16 +176,16 @@ def statement_changes(request: HttpRequest, board: str, school: str | None = Non
     board_obj, school_obj, versions = _versions(board, school)
     numbers = sorted(versions.values_list("number", flat=True))
     if len(numbers) < 2:
-        raise Http404(_("Er is maar één versie; er is nog niets te vergelijken."))
+        raise NotFound(_("Er is maar één versie; er is nog niets te vergelijken."))
     try:
         new_number = int(request.GET.get("naar", numbers[-1]))
         old_number = int(request.GET.get("van", new_number - 1))
     except ValueError:
-        raise Http404(_("Onbekende versie.")) from None
+        raise NotFound(_("Onbekende versie.")) from None
     old = versions.filter(number=old_number).first()
     new = versions.filter(number=new_number).first()
     if old is None or new is None:
-        raise Http404(_("Onbekende versie."))
+        raise NotFound(_("Onbekende versie."))
     return render(
         request,
         "processing/public/changes.html",
