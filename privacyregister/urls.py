@@ -52,6 +52,7 @@ handler404 = "privacyregister.errors.page_not_found"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("gezond/", views.health, name="health"),
+    path("gereed/", views.ready, name="ready"),
     *account_patterns,
     path("b/<slug:board>/", include(board_patterns)),
     path("privacy/", include("processing.public_urls")),
