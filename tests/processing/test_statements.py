@@ -406,7 +406,7 @@ def test_there_is_no_version_zero(client, officer, suffix):
     assert "immutable" not in response.get("Cache-Control", "")
 
 
-def test_only_the_pdf_of_a_numbered_version_is_cached_for_a_year(client, officer):
+def test_a_numbered_pdf_is_cached_for_a_year_and_the_latest_for_five_minutes(client, officer):
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
     latest = client.get(f"/privacy/{officer.board.slug}/privacyverklaring.pdf")
     assert latest["Cache-Control"] == "public, max-age=300"
