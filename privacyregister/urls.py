@@ -52,9 +52,12 @@ account_patterns = [
     ),
 ]
 
+handler404 = "privacyregister.errors.page_not_found"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("gezond/", views.health, name="health"),
+    path("gereed/", views.ready, name="ready"),
     path("uitnodigingen/<int:pk>/aannemen/", views.invitation_accept, name="invitation_accept"),
     path("uitnodigingen/<int:pk>/afwijzen/", views.invitation_decline, name="invitation_decline"),
     *account_patterns,

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,6 +56,23 @@ def health(request: HttpRequest) -> HttpResponse:
     """For a load balancer's health check, and the benchmark's reference: Django answers,
     without a database query or a template."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@transaction.non_atomic_requests
+def ready(request: HttpRequest) -> HttpResponse:
+    """For a readiness check: unlike /gezond/, this one asks the database, so an instance whose
+    database does not answer is taken out of the rotation instead of serving errors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        response = HttpResponse(
+            _("De database antwoordt niet."), status=503, content_type="text/plain"
+        )
+    else:
+        response = HttpResponse("ok", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -4,12 +4,13 @@ import threading
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacyregister.access import board_view
+from privacyregister.errors import NotFound
 from privacyregister.permissions import Capability, Scope
 from processing.exports import (
     ExportFilterForm,
@@ -86,5 +87,5 @@ def export_file(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the person who made an export downloads it: it holds what their filters allowed.
     export = get_object_or_404(request.board.exports, pk=pk, exported_by=request.user)
     if export.status != RegisterExport.Status.READY:
-        raise Http404(_("Dit bestand is (nog) niet klaar."))
+        raise NotFound(_("Dit bestand is (nog) niet klaar."))
     return _file(export)

@@ -9,6 +9,7 @@ import mimetypes
 from contextlib import contextmanager
 
 from django.contrib.staticfiles import finders
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from weasyprint import HTML
@@ -60,9 +61,27 @@ def render_statement_pdf(statement: StatementVersion) -> bytes:
     return render_pdf(html)
 
 
+def _render_and_keep(statement: StatementVersion) -> bytes:
+    pdf = render_statement_pdf(statement)
+    StatementVersion.objects.filter(pk=statement.pk).update(pdf=pdf)
+    return pdf
+
+
 def statement_pdf(statement: StatementVersion) -> bytes:
     """The PDF of a published version, rendered once and then kept with the version."""
     if statement.pdf is None:
-        statement.pdf = render_statement_pdf(statement)
-        StatementVersion.objects.filter(pk=statement.pk).update(pdf=statement.pdf)
+        if connection.features.has_select_for_update:
+            # Readers who ask for a new version's PDF at the same moment wait here for the
+            # first one's render, and then find its PDF: one render instead of one each.
+            with transaction.atomic():
+                stored = (
+                    StatementVersion.objects.select_for_update()
+                    .values_list("pdf", flat=True)
+                    .get(pk=statement.pk)
+                )
+                statement.pdf = stored if stored is not None else _render_and_keep(statement)
+        else:
+            # SQLite (development, demo) has no row locks; a read transaction held open during
+            # the render would make a second reader's write fail instead of wait.
+            statement.pdf = _render_and_keep(statement)
     return bytes(statement.pdf)

@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import http_date
@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from privacyregister.errors import NotFound
 from privacyregister.models import Board
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
@@ -63,7 +64,10 @@ def _lookup(board: str, school: str | None, number: int | None):
     found = cache.get(key)
     if found is None:
         versions = _published(board, school)
-        versions = versions.filter(number=number) if number else versions.order_by("-number")
+        if number is None:
+            versions = versions.order_by("-number")
+        else:  # v0 is no version: numbers start at 1
+            versions = versions.filter(number=number)
         fields = ["pk", "number", "published_at", "board_id", "school_id"]
         found = versions.values_list(*fields).first()
         if found is not None:
@@ -73,15 +77,16 @@ def _lookup(board: str, school: str | None, number: int | None):
 
 def _cached(view):
     """Published versions never change: a numbered URL is cached for a year, the latest for
-    five minutes, and a browser that has it gets a 304 from the ETag. Read-only, so without
-    the request transaction."""
+    five minutes, and a browser that has it gets a 304 from the ETag. So a numbered page must
+    not depend on anything that changes later, such as whether a newer version exists.
+    Read-only, so without the request transaction."""
 
     @wraps(view)
     @transaction.non_atomic_requests
     def wrapper(request, board: str, school: str | None = None, number=None):
         found = _lookup(board, school, number)
         if found is None:
-            raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
+            raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         pk, found_number, published_at, board_id, school_id = found
         version = Published(
             pk,
@@ -106,12 +111,6 @@ def _cached(view):
     return wrapper
 
 
-def _latest_number(version: Published) -> int:
-    if version.asked_for_latest:
-        return version.number
-    return _lookup(version.board, version.school, None)[1]
-
-
 def _statement(version: Published, *fields: str) -> StatementVersion:
     return (
         StatementVersion.objects.select_related("board", "school")
@@ -132,8 +131,8 @@ def _statement(version: Published, *fields: str) -> StatementVersion:
 def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
     """The page is the same for everyone who reads it in one language, so it is rendered once
     per worker and kept in the cache: the stored HTML of a large board is some 100 kB."""
-    latest = _latest_number(version)
-    key = f"privacyverklaring:{version.pk}:{version.etag}:{latest}:{get_language()}"
+    url = "laatste" if version.asked_for_latest else "genummerd"
+    key = f"privacyverklaring:{version.pk}:{url}:{get_language()}"
     page = cache.get(key)
     if page is None:
         statement = _statement(version, "html")
@@ -141,7 +140,7 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
             "processing/public/statement.html",
             {
                 "statement": statement,
-                "latest_number": latest,
+                "asked_for_latest": version.asked_for_latest,
                 "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
             },
             request,
@@ -165,7 +164,7 @@ def statement_versions(request: HttpRequest, board: str, school: str | None = No
     board_obj, school_obj, versions = _versions(board, school)
     versions = list(versions.order_by("-number").defer("html", "snapshot", "pdf"))
     if not versions:
-        raise Http404(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
+        raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
     return render(
         request,
         "processing/public/versions.html",
@@ -177,16 +176,16 @@ def statement_changes(request: HttpRequest, board: str, school: str | None = Non
     board_obj, school_obj, versions = _versions(board, school)
     numbers = sorted(versions.values_list("number", flat=True))
     if len(numbers) < 2:
-        raise Http404(_("Er is maar één versie; er is nog niets te vergelijken."))
+        raise NotFound(_("Er is maar één versie; er is nog niets te vergelijken."))
     try:
         new_number = int(request.GET.get("naar", numbers[-1]))
         old_number = int(request.GET.get("van", new_number - 1))
     except ValueError:
-        raise Http404(_("Onbekende versie.")) from None
+        raise NotFound(_("Onbekende versie.")) from None
     old = versions.filter(number=old_number).first()
     new = versions.filter(number=new_number).first()
     if old is None or new is None:
-        raise Http404(_("Onbekende versie."))
+        raise NotFound(_("Onbekende versie."))
     return render(
         request,
         "processing/public/changes.html",

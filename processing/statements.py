@@ -340,7 +340,7 @@ def render_statement(
 
 def version_cache_key(board_slug: str, school_slug: str | None, number: int | None) -> str:
     """The public pages keep which version a URL shows for a short while (public_views)."""
-    return f"versie:{board_slug}:{school_slug or ''}:{number or 'laatste'}"
+    return f"versie:{board_slug}:{school_slug or ''}:{'laatste' if number is None else number}"
 
 
 class _Rows(list):

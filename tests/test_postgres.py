@@ -96,3 +96,29 @@ def test_publishing_twice_at_once_gives_two_version_numbers():
         * 2
     )
     assert sorted(results) == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_first_readers_of_a_pdf_at_once_wait_for_one_render(monkeypatch):
+    from django.test import Client
+
+    import processing.pdf
+    from privacyregister.models import Role
+    from processing.statements import statement_publish
+
+    renders = []
+    render = processing.pdf.render_statement_pdf
+
+    def counted(statement):
+        renders.append(statement.pk)
+        return render(statement)
+
+    monkeypatch.setattr(processing.pdf, "render_statement_pdf", counted)
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    url = f"/privacy/{officer.board.slug}/v1.pdf"
+    responses = _in_threads(*[lambda: Client().get(url)] * 8)
+    assert [response.status_code for response in responses] == [200] * 8
+    assert len({response.content for response in responses}) == 1
+    assert responses[0].content.startswith(b"%PDF")
+    assert len(renders) == 1

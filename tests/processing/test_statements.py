@@ -5,6 +5,7 @@ import tempfile
 import threading
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -370,14 +371,49 @@ def test_public_pages_are_cached_and_answer_304_when_unchanged(client, officer):
     assert changed.status_code == 200
 
 
-def test_the_public_page_shows_a_new_version_at_once_and_marks_the_old_one(client, officer):
+def test_the_public_page_shows_a_new_version_at_once(client, officer):
     approved_activity(officer.board, name="Leerlingadministratie")
     latest = reverse("board_statement", kwargs={"board": officer.board.slug})
-    first = reverse("board_statement_version", kwargs={"board": officer.board.slug, "number": 1})
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Een.")
-    assert "Dit is een oude versie" not in client.get(first).text
-    assert "Versie 1" in client.get(latest).text  # both now in this worker's cache
+    assert "Versie 1" in client.get(latest).text  # now in this worker's cache
 
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Twee.")
     assert "Versie 2" in client.get(latest).text
-    assert "Dit is een oude versie (1)" in client.get(first).text
+
+
+def test_a_numbered_version_is_the_same_page_for_ever_and_links_to_the_current_one(client, officer):
+    """A numbered page is cached for a year: it cannot say whether a newer version exists."""
+    approved_activity(officer.board, name="Leerlingadministratie")
+    first = reverse("board_statement_version", kwargs={"board": officer.board.slug, "number": 1})
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Een.")
+    before = client.get(first)
+    assert before["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Dit is versie 1 van deze verklaring." in before.text
+    assert f'href="/privacy/{officer.board.slug}/"' in before.text
+
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Twee.")
+    cache.clear()  # another worker, that renders the page anew
+    assert client.get(first).content == before.content
+
+
+def test_the_latest_version_does_not_call_itself_a_numbered_one(client, officer):
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Een.")
+    response = client.get(f"/privacy/{officer.board.slug}/")
+    assert "Dit is versie" not in response.text
+
+
+@pytest.mark.parametrize("suffix", ["v0/", "v0.pdf"])
+def test_there_is_no_version_zero(client, officer, suffix):
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    response = client.get(f"/privacy/{officer.board.slug}/{suffix}")
+    assert response.status_code == 404
+    assert "immutable" not in response.get("Cache-Control", "")
+
+
+def test_a_numbered_pdf_is_cached_for_a_year_and_the_latest_for_five_minutes(client, officer):
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    latest = client.get(f"/privacy/{officer.board.slug}/privacyverklaring.pdf")
+    assert latest["Cache-Control"] == "public, max-age=300"
+    numbered = client.get(f"/privacy/{officer.board.slug}/v1.pdf")
+    assert numbered["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert numbered.content == latest.content
