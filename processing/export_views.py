@@ -20,7 +20,7 @@ CONTENT_TYPES = {
 }
 
 
-def _form(request: HttpRequest, data: QueryDict | None) -> ExportFilterForm:
+def _form(request: HttpRequest, data: QueryDict | None = None) -> ExportFilterForm:
     """The filters; a schoolleider's export is always limited to the own school."""
     scope = request.access.scope(Capability.EXPORT_REGISTER)
     school_ids = (
@@ -46,7 +46,7 @@ def _file(export: RegisterExport) -> HttpResponse:
 
 @board_view(Capability.EXPORT_REGISTER)
 def export_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, _form(request, request.GET or None))
+    return _page(request, _form(request))
 
 
 # A POST: asking for an export writes its record (and the audit event), so a link or a
