@@ -1,4 +1,5 @@
-# Two commands do everything: `make run` (demo on SQLite) and `make test` (the whole suite).
+# Two commands do everything: `make run` (demo on SQLite, with a task worker) and `make test`
+# (the whole suite).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -38,7 +39,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo "Open http://$(HOST_PORT)/ en log in met een van de accounts hierboven."
-	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+	DEBUG=1 $(PY) scripts/run_dev.py $(HOST_PORT)
 
 # The suite runs on SQLite (with the browser tests) and again on a throwaway PostgreSQL.
 test: test-sqlite test-postgres

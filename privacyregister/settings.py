@@ -4,6 +4,7 @@ Without any environment the app is production-safe: DEBUG off, secure cookies, a
 SECRET_KEY stops start-up. `make run` sets DEBUG=1 for development.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "privacyregister",
     "processing",
     "retention",
@@ -196,8 +199,15 @@ CACHES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-# Registers with more activities than this get their PDF export made in the background.
-EXPORT_PDF_INLINE_LIMIT = env.int("EXPORT_PDF_INLINE_LIMIT", default=150)
+# Exports are made by `manage.py db_worker` processes (Django's tasks API through the
+# django-tasks backport), from a queue kept in this database. Django 6 has the same API built in
+# (django.tasks); another backend (RQ, Celery) is a change of this setting.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker killed in the middle of a job (SIGKILL, out of memory, a deploy that did not wait)
+# leaves it "running" in the queue for ever. An export still not made this long after it was
+# asked for is shown as interrupted, with a button to try again: far longer than the slowest
+# export takes (a PDF of 300 activities: 5 s, benchmarks/RESULTS.md).
+EXPORT_JOB_TIMEOUT = datetime.timedelta(minutes=env.int("EXPORT_JOB_TIMEOUT_MINUTES", default=10))
 
 # Links in e-mails (invitations, password reset from commands) point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

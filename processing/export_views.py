@@ -1,24 +1,17 @@
 """The FG's export of the register (art. 30 AVG)."""
 
-import threading
-
 from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from privacyregister.access import board_view
 from privacyregister.errors import NotFound
 from privacyregister.permissions import Capability, Scope
-from processing.exports import (
-    ExportFilterForm,
-    build_in_background,
-    export_build,
-    export_start,
-    runs_in_background,
-)
+from processing import export_jobs
+from processing.exports import ExportFilterForm, export_start
 from processing.models import RegisterExport
 
 CONTENT_TYPES = {
@@ -28,13 +21,12 @@ CONTENT_TYPES = {
 }
 
 
-def _form(request: HttpRequest, *, bound: bool) -> ExportFilterForm:
+def _form(request: HttpRequest, data: QueryDict | None = None) -> ExportFilterForm:
     """The filters; a schoolleider's export is always limited to the own school."""
     scope = request.access.scope(Capability.EXPORT_REGISTER)
     school_ids = (
         request.access.school_ids(Capability.EXPORT_REGISTER) if scope == Scope.SCHOOL else None
     )
-    data = request.GET if bound or request.GET else None
     return ExportFilterForm(data, board=request.board, school_ids=school_ids)
 
 
@@ -55,31 +47,37 @@ def _file(export: RegisterExport) -> HttpResponse:
 
 @board_view(Capability.EXPORT_REGISTER)
 def export_page(request: HttpRequest) -> HttpResponse:
-    return _page(request, _form(request, bound=False))
+    return _page(request, _form(request))
 
 
+# A POST: asking for an export writes its record (and the audit event), so a link or a
+# prefetching browser must not do it.
+@require_POST
 @board_view(Capability.EXPORT_REGISTER)
 def export_download(request: HttpRequest, format: str) -> HttpResponse:
-    form = _form(request, bound=True)
+    form = _form(request, request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
     export = export_start(actor=request.user, board=request.board, format=format, form=form)
-    if runs_in_background(export):
-        transaction.on_commit(
-            lambda: threading.Thread(
-                target=build_in_background, args=[export.pk], daemon=True
-            ).start()
-        )
-        messages.info(
-            request,
-            _(
-                "De PDF van %(count)s verwerkingen wordt gemaakt. Ververs deze pagina over een "
-                "minuut en download hem hieronder."
-            )
-            % {"count": export.activity_count},
-        )
-        return redirect("export", board=request.board.slug)
-    return _file(export_build(export))
+    export_jobs.export_enqueue(export)
+    messages.info(
+        request,
+        _("Het bestand wordt gemaakt. Zodra het klaar is, kunt u het hieronder downloaden."),
+    )
+    return redirect("export", board=request.board.slug)
+
+
+@require_POST
+@board_view(Capability.EXPORT_REGISTER)
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    # Like the file, only the person who made an export asks for it again.
+    export = get_object_or_404(request.board.exports, pk=pk, exported_by=request.user)
+    if export.can_retry:
+        export_jobs.export_retry(export=export)
+        messages.info(request, _("Het bestand wordt opnieuw gemaakt."))
+    elif export.status == RegisterExport.Status.PENDING:
+        messages.info(request, _("Dit bestand wordt al gemaakt."))
+    return redirect("export", board=request.board.slug)
 
 
 @board_view(Capability.EXPORT_REGISTER)

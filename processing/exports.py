@@ -9,8 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
-from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -511,15 +509,6 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
     return render_pdf(html)
 
 
-# A PDF takes about 0.02 s per activity (150 activities: 3 s, measured by `make bench`); for a
-# larger register it is made in the background and offered when ready.
-def runs_in_background(export: RegisterExport) -> bool:
-    return (
-        export.format == RegisterExport.Format.PDF
-        and export.activity_count > settings.EXPORT_PDF_INLINE_LIMIT
-    )
-
-
 def _filters_as_data(cleaned: dict) -> dict:
     return {
         "school": cleaned["school"].pk if cleaned.get("school") else None,
@@ -584,13 +573,3 @@ def export_build(export: RegisterExport) -> RegisterExport:
         export.content, export.status = content, RegisterExport.Status.READY
     RegisterExport.objects.filter(pk=export.pk).update(content=export.content, status=export.status)
     return export
-
-
-def build_in_background(export_pk: int) -> None:
-    """Thread target: its own database connection, closed when done."""
-    try:
-        export_build(
-            RegisterExport.objects.select_related("board", "exported_by").get(pk=export_pk)
-        )
-    finally:
-        connection.close()

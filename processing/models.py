@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -657,7 +658,8 @@ ACTIVITY_M2M_FIELDS = ["schools", "subject_groups", "processors", "security_meas
 class RegisterExport(models.Model):
     """An export of the register: who took which data out and when, and the file itself.
 
-    A large PDF is made in the background; the file then waits here until it is downloaded.
+    The file is made by a job on the task queue (processing.export_jobs) and waits here until
+    it is downloaded.
     """
 
     class Format(models.TextChoices):
@@ -683,6 +685,8 @@ class RegisterExport(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
     content = models.BinaryField(_("bestand"), null=True, editable=False)
+    # When the file was last asked for: at the export, and again at "Opnieuw".
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
 
     class Meta:
         verbose_name = _("export van het register")
@@ -691,6 +695,19 @@ class RegisterExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board} {self.format} {self.exported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def interrupted(self) -> bool:
+        """Still being made long after it was asked for: its worker died in the middle of the
+        job (which the task queue never hears of), or no worker has run since."""
+        return (
+            self.status == self.Status.PENDING
+            and timezone.now() - self.requested_at > settings.EXPORT_JOB_TIMEOUT
+        )
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.interrupted
 
 
 class StatementVersion(models.Model):

@@ -28,6 +28,7 @@ urlpatterns = [
     path("controle/", views.lint_page, name="lint"),
     path("export/", export_views.export_page, name="export"),
     path("export/<int:pk>/", export_views.export_file, name="export_file"),
+    path("export/<int:pk>/opnieuw/", export_views.export_retry, name="export_retry"),
     re_path(
         r"^export/register\.(?P<format>pdf|xlsx|csv)$",
         export_views.export_download,

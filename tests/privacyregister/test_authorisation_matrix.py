@@ -106,9 +106,10 @@ ROWS = [
     Row("retention_rule_delete", "manage_retention", target="rule"),
     Row("retention_calculator", "view_register"),
     Row("retention_calendar", "view_register"),
-    Row("export_download", "export_register", target="format"),
-    # Only the maker downloads an export file: everyone else finds nothing.
+    Row("export_download", "export_register", target="format", method="post", ok=302),
+    # Only the maker downloads an export file or asks for it again: everyone else finds nothing.
     Row("export_file", "export_register", target="missing", ok=404),
+    Row("export_retry", "export_register", target="missing", method="post", ok=404),
     Row("statement_publish_board", "publish_statement"),
     Row("statement_publish_school", "publish_statement", target="school"),
     Row("term_list", "view_register", target="kind"),
