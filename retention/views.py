@@ -13,12 +13,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from privacyregister.access import board_view
+from privacyregister.forms import ROWS_REFUSED, row_counts_are_sound
+from privacyregister.limits import ROW_LIMIT
 from privacyregister.permissions import Capability
 from processing.exports import write_sheet
 from processing.pdf import render_pdf
-from retention.forms import CalculatorForm, CalendarForm, ExceptionFormSet, RetentionRuleForm
+from retention.forms import (
+    EXCEPTIONS_PREFIX,
+    CalculatorForm,
+    CalendarForm,
+    ExceptionFormSet,
+    RetentionRuleForm,
+)
 from retention.models import RetentionRule
 from retention.services import (
+    calculate,
     duties,
     missing_defaults,
     month_range,
@@ -116,7 +125,13 @@ def _edit(request: HttpRequest, rule) -> HttpResponse:
     request.access.require(Capability.MANAGE_RETENTION)
     data = request.POST if request.method == "POST" else None
     form = RetentionRuleForm(data, instance=rule, board=request.board)
-    exceptions = ExceptionFormSet(data, instance=rule, prefix="uitzonderingen")
+    if data is not None and not row_counts_are_sound(data, [EXCEPTIONS_PREFIX]):
+        # Not one row is built from the tampered counts: the page shows the saved rows again.
+        messages.error(request, ROWS_REFUSED % {"limit": ROW_LIMIT})
+        exceptions = ExceptionFormSet(instance=rule, prefix=EXCEPTIONS_PREFIX)
+        context = {"form": form, "exceptions": exceptions, "rule": rule}
+        return render(request, "retention/rule_form.html", context, status=400)
+    exceptions = ExceptionFormSet(data, instance=rule, prefix=EXCEPTIONS_PREFIX)
     if data is not None and form.is_valid() and exceptions.is_valid():
         saved = form.save()
         exceptions.instance = saved
@@ -163,19 +178,15 @@ def calculator(request: HttpRequest) -> HttpResponse:
     form = CalculatorForm(request.GET or None)
     results = []
     if form.is_valid():
-        start = form.cleaned_data["start"]
-        results = [
-            (rule, rule.archive_from(start), rule.destroy_by(start))
-            for rule in schedule(request.board)
-        ]
+        results = calculate(schedule(request.board), form.cleaned_data["start"])
     return render(request, "retention/calculator.html", {"form": form, "results": results})
 
 
 @board_view(Capability.VIEW_REGISTER)
 def destruction_calendar(request: HttpRequest) -> HttpResponse:
     form = CalendarForm(request.GET or None, board=request.board)
-    due = standing = None
-    period = None
+    due = standing = period = None
+    invalid = []
     if form.is_valid():
         data = form.cleaned_data
         if data["school_year"]:
@@ -183,9 +194,11 @@ def destruction_calendar(request: HttpRequest) -> HttpResponse:
         else:
             today = timezone.localdate()
             period = month_range(data["month"] or f"{today:%Y-%m}")
-        due, standing = duties(schedule(request.board, data["school"]), *period)
+        rules = list(schedule(request.board, data["school"]))
+        due, standing = duties(rules, *period)
+        invalid = [rule for rule in rules if not rule.period_is_valid]
     return render(
         request,
         "retention/calendar.html",
-        {"form": form, "due": due, "standing": standing, "period": period},
+        {"form": form, "due": due, "standing": standing, "period": period, "invalid": invalid},
     )
