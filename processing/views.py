@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister.access import board_view
-from privacyregister.forms import ROWS_REFUSED, row_counts_are_sound
+from privacyregister.forms import row_counts_are_sound
 from privacyregister.limits import ROW_LIMIT
 from privacyregister.permissions import Capability, Scope
+from privacyregister.views import rows_refused
 from processing import services
 from processing.filters import ActivityFilter
 from processing.forms import (
@@ -188,20 +189,12 @@ def _with_extra_row(request: HttpRequest, data):
     return data
 
 
-def _form_page(request: HttpRequest, activity, form, formsets, conflict=None, status=200):
-    return render(
-        request,
-        "processing/activity_form.html",
-        {"form": form, "formsets": formsets, "activity": activity, "conflict": conflict},
-        status=status,
-    )
-
-
 def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
     """Create or edit: the activity form and its row formsets, saved as one change."""
     data = request.POST if request.method == "POST" else None
-    rows_refused = data is not None and not row_counts_are_sound(data, FORMSET_PREFIXES)
-    adding_row = data is not None and not rows_refused and "meer" in data
+    if data is not None and not row_counts_are_sound(data, FORMSET_PREFIXES):
+        return rows_refused(request)  # before a single row is built from the tampered counts
+    adding_row = data is not None and "meer" in data
     if adding_row:
         data = _with_extra_row(request, data)
     form = ActivityForm(
@@ -211,11 +204,6 @@ def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
         school_scope=request.access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL,
         own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
     )
-    if rows_refused:
-        # Not one row is built from the tampered counts: the page shows the saved rows again.
-        messages.error(request, ROWS_REFUSED % {"limit": ROW_LIMIT})
-        formsets = build_formsets(None, activity=activity, board=request.board)
-        return _form_page(request, activity, form, formsets, status=400)
     formsets = build_formsets(data, activity=activity, board=request.board)
     conflict = None
     if data is not None and not adding_row:
@@ -237,8 +225,11 @@ def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
                 return _to_detail(request, saved)
         else:
             messages.error(request, _("Niet opgeslagen: verbeter de velden met een foutmelding."))
-    return _form_page(
-        request, activity, form, formsets, conflict, status=409 if conflict is not None else 200
+    return render(
+        request,
+        "processing/activity_form.html",
+        {"form": form, "formsets": formsets, "activity": activity, "conflict": conflict},
+        status=409 if conflict is not None else 200,
     )
 
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from privacyregister.access import board_view
-from privacyregister.forms import ROWS_REFUSED, row_counts_are_sound
-from privacyregister.limits import ROW_LIMIT
+from privacyregister.forms import row_counts_are_sound
 from privacyregister.permissions import Capability
+from privacyregister.views import rows_refused
 from processing.exports import write_sheet
 from processing.pdf import render_pdf
 from retention.forms import (
@@ -124,13 +124,9 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
 def _edit(request: HttpRequest, rule) -> HttpResponse:
     request.access.require(Capability.MANAGE_RETENTION)
     data = request.POST if request.method == "POST" else None
-    form = RetentionRuleForm(data, instance=rule, board=request.board)
     if data is not None and not row_counts_are_sound(data, [EXCEPTIONS_PREFIX]):
-        # Not one row is built from the tampered counts: the page shows the saved rows again.
-        messages.error(request, ROWS_REFUSED % {"limit": ROW_LIMIT})
-        exceptions = ExceptionFormSet(instance=rule, prefix=EXCEPTIONS_PREFIX)
-        context = {"form": form, "exceptions": exceptions, "rule": rule}
-        return render(request, "retention/rule_form.html", context, status=400)
+        return rows_refused(request)  # before a single row is built from the tampered counts
+    form = RetentionRuleForm(data, instance=rule, board=request.board)
     exceptions = ExceptionFormSet(data, instance=rule, prefix=EXCEPTIONS_PREFIX)
     if data is not None and form.is_valid() and exceptions.is_valid():
         saved = form.save()
