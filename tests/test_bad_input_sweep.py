@@ -275,7 +275,7 @@ OUT_OF_RANGE_DATE = "Kies een datum tussen 1 januari 1900 en 31 december 2200."
             ("retention_calculator", {"start": day}, OUT_OF_RANGE_DATE)
             for day in ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"]
         ],
-        ("retention_calculator", {"start": "31-02-2025"}, "Vul een geldige datum in."),
+        ("retention_calculator", {"start": "31-02-2025"}, "Voer een geldige datum in."),
         *[
             ("retention_calendar", {"month": month}, "Kies een maand tussen")
             for month in ["0000-01", "0001-01", "1899-12", "2201-01", "9999-12"]
