@@ -10,24 +10,44 @@ import datetime
 
 PERIOD_UNITS = ("dagen", "weken", "maanden", "jaren")
 
+# The dates the register works with. Input outside them is a typing error (or an attack); with
+# periods of at most a hundred years, every result stays far from the ends of Python's calendar.
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2200, 12, 31)
+
+# The longest period in each unit: a hundred years, rounded down to whole units.
+LONGEST_PERIOD = {"dagen": 36_525, "weken": 5_217, "maanden": 1_200, "jaren": 100}
+
+
+class OutOfRange(ValueError):
+    """A period longer than a hundred years, or a date beyond the calendar: refused as such,
+    instead of an OverflowError from deep inside the date arithmetic."""
+
+
+def period_is_valid(amount: int, unit: str) -> bool:
+    return unit in LONGEST_PERIOD and 0 <= amount <= LONGEST_PERIOD[unit]
+
 
 def add_months(start: datetime.date, months: int) -> datetime.date:
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise OutOfRange(f"{start} + {months} maanden valt buiten de kalender")
     return datetime.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def add_period(start: datetime.date, amount: int, unit: str) -> datetime.date:
     """The end of a period of `amount` `unit` (dagen, weken, maanden, jaren) from `start`."""
-    if unit == "dagen":
-        return start + datetime.timedelta(days=amount)
-    if unit == "weken":
-        return start + datetime.timedelta(weeks=amount)
-    if unit == "maanden":
-        return add_months(start, amount)
-    if unit == "jaren":
-        return add_months(start, 12 * amount)
-    raise ValueError(f"onbekende eenheid: {unit}")
+    if unit not in PERIOD_UNITS:
+        raise ValueError(f"onbekende eenheid: {unit}")
+    if not period_is_valid(amount, unit):
+        raise OutOfRange(f"{amount} {unit} is langer dan honderd jaar")
+    if unit in ("maanden", "jaren"):
+        return add_months(start, amount if unit == "maanden" else 12 * amount)
+    try:
+        return start + datetime.timedelta(days=amount if unit == "dagen" else 7 * amount)
+    except OverflowError:
+        raise OutOfRange(f"{start} + {amount} {unit} valt buiten de kalender") from None
 
 
 def easter_sunday(year: int) -> datetime.date:

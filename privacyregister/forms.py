@@ -1,12 +1,16 @@
+import datetime
+from collections.abc import Iterable, Mapping
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.forms.formsets import ManagementForm
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.dates import FIRST_DAY, LAST_DAY
+from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
 from privacyregister.models import Board, School, normalise_email
 from privacyregister.roles import SCHOOL_ROLES, Role
-
-TEXT_LIMIT = 10_000
 
 
 def limit_text(form: forms.BaseForm) -> None:
@@ -16,6 +20,58 @@ def limit_text(form: forms.BaseForm) -> None:
             field.max_length = TEXT_LIMIT
             field.validators.append(MaxLengthValidator(TEXT_LIMIT))
             field.widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
+
+
+def date_in_range(value: datetime.date) -> None:
+    """A date the register can calculate with; year 1 or 9999 is a typing error."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Kies een datum tussen 1 januari 1900 en 31 december 2200."), code="date_range"
+        )
+
+
+def limit_dates(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.validators.append(date_in_range)
+
+
+def row_counts_are_sound(data: Mapping, prefixes: Iterable[str]) -> bool:
+    """Whether the posted management form of every formset is complete and counts at most
+    ROW_LIMIT rows. Checked before any formset is built: Django would build up to its
+    absolute_max rows for a tampered count, and a few kB of posted counts then held a worker
+    for seconds."""
+    for prefix in prefixes:
+        management = ManagementForm(data, prefix=prefix)
+        if not management.is_valid():
+            return False
+        counts = management.cleaned_data
+        if not 0 <= counts["INITIAL_FORMS"] <= counts["TOTAL_FORMS"] <= ROW_LIMIT:
+            return False
+    return True
+
+
+# The management forms were tampered with or name more than ROW_LIMIT rows: an ordinary page
+# never sends that, so the request is refused as a whole.
+ROWS_REFUSED = _(
+    "Het formulier is niet volledig of aangepast verstuurd, of heeft meer dan %(limit)d rijen "
+    "per onderdeel. Er is niets opgeslagen; laad de pagina opnieuw en probeer het nog eens."
+)
+
+
+def inline_rows(parent, model, **kwargs) -> type[forms.BaseInlineFormSet]:
+    """An inline formset of at most ROW_LIMIT rows, one empty row to fill in, rows deletable.
+    The bound also holds where no one checked the row counts first."""
+    return forms.inlineformset_factory(
+        parent,
+        model,
+        extra=1,
+        can_delete=True,
+        max_num=ROW_LIMIT,
+        absolute_max=ROW_LIMIT,
+        validate_max=True,
+        **kwargs,
+    )
 
 
 class BoardOwnedForm(forms.ModelForm):
@@ -28,6 +84,7 @@ class BoardOwnedForm(forms.ModelForm):
         self.fields["board"].disabled = True
         self.fields["board"].widget = forms.HiddenInput()
         limit_text(self)
+        limit_dates(self)
 
 
 class LoginForm(AuthenticationForm):

@@ -4,12 +4,13 @@ import unicodedata
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.permissions import object_permissions
 from privacyregister.roles import SCHOOL_ROLES, Role
 
@@ -149,8 +150,8 @@ class Board(models.Model):
 
     name = models.CharField(_("naam"), max_length=200)
     slug = models.SlugField(_("korte naam in de URL"), max_length=60, unique=True)
-    visiting_address = models.TextField(_("bezoekadres"), blank=True)
-    postal_address = models.TextField(_("postadres"), blank=True)
+    visiting_address = models.TextField(_("bezoekadres"), blank=True, validators=[BOUNDED_TEXT])
+    postal_address = models.TextField(_("postadres"), blank=True, validators=[BOUNDED_TEXT])
     kvk_number = models.CharField(
         _("KvK-nummer"), max_length=8, blank=True, validators=[validate_kvk]
     )
@@ -168,6 +169,7 @@ class Board(models.Model):
         _("zo dient u een verzoek in"),
         blank=True,
         help_text=_("Bij wie, hoe, en wat het kost, bijvoorbeeld voor extra kopieën."),
+        validators=[BOUNDED_TEXT],
     )
     rights_pause_for_identity = models.BooleanField(
         _("termijn staat stil tijdens identiteitscontrole"),
@@ -175,10 +177,15 @@ class Board(models.Model):
         help_text=_("Zo ja, dan telt de tijd waarin u wacht op bewijs van identiteit niet mee."),
     )
     rights_purge_after_days = models.PositiveIntegerField(
-        _("afgeronde verzoeken anonimiseren na (dagen)"), default=365
+        _("afgeronde verzoeken anonimiseren na (dagen)"),
+        default=365,
+        # A hundred years, like the longest retention period: beyond that dates overflow.
+        validators=[MaxValueValidator(36_500)],
     )
     complaint_authority_text = models.TextField(
-        _("tekst over klacht bij de toezichthouder"), default=AUTORITEIT_PERSOONSGEGEVENS
+        _("tekst over klacht bij de toezichthouder"),
+        default=AUTORITEIT_PERSOONSGEGEVENS,
+        validators=[BOUNDED_TEXT],
     )
 
     objects = BoardQuerySet.as_manager()
@@ -212,7 +219,7 @@ class School(models.Model):
     )
     brin = models.CharField(_("BRIN-nummer"), max_length=4, validators=[validate_brin])
     sector = models.CharField(_("sector"), max_length=3, choices=Sector.choices)
-    address = models.TextField(_("adres"), blank=True)
+    address = models.TextField(_("adres"), blank=True, validators=[BOUNDED_TEXT])
     director_name = models.CharField(_("naam directeur"), max_length=150, blank=True)
     director_email = models.EmailField(_("e-mailadres directeur"), blank=True)
     website = models.URLField(_("website"), blank=True)

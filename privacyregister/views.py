@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from privacyregister import audit, services
 from privacyregister.access import BoardAccess, board_view
 from privacyregister.audit import LABELS
-from privacyregister.forms import MembershipForm, SchoolForm
+from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
+from privacyregister.limits import ROW_LIMIT
 from privacyregister.models import Board, Invitation, Membership, SecurityEvent, normalise_email
 from privacyregister.permissions import MATRIX, Capability, Scope
 from privacyregister.roles import Role
@@ -25,6 +26,13 @@ from privacyregister.throttling import password_reset_allowed
 from processing.lint import lint_activity, lint_queryset
 from processing.models import ProcessingActivity
 from rights.models import RightsRequest
+
+
+def rows_refused(request: HttpRequest) -> HttpResponse:
+    """The answer to tampered or oversized row counts: a short page, so that such a request costs
+    less than building, let alone rendering, the form it was aimed at."""
+    message = ROWS_REFUSED % {"limit": ROW_LIMIT}
+    return render(request, "rows_refused.html", {"message": message}, status=400)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from privacyregister import audit
+from privacyregister.forms import date_in_range
 from privacyregister.models import Board
 from privacyregister.permissions import MATRIX, Capability
 from privacyregister.roles import Role
@@ -44,12 +45,16 @@ class ExportFilterForm(forms.Form):
         required=False,
     )
     start = forms.DateField(
-        label=_("Wijzigingen vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Wijzigingen vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
     )
     end = forms.DateField(
         label=_("Wijzigingen tot en met"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
     )
 
     def __init__(self, data=None, *, board: Board, school_ids=None, **kwargs):

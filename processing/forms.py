@@ -1,10 +1,9 @@
 """The activity form: the activity itself plus an inline formset per kind of row."""
 
 from django import forms
-from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm, limit_text
+from privacyregister.forms import BoardOwnedForm, inline_rows, limit_text
 from privacyregister.permissions import Capability, roles_with
 from processing import models
 from retention.models import RetentionRule
@@ -138,16 +137,8 @@ class PurposeForm(RowForm):
         }
 
 
-def _formset(model, fields, form=RowForm, **kwargs):
-    return inlineformset_factory(
-        models.ProcessingActivity,
-        model,
-        form=form,
-        fields=fields,
-        extra=1,
-        can_delete=True,
-        **kwargs,
-    )
+def _formset(model, fields, form=RowForm):
+    return inline_rows(models.ProcessingActivity, model, form=form, fields=fields)
 
 
 # (prefix, heading, formset): the order in which the form shows them.
@@ -207,6 +198,9 @@ def build_formsets(data, *, activity, board) -> list[tuple[str, str, forms.BaseI
         )
         for prefix, heading, formset in FORMSETS
     ]
+
+
+FORMSET_PREFIXES = [prefix for prefix, _heading, _formset in FORMSETS]
 
 
 class CommentForm(forms.ModelForm):

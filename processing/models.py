@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School, unique_with_optional
 
 
@@ -61,7 +62,7 @@ class Vocabulary(models.Model):
     """A board's own list of terms, pre-filled from the reference fixtures."""
 
     name = models.CharField(_("naam"), max_length=200)
-    description = models.TextField(_("toelichting"), blank=True)
+    description = models.TextField(_("toelichting"), blank=True, validators=[BOUNDED_TEXT])
     history = HistoricalRecords(inherit=True)
 
     class Meta:
@@ -254,7 +255,7 @@ class ProcessingActivity(models.Model):
         help_text=_("Alleen invullen als de verwerking niet voor alle scholen geldt."),
     )
     name = models.CharField(_("naam"), max_length=200)
-    description = models.TextField(_("uitleg in gewone taal"))
+    description = models.TextField(_("uitleg in gewone taal"), validators=[BOUNDED_TEXT])
     subject_groups = models.ManyToManyField(
         DataSubjectGroup, blank=True, related_name="activities", verbose_name=_("betrokkenen")
     )
@@ -272,9 +273,11 @@ class ProcessingActivity(models.Model):
         _("geautomatiseerde besluitvorming"), default=False
     )
     profiling = models.BooleanField(_("profilering"), default=False)
-    automated_logic = models.TextField(_("hoe het besluit of profiel tot stand komt"), blank=True)
+    automated_logic = models.TextField(
+        _("hoe het besluit of profiel tot stand komt"), blank=True, validators=[BOUNDED_TEXT]
+    )
     automated_consequences = models.TextField(
-        _("gevolgen en waarborgen voor betrokkenen"), blank=True
+        _("gevolgen en waarborgen voor betrokkenen"), blank=True, validators=[BOUNDED_TEXT]
     )
     dpia_required = models.BooleanField(_("DPIA nodig"), default=False)
     dpia_done_on = models.DateField(_("DPIA uitgevoerd op"), null=True, blank=True)
@@ -284,9 +287,14 @@ class ProcessingActivity(models.Model):
         help_text=_(
             "Art. 13 lid 2 sub e AVG: wettelijk of contractueel verplicht, en de gevolgen."
         ),
+        validators=[BOUNDED_TEXT],
     )
-    consent_how_asked = models.TextField(_("hoe toestemming wordt gevraagd"), blank=True)
-    consent_how_withdrawn = models.TextField(_("hoe toestemming wordt ingetrokken"), blank=True)
+    consent_how_asked = models.TextField(
+        _("hoe toestemming wordt gevraagd"), blank=True, validators=[BOUNDED_TEXT]
+    )
+    consent_how_withdrawn = models.TextField(
+        _("hoe toestemming wordt ingetrokken"), blank=True, validators=[BOUNDED_TEXT]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CONCEPT
     )
@@ -384,7 +392,7 @@ class Dossier(ActivityPart):
 
     activity = activity_foreign_key("dossiers")
     name = models.CharField(_("naam"), max_length=200)
-    description = models.TextField(_("toelichting"), blank=True)
+    description = models.TextField(_("toelichting"), blank=True, validators=[BOUNDED_TEXT])
 
     class Meta:
         verbose_name = _("dossier")
@@ -423,12 +431,13 @@ class Purpose(ActivityPart):
     """A purpose (doel) with its legal basis; for special categories the art. 9(2) exception."""
 
     activity = activity_foreign_key("purposes")
-    description = models.TextField(_("doel"))
+    description = models.TextField(_("doel"), validators=[BOUNDED_TEXT])
     legal_basis = models.CharField(_("grondslag"), max_length=1, choices=LegalBasis.choices)
     legal_basis_detail = models.TextField(
         _("wet of toelichting bij de grondslag"),
         blank=True,
         help_text=_("Bij een wettelijke plicht de wet; bij gerechtvaardigd belang welk belang."),
+        validators=[BOUNDED_TEXT],
     )
     special_category_exception = models.CharField(
         _("uitzondering voor bijzondere gegevens"),
@@ -436,7 +445,9 @@ class Purpose(ActivityPart):
         choices=SpecialCategoryException.choices,
         blank=True,
     )
-    special_category_detail = models.TextField(_("toelichting bij de uitzondering"), blank=True)
+    special_category_detail = models.TextField(
+        _("toelichting bij de uitzondering"), blank=True, validators=[BOUNDED_TEXT]
+    )
 
     class Meta:
         verbose_name = _("doel")
@@ -508,7 +519,9 @@ class ActivityRecipient(DossierPart):
         verbose_name=_("ontvanger"),
     )
     ground = models.CharField(_("grondslag"), max_length=1, choices=LegalBasis.choices)
-    ground_detail = models.TextField(_("waarom en op grond waarvan"), blank=True)
+    ground_detail = models.TextField(
+        _("waarom en op grond waarvan"), blank=True, validators=[BOUNDED_TEXT]
+    )
 
     class Meta:
         verbose_name = _("ontvanger")
@@ -538,7 +551,7 @@ class Transfer(ActivityPart):
     safeguard = models.CharField(
         _("waarborg"), max_length=16, choices=Safeguard.choices, blank=True
     )
-    safeguard_detail = models.TextField(_("toelichting"), blank=True)
+    safeguard_detail = models.TextField(_("toelichting"), blank=True, validators=[BOUNDED_TEXT])
 
     class Meta:
         verbose_name = _("doorgifte buiten de EER")
@@ -613,7 +626,7 @@ class Comment(models.Model):
         related_name="+",
         verbose_name=_("van"),
     )
-    text = models.TextField(_("advies of opmerking"))
+    text = models.TextField(_("advies of opmerking"), validators=[BOUNDED_TEXT])
     created_at = models.DateTimeField(_("geplaatst op"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -624,7 +637,7 @@ class Comment(models.Model):
         related_name="+",
         verbose_name=_("afgehandeld door"),
     )
-    resolution = models.TextField(_("wat ermee is gedaan"), blank=True)
+    resolution = models.TextField(_("wat ermee is gedaan"), blank=True, validators=[BOUNDED_TEXT])
 
     class Meta:
         verbose_name = _("advies van de FG")
@@ -733,7 +746,7 @@ class StatementVersion(models.Model):
         related_name="+",
         verbose_name=_("gepubliceerd door"),
     )
-    change_summary = models.TextField(_("wat is er veranderd"))
+    change_summary = models.TextField(_("wat is er veranderd"), validators=[BOUNDED_TEXT])
     snapshot = models.JSONField(_("gegevens uit het register"))
     html = models.TextField(_("verklaring (HTML)"))
     pdf = models.BinaryField(_("verklaring (PDF)"), null=True, editable=False)

@@ -11,10 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister.access import board_view
+from privacyregister.forms import row_counts_are_sound
+from privacyregister.limits import ROW_LIMIT
 from privacyregister.permissions import Capability, Scope
+from privacyregister.views import rows_refused
 from processing import services
 from processing.filters import ActivityFilter
 from processing.forms import (
+    FORMSET_PREFIXES,
     ActivityForm,
     CommentForm,
     CopyForm,
@@ -170,21 +174,31 @@ def activity_comments(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_extra_row(data):
-    """The "Rij toevoegen" button: the same input with one more empty row in that formset."""
+def _with_extra_row(request: HttpRequest, data):
+    """The "Rij toevoegen" button: the same input with one more empty row in that formset, up to
+    ROW_LIMIT rows. The row counts are known to be sound numbers by now."""
+    prefix = data["meer"]
+    if prefix not in FORMSET_PREFIXES:
+        return data
+    key = f"{prefix}-TOTAL_FORMS"
+    if int(data[key]) >= ROW_LIMIT:
+        messages.error(
+            request, _("Een onderdeel heeft hoogstens %(limit)d rijen.") % {"limit": ROW_LIMIT}
+        )
+        return data
     data = data.copy()
-    key = f"{data['meer']}-TOTAL_FORMS"
-    if key in data:
-        data[key] = str(int(data[key]) + 1)
+    data[key] = str(int(data[key]) + 1)
     return data
 
 
 def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
     """Create or edit: the activity form and its row formsets, saved as one change."""
     data = request.POST if request.method == "POST" else None
+    if data is not None and not row_counts_are_sound(data, FORMSET_PREFIXES):
+        return rows_refused(request)  # before a single row is built from the tampered counts
     adding_row = data is not None and "meer" in data
     if adding_row:
-        data = _with_extra_row(data)
+        data = _with_extra_row(request, data)
     form = ActivityForm(
         data,
         instance=activity,

@@ -1,8 +1,8 @@
 from django import forms
-from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm
+from privacyregister.dates import FIRST_DAY, LAST_DAY
+from privacyregister.forms import BoardOwnedForm, date_in_range, inline_rows
 from processing.forms import limit_to_board
 from retention.models import POSITIVE_PERIOD, RetentionException, RetentionRule
 
@@ -45,13 +45,10 @@ class RetentionRuleForm(BoardOwnedForm):
             self.fields[name].validators = [POSITIVE_PERIOD]
 
 
-ExceptionFormSet = inlineformset_factory(
-    RetentionRule,
-    RetentionException,
-    fields=["condition", "period_amount", "period_unit"],
-    extra=1,
-    can_delete=True,
+ExceptionFormSet = inline_rows(
+    RetentionRule, RetentionException, fields=["condition", "period_amount", "period_unit"]
 )
+EXCEPTIONS_PREFIX = "uitzonderingen"
 
 
 class CalculatorForm(forms.Form):
@@ -59,6 +56,7 @@ class CalculatorForm(forms.Form):
         label=_("Datum van de gebeurtenis"),
         help_text=_("Bijvoorbeeld de dag waarop een leerling van school ging."),
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
     )
 
 
@@ -85,10 +83,18 @@ class CalendarForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = board.schools.all()
 
+    def clean_month(self):
+        value = self.cleaned_data["month"]
+        if value and not FIRST_DAY.year <= int(value[:4]) <= LAST_DAY.year:
+            raise forms.ValidationError(_("Kies een maand tussen januari 1900 en december 2200."))
+        return value
+
     def clean_school_year(self):
         value = self.cleaned_data["school_year"]
         if value and int(value[5:]) != int(value[:4]) + 1:
             raise forms.ValidationError(
                 _("Een schooljaar loopt van het ene jaar naar het volgende.")
             )
+        if value and not FIRST_DAY.year <= int(value[:4]) < LAST_DAY.year:
+            raise forms.ValidationError(_("Kies een schooljaar tussen 1900-1901 en 2199-2200."))
         return value

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from privacyregister.dates import add_months
+from privacyregister.dates import LONGEST_PERIOD, add_months
 from privacyregister.models import Board, School
 from privacyregister.reference import read_fixture
 from retention.models import RetentionException, RetentionReminder, RetentionRule
@@ -92,15 +92,30 @@ class Duty:
     due_on: datetime.date | None
 
 
+def calculate(rules, start: datetime.date) -> list[tuple]:
+    """Per rule: archive from and destroy by, for a start event on `start`; both None for a rule
+    whose stored period is invalid, so that one such rule does not break the whole board."""
+    return [
+        (rule, rule.archive_from(start), rule.destroy_by(start))
+        if rule.period_is_valid
+        else (rule, None, None)
+        for rule in rules
+    ]
+
+
 def duties(rules, first: datetime.date, last: datetime.date) -> tuple[list[Duty], list[Duty]]:
-    """What falls due between first and last (inclusive), and the standing duties."""
+    """What falls due between first and last (inclusive), and the standing duties. A rule whose
+    stored period is invalid is left out (the calendar names it)."""
     due, standing = [], []
     for rule in rules:
+        if not rule.period_is_valid:
+            continue
         if rule.start_event not in CALENDAR_EVENTS:
             standing.append(Duty(rule, None, None))
             continue
         month, day = CALENDAR_EVENTS[rule.start_event]
-        for year in range(first.year - 100, last.year + 1):
+        # A period is at most a hundred years, so older start events cannot fall due now.
+        for year in range(first.year - LONGEST_PERIOD["jaren"], last.year + 1):
             start = datetime.date(year, month, day)
             due_on = rule.destroy_by(start)
             if first <= due_on <= last:

@@ -13,12 +13,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from privacyregister.access import board_view
+from privacyregister.forms import row_counts_are_sound
 from privacyregister.permissions import Capability
+from privacyregister.views import rows_refused
 from processing.exports import write_sheet
 from processing.pdf import render_pdf
-from retention.forms import CalculatorForm, CalendarForm, ExceptionFormSet, RetentionRuleForm
+from retention.forms import (
+    EXCEPTIONS_PREFIX,
+    CalculatorForm,
+    CalendarForm,
+    ExceptionFormSet,
+    RetentionRuleForm,
+)
 from retention.models import RetentionRule
 from retention.services import (
+    calculate,
     duties,
     missing_defaults,
     month_range,
@@ -115,8 +124,10 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
 def _edit(request: HttpRequest, rule) -> HttpResponse:
     request.access.require(Capability.MANAGE_RETENTION)
     data = request.POST if request.method == "POST" else None
+    if data is not None and not row_counts_are_sound(data, [EXCEPTIONS_PREFIX]):
+        return rows_refused(request)  # before a single row is built from the tampered counts
     form = RetentionRuleForm(data, instance=rule, board=request.board)
-    exceptions = ExceptionFormSet(data, instance=rule, prefix="uitzonderingen")
+    exceptions = ExceptionFormSet(data, instance=rule, prefix=EXCEPTIONS_PREFIX)
     if data is not None and form.is_valid() and exceptions.is_valid():
         saved = form.save()
         exceptions.instance = saved
@@ -163,19 +174,15 @@ def calculator(request: HttpRequest) -> HttpResponse:
     form = CalculatorForm(request.GET or None)
     results = []
     if form.is_valid():
-        start = form.cleaned_data["start"]
-        results = [
-            (rule, rule.archive_from(start), rule.destroy_by(start))
-            for rule in schedule(request.board)
-        ]
+        results = calculate(schedule(request.board), form.cleaned_data["start"])
     return render(request, "retention/calculator.html", {"form": form, "results": results})
 
 
 @board_view(Capability.VIEW_REGISTER)
 def destruction_calendar(request: HttpRequest) -> HttpResponse:
     form = CalendarForm(request.GET or None, board=request.board)
-    due = standing = None
-    period = None
+    due = standing = period = None
+    invalid = []
     if form.is_valid():
         data = form.cleaned_data
         if data["school_year"]:
@@ -183,9 +190,11 @@ def destruction_calendar(request: HttpRequest) -> HttpResponse:
         else:
             today = timezone.localdate()
             period = month_range(data["month"] or f"{today:%Y-%m}")
-        due, standing = duties(schedule(request.board, data["school"]), *period)
+        rules = list(schedule(request.board, data["school"]))
+        due, standing = duties(rules, *period)
+        invalid = [rule for rule in rules if not rule.period_is_valid]
     return render(
         request,
         "retention/calendar.html",
-        {"form": form, "due": due, "standing": standing, "period": period},
+        {"form": form, "due": due, "standing": standing, "period": period, "invalid": invalid},
     )

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm
+from privacyregister.forms import BoardOwnedForm, date_in_range
+from privacyregister.limits import TEXT_LIMIT
 from privacyregister.models import User
 from privacyregister.permissions import Capability, roles_with
 from rights.models import RightsRequest
@@ -60,14 +61,18 @@ class IdentityForm(forms.Form):
         choices=[c for c in RightsRequest.IdentityCheck.choices if c[0]],
         help_text=_("Maak nooit een kopie van een identiteitsbewijs."),
     )
-    on = forms.DateField(label=_("Op"), widget=DATE)
+    on = forms.DateField(label=_("Op"), widget=DATE, validators=[date_in_range])
 
 
 class ExtensionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reden van verlenging"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reden van verlenging"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
     )
-    notified_on = forms.DateField(label=_("Verzoeker geïnformeerd op"), widget=DATE)
+    notified_on = forms.DateField(
+        label=_("Verzoeker geïnformeerd op"), widget=DATE, validators=[date_in_range]
+    )
 
 
 class DecisionForm(forms.Form):
@@ -79,9 +84,14 @@ class DecisionForm(forms.Form):
             (RightsRequest.Status.WITHDRAWN, _("ingetrokken door verzoeker")),
         ],
     )
-    decided_on = forms.DateField(label=_("Datum besluit"), widget=DATE, required=False)
+    decided_on = forms.DateField(
+        label=_("Datum besluit"), widget=DATE, required=False, validators=[date_in_range]
+    )
     motivation = forms.CharField(
-        label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_LIMIT,
     )
 
 

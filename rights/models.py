@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School
 from rights.deadlines import extension_notice_deadline, rights_deadline
 
@@ -99,7 +100,9 @@ class RightsRequest(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
     deadline = models.DateField(_("uiterste antwoorddatum"), null=True, blank=True)
-    extension_reason = models.TextField(_("reden van verlenging"), blank=True)
+    extension_reason = models.TextField(
+        _("reden van verlenging"), blank=True, validators=[BOUNDED_TEXT]
+    )
     extension_notified_on = models.DateField(
         _("verzoeker geïnformeerd over verlenging op"), null=True, blank=True
     )
@@ -112,7 +115,9 @@ class RightsRequest(models.Model):
         verbose_name=_("behandelaar"),
     )
     decided_on = models.DateField(_("besluit op"), null=True, blank=True)
-    decision_motivation = models.TextField(_("motivering van het besluit"), blank=True)
+    decision_motivation = models.TextField(
+        _("motivering van het besluit"), blank=True, validators=[BOUNDED_TEXT]
+    )
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 

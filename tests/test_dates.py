@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from privacyregister.dates import (
+    OutOfRange,
     add_months,
     add_period,
     easter_sunday,
@@ -89,3 +90,24 @@ def test_next_working_day(day, working_day):
 
 def test_extra_days_off_count_too():
     assert next_working_day(D(2026, 11, 24), {D(2026, 11, 24)}) == D(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit"),
+    [(101, "jaren"), (1201, "maanden"), (5218, "weken"), (36526, "dagen"), (2147483647, "dagen")],
+)
+def test_a_period_longer_than_a_hundred_years_is_refused_explicitly(amount, unit):
+    with pytest.raises(OutOfRange):
+        add_period(D(2025, 1, 1), amount, unit)
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(100, "jaren"), (1200, "maanden"), (36525, "dagen")])
+def test_a_hundred_years_is_still_a_period(amount, unit):
+    assert add_period(D(2025, 1, 1), amount, unit).year == 2125
+
+
+def test_a_date_beyond_the_calendar_is_refused_explicitly():
+    with pytest.raises(OutOfRange):
+        add_months(D(9999, 12, 1), 1)
+    with pytest.raises(OutOfRange):
+        add_period(D(9999, 12, 31), 1, "dagen")
