@@ -103,10 +103,20 @@ def _invitation_answerable(*, actor: User, invitation: Invitation) -> Invitation
     return invitation
 
 
-def _invitation_close(invitation: Invitation, status: str) -> None:
+def _invitation_close(
+    invitation: Invitation, status: str, *, actor: User, event: str | None = None
+) -> None:
     invitation.status = status
     invitation.answered_at = timezone.now()
     invitation.save(update_fields=["status", "answered_at"])
+    if event:
+        audit.record(
+            event,
+            actor=actor,
+            board=invitation.board,
+            email=invitation.email,
+            role=invitation.role,
+        )
 
 
 @transaction.atomic
@@ -140,7 +150,8 @@ def invitation_create(
 def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
     """The invited person says yes: from now on they hold the role."""
     invitation = _invitation_answerable(actor=actor, invitation=invitation)
-    _invitation_close(invitation, Invitation.Status.ACCEPTED)
+    # Accepting is logged as the membership it creates.
+    _invitation_close(invitation, Invitation.Status.ACCEPTED, actor=actor)
     fields = {"board": invitation.board, "role": invitation.role, "school": invitation.school}
     membership = Membership.objects.filter(user=actor, **fields).first()
     if membership is None:  # else an administrator gave the role in the meantime
@@ -157,13 +168,8 @@ def invitation_accept(*, actor: User, invitation: Invitation) -> Membership:
 @transaction.atomic
 def invitation_decline(*, actor: User, invitation: Invitation) -> None:
     invitation = _invitation_answerable(actor=actor, invitation=invitation)
-    _invitation_close(invitation, Invitation.Status.DECLINED)
-    audit.record(
-        "invitation.declined",
-        actor=actor,
-        board=invitation.board,
-        email=invitation.email,
-        role=invitation.role,
+    _invitation_close(
+        invitation, Invitation.Status.DECLINED, actor=actor, event="invitation.declined"
     )
 
 
@@ -173,13 +179,8 @@ def invitation_withdraw(*, actor: User, invitation: Invitation) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise ValidationError(_("Deze uitnodiging is al beantwoord of ingetrokken."))
-    _invitation_close(invitation, Invitation.Status.WITHDRAWN)
-    audit.record(
-        "invitation.withdrawn",
-        actor=actor,
-        board=invitation.board,
-        email=invitation.email,
-        role=invitation.role,
+    _invitation_close(
+        invitation, Invitation.Status.WITHDRAWN, actor=actor, event="invitation.withdrawn"
     )
 
 
