@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-test lock audit bench
+.PHONY: run test test-sqlite test-postgres lint install install-test lock messages audit bench
 
 # pyproject.toml keeps the ranges; the exact versions, with the hashes of their files, come from
 # requirements.lock (what production runs) and requirements-dev.lock (that plus the test and lint
@@ -42,8 +42,20 @@ lock:
 		--output-file requirements-dev.lock pyproject.toml
 	rm -rf .venv-lock
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# The English catalogue is compiled here (compilemessages needs GNU gettext's msgfmt), not kept in
+# git: the .po file is the source, and a stale .mo could not drift from it unnoticed.
+MO := locale/en/LC_MESSAGES/django.mo
+$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py compilemessages --locale en --ignore ".*"
+
+# Collect the translatable strings of the code and templates into the English catalogue; then give
+# every new (empty) msgstr its English text. Tests, scripts and benchmarks have no user-facing text.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale en --no-obsolete --add-location file \
+		--ignore ".*" --ignore "tests/*" --ignore "scripts/*" --ignore "benchmarks/*" --ignore "build/*"
+
+install: $(VENV)/.installed $(MO)
+install-test: $(VENV)/.installed-test $(MO)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
