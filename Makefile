@@ -43,7 +43,7 @@ lock:
 	rm -rf .venv-lock
 
 # The English catalogue is compiled here (compilemessages needs GNU gettext's msgfmt), not kept in
-# git: the .po file is the source, and a stale .mo could not drift from it unnoticed.
+# git: the .po file is the one source, so no committed .mo can lag behind it.
 MO := locale/en/LC_MESSAGES/django.mo
 $(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --locale en --ignore ".*"

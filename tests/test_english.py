@@ -3,6 +3,9 @@
 The data in these tests has English names, so any Dutch on the page comes from the interface.
 """
 
+import re
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -143,3 +146,17 @@ def test_without_a_choice_the_pages_stay_dutch(client):
     content = client.get(reverse("login")).content.decode()
     assert "Inloggen" in content
     assert dutch_words_in(content) != []
+
+
+def test_every_text_in_the_english_catalogue_is_translated():
+    catalogue = Path(settings.BASE_DIR, "locale", "en", "LC_MESSAGES", "django.po").read_text()
+    untranslated, fuzzy = [], []
+    for entry in catalogue.split("\n\n")[1:]:  # the first entry is the header
+        msgid = "".join(re.findall(r'"(.*)"', entry.split("msgstr")[0]))
+        translations = re.split(r"^msgstr(?:\[\d+\])? ", entry, flags=re.MULTILINE)[1:]
+        if any(not "".join(re.findall(r'"(.*)"', text)) for text in translations):
+            untranslated.append(msgid)
+        if "#, fuzzy" in entry:
+            fuzzy.append(msgid)
+    assert untranslated == []
+    assert fuzzy == []
