@@ -5,35 +5,57 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-test lock audit bench
+.PHONY: run test test-sqlite test-postgres lint install install-test lock messages audit bench
 
-# The exact versions come from requirements.lock; pyproject.toml keeps the ranges.
+# pyproject.toml keeps the ranges; the exact versions, with the hashes of their files, come from
+# requirements.lock (what production runs) and requirements-dev.lock (that plus the test and lint
+# tools). A download whose hash is not in the lock is refused.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed requirements-dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 # Known vulnerabilities in the pinned versions. Needs pypi.org's JSON API or osv.dev, which this
 # workplace cannot reach, so it is not part of `make test`.
 audit: install
 	$(PY) -m pip install --quiet pip-audit
-	$(VENV)/bin/pip-audit --requirement requirements.lock --disable-pip
+	$(VENV)/bin/pip-audit --requirement requirements-dev.lock --disable-pip
 
-# Re-resolve the ranges in pyproject.toml and pin the result.
+# Resolve the ranges in pyproject.toml into the two locks with pip-compile (pip-tools, in a
+# throwaway virtualenv). Versions already pinned stay unless they no longer fit the ranges; newer
+# ones with `make lock LOCK_ARGS=--upgrade` (all) or `LOCK_ARGS="--upgrade-package django"`. The
+# dev lock is constrained by the runtime lock, so both install the same runtime versions.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-find-links --no-emit-index-url
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -e ".[test]"
-	echo "# Exact versions of everything make installs (runtime and test). Regenerate with: make lock" > requirements.lock
-	.venv-lock/bin/pip freeze --exclude-editable >> requirements.lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) $(LOCK_ARGS) --extra test --constraint requirements.lock \
+		--output-file requirements-dev.lock pyproject.toml
 	rm -rf .venv-lock
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# The English catalogue is compiled here (compilemessages needs GNU gettext's msgfmt), not kept in
+# git: the .po file is the one source, so no committed .mo can lag behind it.
+MO := locale/en/LC_MESSAGES/django.mo
+$(MO): locale/en/LC_MESSAGES/django.po $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py compilemessages --locale en --ignore ".*"
+
+# Collect the translatable strings of the code and templates into the English catalogue; then give
+# every new (empty) msgstr its English text. Tests, scripts and benchmarks have no user-facing text.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale en --no-obsolete --add-location file \
+		--ignore ".*" --ignore "tests/*" --ignore "scripts/*" --ignore "benchmarks/*" --ignore "build/*"
+
+install: $(VENV)/.installed $(MO)
+install-test: $(VENV)/.installed-test $(MO)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

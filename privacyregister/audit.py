@@ -2,23 +2,24 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Membership, SecurityEvent, normalise_email
 from privacyregister.throttling import client_ip
 
 LABELS = {
-    "auth.login": "ingelogd",
-    "auth.login_failed": "inloggen mislukt",
-    "auth.logout": "uitgelogd",
-    "auth.password_reset_requested": "nieuw wachtwoord aangevraagd",
-    "auth.two_factor_enabled": "tweestapsverificatie aangezet",
-    "invitation.created": "uitgenodigd",
-    "invitation.declined": "uitnodiging afgewezen",
-    "invitation.withdrawn": "uitnodiging ingetrokken",
-    "membership.created": "rol gegeven",
-    "membership.deleted": "rol ingetrokken",
-    "processing.statement.published": "privacyverklaring gepubliceerd",
-    "processing.register.exported": "register geëxporteerd",
+    "auth.login": _("ingelogd"),
+    "auth.login_failed": _("inloggen mislukt"),
+    "auth.logout": _("uitgelogd"),
+    "auth.password_reset_requested": _("nieuw wachtwoord aangevraagd"),
+    "auth.two_factor_enabled": _("tweestapsverificatie aangezet"),
+    "invitation.created": _("uitgenodigd"),
+    "invitation.declined": _("uitnodiging afgewezen"),
+    "invitation.withdrawn": _("uitnodiging ingetrokken"),
+    "membership.created": _("rol gegeven"),
+    "membership.deleted": _("rol ingetrokken"),
+    "processing.statement.published": _("privacyverklaring gepubliceerd"),
+    "processing.register.exported": _("register geëxporteerd"),
 }
 
 

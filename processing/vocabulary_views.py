@@ -70,7 +70,6 @@ VOCABULARIES = {
         models.SecurityMeasure, ["name", "kind", "description"], lambda t: Q(security_measures=t)
     ),
 }
-VOCABULARY_TITLES = {kind: vocabulary.title for kind, vocabulary in VOCABULARIES.items()}
 
 
 def _vocabulary(kind: str) -> Vocabulary:
@@ -107,7 +106,8 @@ def term_list(request: HttpRequest, kind: str) -> HttpResponse:
         {
             "kind": kind,
             "vocabulary": vocabulary,
-            "titles": VOCABULARY_TITLES,
+            # Per request, not at import: the titles are in the user's language.
+            "titles": {kind: vocabulary.title for kind, vocabulary in VOCABULARIES.items()},
             "terms": vocabulary.model.objects.filter(board=request.board),
             "can_edit": request.access.can(Capability.EDIT_ACTIVITY, whole_board=True),
         },

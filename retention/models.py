@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from simple_history.models import HistoricalRecords
 
 from privacyregister.dates import add_period, period_is_valid
@@ -49,17 +49,17 @@ class PeriodUnit(models.TextChoices):
 
 
 # "1 week", "6 maanden", "7 jaar": a number with a year stays singular in Dutch.
+# Lazy with "n" as the count: the language and the plural form are chosen when formatted.
 UNIT_FORMS = {
-    PeriodUnit.DAYS: ("%(n)d dag", "%(n)d dagen"),
-    PeriodUnit.WEEKS: ("%(n)d week", "%(n)d weken"),
-    PeriodUnit.MONTHS: ("%(n)d maand", "%(n)d maanden"),
-    PeriodUnit.YEARS: ("%(n)d jaar", "%(n)d jaar"),
+    PeriodUnit.DAYS: ngettext_lazy("%(n)d dag", "%(n)d dagen", "n"),
+    PeriodUnit.WEEKS: ngettext_lazy("%(n)d week", "%(n)d weken", "n"),
+    PeriodUnit.MONTHS: ngettext_lazy("%(n)d maand", "%(n)d maanden", "n"),
+    PeriodUnit.YEARS: ngettext_lazy("%(n)d jaar", "%(n)d jaar", "n"),
 }
 
 
 def period_text(amount: int, unit: str) -> str:
-    singular, plural = UNIT_FORMS[unit]
-    return ngettext(singular, plural, amount) % {"n": amount}
+    return UNIT_FORMS[unit] % {"n": amount}
 
 
 POSITIVE_PERIOD = MinValueValidator(

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -25,7 +26,7 @@ from retention.forms import (
     ExceptionFormSet,
     RetentionRuleForm,
 )
-from retention.models import RetentionRule
+from retention.models import RetentionRule, period_text
 from retention.services import (
     calculate,
     duties,
@@ -53,7 +54,10 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
             "rules": schedule(request.board, school),
             "schools": request.board.schools.all(),
             "can_manage": request.access.allowed["manage_retention"],
-            "missing_defaults": missing_defaults(request.board),
+            "missing_defaults": [
+                (default, period_text(default["period_amount"], default["period_unit"]))
+                for default in missing_defaults(request.board)
+            ],
         },
     )
 
@@ -89,7 +93,15 @@ def _schedule_rows(rules):
     ]
 
 
-SCHEDULE_HEADINGS = ["Wat", "Van wie", "Termijn", "Begint bij", "Daarna", "Uitzonderingen", "Bron"]
+SCHEDULE_HEADINGS = [
+    gettext_lazy("Wat"),
+    gettext_lazy("Van wie"),
+    gettext_lazy("Termijn"),
+    gettext_lazy("Begint bij"),
+    gettext_lazy("Daarna"),
+    gettext_lazy("Uitzonderingen"),
+    gettext_lazy("Bron"),
+]
 
 
 @board_view(Capability.VIEW_REGISTER)
@@ -99,7 +111,7 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
     name = f"bewaartermijnen-{school.slug if school else request.board.slug}"
     if format == "xlsx":
         workbook = Workbook()
-        workbook.active.title = "Bewaartermijnen"
+        workbook.active.title = _("Bewaartermijnen")
         write_sheet(workbook.active, SCHEDULE_HEADINGS, _schedule_rows(rules))
         buffer = io.BytesIO()
         workbook.save(buffer)

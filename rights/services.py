@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from privacyregister.models import Board, User
 from rights.models import RequestPause, RightsRequest, RightsRequestEvent
@@ -96,7 +97,7 @@ def request_extend(
 def request_pause(*, actor: User, request: RightsRequest, today: datetime.date) -> RightsRequest:
     """Start or end a pause while waiting for proof of identity (only if the board chose so)."""
     if not request.board.rights_pause_for_identity:
-        raise ValueError("Dit bestuur laat de termijn niet stilstaan.")
+        raise ValueError(_("Dit bestuur laat de termijn niet stilstaan."))
     open_pause = request.pauses.filter(ended_on=None).first()
     if open_pause:
         open_pause.ended_on = today
@@ -126,10 +127,11 @@ def request_decide(
     return request
 
 
+# Lazy: translated when the mail is sent.
 REMINDERS = [
-    ("reminder_7", 7, _("Nog 7 dagen")),
-    ("reminder_1", 1, _("Morgen is de uiterste datum")),
-    ("reminder_missed", -1, _("De uiterste datum is verstreken")),
+    ("reminder_7", 7, gettext_lazy("Nog 7 dagen")),
+    ("reminder_1", 1, gettext_lazy("Morgen is de uiterste datum")),
+    ("reminder_missed", -1, gettext_lazy("De uiterste datum is verstreken")),
 ]
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister.access import board_view
@@ -17,10 +18,11 @@ from rights import services
 from rights.forms import DecisionForm, ExtensionForm, IdentityForm, RequestFilter, RequestForm
 from rights.models import RightsRequest
 
+# Lazy: translated when shown, in the reader's language.
 LETTERS = {
-    "ontvangst": _("Ontvangstbevestiging"),
-    "verlenging": _("Verlenging"),
-    "besluit": _("Besluit"),
+    "ontvangst": gettext_lazy("Ontvangstbevestiging"),
+    "verlenging": gettext_lazy("Verlenging"),
+    "besluit": gettext_lazy("Besluit"),
 }
 
 
