@@ -8,9 +8,11 @@ import gc
 import mimetypes
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -54,10 +56,12 @@ def render_pdf(html: str) -> bytes:
 
 
 def render_statement_pdf(statement: StatementVersion) -> bytes:
-    html = render_to_string(
-        "processing/statement_pdf.html",
-        {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
-    )
+    # The cover in the statement's language, not that of the first reader who asks for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "processing/statement_pdf.html",
+            {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
+        )
     return render_pdf(html)
 
 

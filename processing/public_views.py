@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -142,6 +143,8 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
                 "statement": statement,
                 "asked_for_latest": version.asked_for_latest,
                 "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
+                # Published in the product language, also inside an English page.
+                "statement_language": settings.LANGUAGE_CODE,
             },
             request,
         )

@@ -9,11 +9,12 @@ import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from privacyregister import audit
@@ -325,17 +326,21 @@ def statement_context(snapshot: dict) -> dict:
 def render_statement(
     snapshot: dict, *, number: int | None, published_at, change_summary: str, history
 ) -> str:
+    # In the product language whoever publishes: parents read the statement their school
+    # published, not the language the privacy officer chose for the editor.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            STATEMENT_TEMPLATE,
+            {
+                **statement_context(snapshot),
+                "number": number,
+                "published_at": published_at,
+                "change_summary": change_summary,
+                "history": history,
+            },
+        )
     # Stripped: the stored HTML then survives a backup round trip exactly (XML trims ends).
-    return render_to_string(
-        STATEMENT_TEMPLATE,
-        {
-            **statement_context(snapshot),
-            "number": number,
-            "published_at": published_at,
-            "change_summary": change_summary,
-            "history": history,
-        },
-    ).strip()
+    return html.strip()
 
 
 def version_cache_key(board_slug: str, school_slug: str | None, number: int | None) -> str:

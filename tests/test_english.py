@@ -22,6 +22,7 @@ from tests.factories import (
     RightsRequestFactory,
     SchoolFactory,
 )
+from tests.processing.test_exports import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -126,14 +127,23 @@ def test_the_register_pages_are_english_for_a_user_who_chose_english(english, of
         assert dutch_words_in(html) == [], page
 
 
-def test_a_statement_published_in_english_is_english_on_the_public_page(english, officer):
+def test_a_statement_is_published_in_dutch_also_by_an_officer_who_chose_english(english, officer):
+    """Parents read the statement in the school's language, whatever the editor's language;
+    the page around it follows the reader."""
     board = officer.board
-    school, _activity, _request = english_register(board)
+    english_register(board)
     with translation.override("en"):
-        statement_publish(actor=officer.user, board=board, school=None, change_summary="First.")
-    response = english.get(reverse("board_statement", kwargs={"board": board.slug}))
-    assert response.status_code == 200
-    assert dutch_words_in(response.content.decode()) == []
+        statement = statement_publish(
+            actor=officer.user, board=board, school=None, change_summary="First."
+        )
+    assert "Privacyverklaring" in statement.html
+    page = english.get(reverse("board_statement", kwargs={"board": board.slug})).content.decode()
+    assert 'lang="nl"' in page
+    assert "Download as PDF" in page
+    pdf = english.get(
+        reverse("board_statement_version_pdf", kwargs={"board": board.slug, "number": 1})
+    )
+    assert "Versie 1, gepubliceerd op" in pdf_text(pdf.content)  # the cover too
 
 
 def test_the_login_page_is_english(english):
