@@ -118,6 +118,14 @@ def prepare_sector(boards: int) -> dict:
     return {"generation_seconds": generated, "database_bytes": size, "reused": reused}
 
 
+def officer_access(board):
+    """What the board's privacy officer, whose pages are measured, may see."""
+    from privacyregister.access import BoardAccess
+    from privacyregister.roles import Role
+
+    return BoardAccess(board.memberships.get(role=Role.PRIVACY_OFFICER).user, board)
+
+
 def officer_session(board) -> str:
     """A session of the board's privacy officer, logged in with two-factor authentication."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -125,9 +133,7 @@ def officer_session(board) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from privacyregister.roles import Role
-
-    officer = board.memberships.get(role=Role.PRIVACY_OFFICER).user
+    officer = officer_access(board).user
     device, _ = TOTPDevice.objects.get_or_create(user=officer, name="bench", confirmed=True)
     session = SessionStore()
     session.update(
@@ -146,12 +152,15 @@ def pages(board) -> dict[str, tuple[str, bool]]:
     """Name → (path, needs the officer's session)."""
     from django.urls import reverse
 
+    from processing.models import ProcessingActivity
+
     slug = board.slug
     register = reverse("activity_list", kwargs={"board": slug})
-    activity = board.activities.filter(status="vastgesteld").order_by("pk").first()
+    visible = ProcessingActivity.objects.visible_to(officer_access(board))
+    activity = visible.filter(status=ProcessingActivity.Status.APPROVED).order_by("pk").first()
     school = board.schools.order_by("pk").first()
     statement = board.statement_versions.filter(school=school).order_by("-number").first()
-    last_page = -(-board.activities.count() // 25)
+    last_page = -(-visible.count() // 25)
     return {
         "activiteitenlijst": (register, True),
         "activiteitenlijst, gefilterd": (
@@ -224,10 +233,11 @@ def pdf_timings(runs: int) -> dict[str, float]:
         statement = board.statement_versions.get(school=None)
 
         def register_pdf(board=board):
-            activities = list(export_activities(board, {}))
+            access = officer_access(board)
+            activities = list(export_activities(access, {}))
             log = change_log(activities, None, None)
             return export_pdf(
-                board=board, activities=activities, log=log, filters=[], exported_by=None
+                board=board, activities=activities, log=log, filters=[], exported_by=access.user
             )
 
         for name, make in [

@@ -48,14 +48,11 @@ class BoardSummary:
 
 def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
     """Open requests of the next week or overdue, as far as the user may see them."""
-    scope = access.scope(Capability.VIEW_RIGHTS_REQUESTS)
-    if scope is None:
-        return []
-    requests = access.board.rights_requests.exclude(status__in=RightsRequest.CLOSED).filter(
-        deadline__lte=today + timedelta(days=7)
+    requests = (
+        RightsRequest.objects.visible_to(access)
+        .exclude(status__in=RightsRequest.CLOSED)
+        .filter(deadline__lte=today + timedelta(days=7))
     )
-    if scope == Scope.SCHOOL:
-        requests = requests.filter(school__in=access.school_ids(Capability.VIEW_RIGHTS_REQUESTS))
     return list(requests.select_related("school").order_by("deadline"))
 
 
@@ -101,7 +98,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         summary.requests_due = _requests_due(access, today)
         if access.scope(Capability.VIEW_REGISTER) != Scope.BOARD:
             continue
-        activities = list(lint_queryset(summary.board.activities.order_by("name"), summary.board))
+        visible = ProcessingActivity.objects.visible_to(access)
+        activities = list(lint_queryset(visible.order_by("name"), summary.board))
         summary.in_review = [
             a for a in activities if a.status == ProcessingActivity.Status.IN_REVIEW
         ]

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School, unique_with_optional
+from privacyregister.permissions import Capability, Scope
 
 
 @functools.cache
@@ -235,6 +236,23 @@ class ActivityQuerySet(models.QuerySet):
             Q(applies_to_all_schools=True)
             | Q(pk__in=self.filter(schools__in=school_ids).values("pk"))
         )
+
+    def visible_to(self, access) -> "ActivityQuerySet":
+        """The activities of access.board this user may read: everything, or only what is
+        approved, for the whole board or only for their own school. The one place that decides
+        what a register page, the dashboard or an export shows."""
+        activities = self.filter(board=access.board)
+        approved = activities.filter(status=ProcessingActivity.Status.APPROVED)
+        for capability, subset in [
+            (Capability.VIEW_REGISTER, activities),
+            (Capability.VIEW_APPROVED_REGISTER, approved),
+        ]:
+            scope = access.scope(capability)
+            if scope == Scope.BOARD:
+                return subset
+            if scope == Scope.SCHOOL:
+                return subset.for_schools(access.school_ids(capability))
+        return activities.none()
 
 
 class ProcessingActivity(models.Model):

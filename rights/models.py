@@ -15,7 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School
+from privacyregister.permissions import Capability, Scope
 from rights.deadlines import extension_notice_deadline, rights_deadline
+
+
+class RightsRequestQuerySet(models.QuerySet):
+    def visible_to(self, access) -> "RightsRequestQuerySet":
+        """The requests of access.board this user may see: all of them, those of the own
+        school, or none. The one place that decides what the list and the dashboard show."""
+        requests = self.filter(board=access.board)
+        scope = access.scope(Capability.VIEW_RIGHTS_REQUESTS)
+        if scope == Scope.BOARD:
+            return requests
+        if scope == Scope.SCHOOL:
+            return requests.filter(school__in=access.school_ids(Capability.VIEW_RIGHTS_REQUESTS))
+        return requests.none()
 
 
 class RightsRequest(models.Model):
@@ -120,6 +134,8 @@ class RightsRequest(models.Model):
     )
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+
+    objects = RightsRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("verzoek van een betrokkene")

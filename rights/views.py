@@ -24,14 +24,6 @@ LETTERS = {
 }
 
 
-def _visible(request: HttpRequest, capability: str):
-    """The board's requests this user may see: all, or those of the own school."""
-    requests = request.board.rights_requests.select_related("school", "handler")
-    if request.access.scope(capability) == Scope.SCHOOL:
-        return requests.filter(school__in=request.access.school_ids(capability))
-    return requests
-
-
 def _request(request: HttpRequest, pk: int, capability: str) -> RightsRequest:
     instance = get_object_or_404(request.board.rights_requests.select_related("school"), pk=pk)
     request.access.require(capability, **_reach(instance))
@@ -45,7 +37,7 @@ def _reach(instance: RightsRequest) -> dict:
 
 @board_view(Capability.VIEW_RIGHTS_REQUESTS)
 def request_list(request: HttpRequest) -> HttpResponse:
-    requests = _visible(request, Capability.VIEW_RIGHTS_REQUESTS)
+    requests = RightsRequest.objects.visible_to(request.access).select_related("school", "handler")
     form = RequestFilter(request.GET or None, schools=request.board.schools.all())
     status = request.GET.get("status", "")
     if form.is_valid():
