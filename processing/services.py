@@ -14,25 +14,10 @@ from processing.models import (
     ACTIVITY_M2M_FIELDS,
     ACTIVITY_PARTS,
     Comment,
-    DataCategory,
-    DataSource,
-    DataSubjectGroup,
     Dossier,
     ProcessingActivity,
-    Recipient,
-    SecurityMeasure,
-    StaffRole,
 )
-
-# The key of each vocabulary in the fixture files.
-VOCABULARIES = {
-    "subject_groups": DataSubjectGroup,
-    "data_categories": DataCategory,
-    "data_sources": DataSource,
-    "staff_roles": StaffRole,
-    "security_measures": SecurityMeasure,
-    "recipients": Recipient,
-}
+from processing.vocabularies import BY_FIXTURE_KEY
 
 
 @transaction.atomic
@@ -40,7 +25,7 @@ def vocabulary_add_missing(*, board: Board, vocabularies: dict[str, list[dict]])
     """Add the terms the board does not have yet (matched by name); returns how many."""
     created = 0
     for key, items in vocabularies.items():
-        model = VOCABULARIES[key]
+        model = BY_FIXTURE_KEY[key].model
         existing = set(model.objects.filter(board=board).values_list("name", flat=True))
         for item in items:
             if item["name"] in existing:

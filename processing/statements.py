@@ -22,6 +22,7 @@ from processing import models as register
 from processing.lint import Finding, lint_activity
 from processing.models import choice_label
 from processing.services import end_of_save, historical_m2m_ids
+from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionRule
 
 STATEMENT_TEMPLATE = "processing/statement_body.html"
@@ -93,10 +94,10 @@ def _rows(version: ApprovedVersion, model) -> list:
     return version.parts[model]
 
 
-def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) -> dict:
+def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -> dict:
     a = version.activity
     dossiers = {d.pk: d.name for d in _rows(version, register.Dossier)}
-    category, group = vocabulary["category"], vocabulary["group"]
+    category, group = vocabulary[register.DataCategory], vocabulary[register.DataSubjectGroup]
     return {
         "name": a.name,
         "description": a.description,
@@ -134,7 +135,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "sources": [
             {
-                "source": vocabulary["source"][row.source_id].name,
+                "source": vocabulary[register.DataSource][row.source_id].name,
                 "subject_group": group[row.subject_group_id].name if row.subject_group_id else "",
                 "note": row.note,
             }
@@ -142,8 +143,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "recipients": [
             {
-                "name": vocabulary["recipient"][row.recipient_id].name,
-                "kind": choice_label(vocabulary["recipient"][row.recipient_id], "kind"),
+                "name": vocabulary[register.Recipient][row.recipient_id].name,
+                "kind": choice_label(vocabulary[register.Recipient][row.recipient_id], "kind"),
                 "ground": choice_label(row, "ground"),
                 "ground_detail": row.ground_detail,
                 "dossier": dossiers.get(row.dossier_id, ""),
@@ -162,7 +163,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "transfers": [
             {
-                "recipient": vocabulary["recipient"][row.recipient_id].name,
+                "recipient": vocabulary[register.Recipient][row.recipient_id].name,
                 "country": row.country,
                 "safeguard": choice_label(row, "safeguard"),
                 "safeguard_detail": row.safeguard_detail,
@@ -175,7 +176,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "staff_access": [
             {
-                "role": vocabulary["role"][row.staff_role_id].name,
+                "role": vocabulary[register.StaffRole][row.staff_role_id].name,
                 "access": choice_label(row, "access"),
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
@@ -212,17 +213,12 @@ def approved_versions(board: Board, school: School | None) -> list[ApprovedVersi
     return [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
 
 
-def _vocabulary(board: Board) -> dict[str, dict]:
-    """The board's terms by pk, per kind: the rows of a version refer to them by id."""
+def _vocabulary(board: Board) -> dict[type, dict]:
+    """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id."""
     return {
-        name: {term.pk: term for term in model.objects.filter(board=board)}
-        for name, model in [
-            ("category", register.DataCategory),
-            ("group", register.DataSubjectGroup),
-            ("source", register.DataSource),
-            ("recipient", register.Recipient),
-            ("role", register.StaffRole),
-        ]
+        vocabulary.model: {term.pk: term for term in vocabulary.model.objects.filter(board=board)}
+        for vocabulary in VOCABULARIES
+        if vocabulary.referred_to_by_rows
     }
 
 
@@ -356,7 +352,7 @@ class _AsApproved:
     many-to-many values of that version, their terms from the board's vocabulary (not a query
     per row), and every other attribute from the activity as it was approved."""
 
-    def __init__(self, version: ApprovedVersion, vocabulary: dict[str, dict]):
+    def __init__(self, version: ApprovedVersion, vocabulary: dict[type, dict]):
         self._activity = version.activity
         self.edited_since_approval = version.edited_since
         for name, values in version.m2m.items():
@@ -364,9 +360,9 @@ class _AsApproved:
         for model, rows in version.parts.items():
             setattr(self, _accessor(model), _Rows(rows))
         for row in self.data_categories:
-            row.category = vocabulary["category"][row.category_id]
+            row.category = vocabulary[register.DataCategory][row.category_id]
         for row in self.recipients:
-            row.recipient = vocabulary["recipient"][row.recipient_id]
+            row.recipient = vocabulary[register.Recipient][row.recipient_id]
 
     def __getattr__(self, name: str):
         return getattr(self._activity, name)
