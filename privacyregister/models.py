@@ -199,6 +199,10 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def memberships_by_role(self) -> models.QuerySet:
+        """Who holds which role, as the matrix page and the register's appendix list them."""
+        return self.memberships.select_related("user", "school").order_by("role", "user__email")
+
 
 class School(models.Model):
     class Sector(models.TextChoices):

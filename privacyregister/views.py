@@ -20,7 +20,7 @@ from privacyregister.audit import LABELS
 from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
 from privacyregister.limits import ROW_LIMIT
 from privacyregister.models import Board, Invitation, Membership, SecurityEvent, normalise_email
-from privacyregister.permissions import MATRIX, Capability, Scope
+from privacyregister.permissions import Capability, Scope, matrix_rows
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
 from processing.lint import lint_activity, lint_queryset
@@ -151,16 +151,14 @@ def board_home(request: HttpRequest) -> HttpResponse:
 
 @board_view(Capability.VIEW_MATRIX)
 def matrix(request: HttpRequest) -> HttpResponse:
-    rows = [
-        (capability, [MATRIX[role].get(capability) for role in Role]) for capability in Capability
-    ]
-    memberships = request.board.memberships.select_related("user", "school").order_by(
-        "role", "user__email"
-    )
     return render(
         request,
         "privacyregister/matrix.html",
-        {"roles": list(Role), "rows": rows, "memberships": memberships},
+        {
+            "roles": list(Role),
+            "rows": matrix_rows(),
+            "memberships": request.board.memberships_by_role(),
+        },
     )
 
 

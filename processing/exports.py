@@ -20,7 +20,7 @@ from privacyregister import audit
 from privacyregister.access import BoardAccess
 from privacyregister.forms import date_in_range
 from privacyregister.models import Board
-from privacyregister.permissions import MATRIX, Capability
+from privacyregister.permissions import matrix_rows
 from privacyregister.roles import Role
 from processing.history import KIND
 from processing.lint import lint_activity
@@ -494,9 +494,6 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
     activities = list(activities)
     today = timezone.localdate()  # the rows lint reads are among EXPORT_PREFETCH
     findings = [f for activity in activities for f in lint_activity(activity, today)]
-    matrix = [
-        (capability, [MATRIX[role].get(capability) for role in Role]) for capability in Capability
-    ]
     html = render_to_string(
         "processing/register_pdf.html",
         {
@@ -507,10 +504,8 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
             "exported_by": exported_by,
             "exported_at": timezone.now(),
             "roles": list(Role),
-            "matrix": matrix,
-            "memberships": board.memberships.select_related("user", "school").order_by(
-                "role", "user__email"
-            ),
+            "rows": matrix_rows(),
+            "memberships": board.memberships_by_role(),
             "findings": findings,
             "comments": [c for a in activities for c in a.comments.all()],
         },
