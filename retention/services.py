@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from privacyregister.dates import LONGEST_PERIOD, add_months
+from privacyregister.dates import LONGEST_PERIOD, PeriodUnit, add_months
 from privacyregister.models import Board, School
 from privacyregister.reference import read_fixture
 from retention.models import RetentionException, RetentionReminder, RetentionRule
@@ -115,7 +115,7 @@ def duties(rules, first: datetime.date, last: datetime.date) -> tuple[list[Duty]
             continue
         month, day = CALENDAR_EVENTS[rule.start_event]
         # A period is at most a hundred years, so older start events cannot fall due now.
-        for year in range(first.year - LONGEST_PERIOD["jaren"], last.year + 1):
+        for year in range(first.year - LONGEST_PERIOD[PeriodUnit.YEARS], last.year + 1):
             start = datetime.date(year, month, day)
             due_on = rule.destroy_by(start)
             if first <= due_on <= last:
