@@ -130,8 +130,8 @@ class DataCategory(Vocabulary):
         ]
 
     @property
-    def is_special(self) -> bool:
-        return self.kind == self.Kind.SPECIAL
+    def is_ordinary(self) -> bool:
+        return self.kind == self.Kind.ORDINARY
 
 
 class DataSource(Vocabulary):
@@ -366,6 +366,12 @@ class ProcessingActivity(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def can_be_submitted(self) -> bool:
+        """Only a concept is offered for review: one in review waits for its approver, and an
+        approved one becomes a concept again when it is edited."""
+        return self.status == self.Status.CONCEPT
 
     @property
     def changed_since_approval(self) -> bool:
@@ -735,6 +741,10 @@ class RegisterExport(models.Model):
             self.status == self.Status.PENDING
             and timezone.now() - self.requested_at > settings.EXPORT_JOB_TIMEOUT
         )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
 
     @property
     def can_retry(self) -> bool:

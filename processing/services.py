@@ -3,9 +3,11 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
@@ -109,6 +111,8 @@ def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -
 def activity_submit_for_review(
     *, actor: User, activity: ProcessingActivity, expected_version: int
 ) -> None:
+    if not activity.can_be_submitted:
+        raise ValidationError(_("Alleen een concept kan ter review worden aangeboden."))
     _set_status(activity, expected_version, status=ProcessingActivity.Status.IN_REVIEW)
 
 

@@ -314,7 +314,14 @@ def statement_context(snapshot: dict) -> dict:
         ),
         "cookies": _unique((c for a in activities for c in a["cookies"]), key=lambda c: c["name"]),
         "automated": [a for a in activities if a["automated_decision_making"] or a["profiling"]],
-        "special": any(row["kind"] == "bijzonder" for a in activities for row in a["data"]),
+        "special": any(
+            row["kind"] == register.DataCategory.Kind.SPECIAL
+            for a in activities
+            for row in a["data"]
+        ),
+        # The snapshot keeps a category's kind as its stored value; the template compares it
+        # with these names, not with the raw strings.
+        "Kind": register.DataCategory.Kind,
     }
 
 

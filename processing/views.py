@@ -257,6 +257,9 @@ def _status_change(
             {"activity": activity, "changes": services.conflict_changes(activity, seen)},
             status=409,
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _to_detail(request, activity)
     messages.success(request, done)
     return _to_detail(request, activity)
 

@@ -211,6 +211,11 @@ class RetentionRule(models.Model):
         )
 
     @property
+    def is_minimum(self) -> bool:
+        """The law requires keeping the data at least this long (not: at most)."""
+        return self.period_kind == self.PeriodKind.AT_LEAST
+
+    @property
     def active_display(self) -> str:
         return period_text(self.active_amount, self.active_unit) if self.active_amount else ""
 

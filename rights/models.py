@@ -165,6 +165,15 @@ class RightsRequest(models.Model):
         return self.status not in self.CLOSED
 
     @property
+    def can_be_started(self) -> bool:
+        """A request is taken into handling once, straight after it was received."""
+        return self.status == self.Status.RECEIVED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
+    @property
     def is_extended(self) -> bool:
         return bool(self.extension_notified_on)
 

@@ -98,6 +98,19 @@ def test_submitting_what_was_on_the_page_puts_it_up_for_review(client, officer):
     assert activity.status == ProcessingActivity.Status.IN_REVIEW
 
 
+@pytest.mark.parametrize("status", ["ter_review", "vastgesteld"])
+def test_only_a_concept_can_be_put_up_for_review(client, officer, status):
+    activity = ActivityFactory(board=officer.board, status=status, approved_at=timezone.now())
+    detail = client.get(url("activity_detail", activity))
+    assert "Ter review aanbieden" not in detail.text
+
+    response = client.post(url("activity_submit", activity), {"version": activity.version})
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == status
+    assert "Alleen een concept kan ter review worden aangeboden." in client.get(response.url).text
+
+
 @pytest.mark.parametrize("action", ["activity_approve", "activity_submit"])
 @pytest.mark.parametrize("data", [{}, {"version": ""}, {"version": "vier"}])
 def test_a_missing_or_garbled_version_is_a_bad_request(client, officer, action, data):
