@@ -244,6 +244,18 @@ class RequestPause(models.Model):
 class RightsRequestEvent(models.Model):
     """One step in the timeline of a request; together they prove the request was on time."""
 
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("geregistreerd")
+        STARTED = "started", _("in behandeling genomen")
+        IDENTITY = "identity", _("identiteit gecontroleerd")
+        EXTENDED = "extended", _("termijn verlengd")
+        PAUSE = "pause", _("termijn stilgezet of hervat")
+        CLOSED = "closed", _("afgesloten")
+        # The reminders are events too, so that each is sent only once.
+        REMINDER_7 = "reminder_7", _("herinnering: nog 7 dagen")
+        REMINDER_1 = "reminder_1", _("herinnering: morgen uiterste datum")
+        REMINDER_MISSED = "reminder_missed", _("herinnering: uiterste datum verstreken")
+
     request = models.ForeignKey(
         RightsRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("verzoek")
     )
@@ -257,7 +269,7 @@ class RightsRequestEvent(models.Model):
         verbose_name=_("door"),
     )
     description = models.CharField(_("gebeurtenis"), max_length=300)
-    kind = models.CharField(_("soort"), max_length=30, blank=True)
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
 
     class Meta:
         verbose_name = _("gebeurtenis")

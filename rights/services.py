@@ -13,7 +13,7 @@ from privacyregister.models import Board, User
 from rights.models import RequestPause, RightsRequest, RightsRequestEvent
 
 
-def _event(request: RightsRequest, actor: User | None, description: str, kind: str = "") -> None:
+def _event(request: RightsRequest, actor: User | None, description: str, kind: str) -> None:
     RightsRequestEvent.objects.create(
         request=request, actor=actor, description=description, kind=kind
     )
@@ -34,7 +34,7 @@ def request_register(*, actor: User, request: RightsRequest) -> RightsRequest:
         actor,
         _("Verzoek ontvangen en geregistreerd; uiterste antwoorddatum %(date)s.")
         % {"date": request.deadline.strftime("%d-%m-%Y")},
-        "registered",
+        RightsRequestEvent.Kind.REGISTERED,
     )
     return request
 
@@ -48,7 +48,7 @@ def request_start(*, actor: User, request: RightsRequest) -> RightsRequest:
         request,
         actor,
         _("In behandeling genomen door %(who)s.") % {"who": request.handler},
-        "started",
+        RightsRequestEvent.Kind.STARTED,
     )
     return request
 
@@ -67,7 +67,7 @@ def request_check_identity(
         request,
         actor,
         _("Identiteit gecontroleerd: %(how)s.") % {"how": request.get_identity_check_display()},
-        "identity",
+        RightsRequestEvent.Kind.IDENTITY,
     )
     return request
 
@@ -87,7 +87,7 @@ def request_extend(
             "date": request.deadline.strftime("%d-%m-%Y"),
             "notified": notified_on.strftime("%d-%m-%Y"),
         },
-        "extended",
+        RightsRequestEvent.Kind.EXTENDED,
     )
     return request
 
@@ -106,7 +106,7 @@ def request_pause(*, actor: User, request: RightsRequest, today: datetime.date) 
         RequestPause.objects.create(request=request, started_on=today)
         message = _("Gewacht op bewijs van identiteit; de termijn staat stil.")
     _save(request)
-    _event(request, actor, message, "pause")
+    _event(request, actor, message, RightsRequestEvent.Kind.PAUSE)
     return request
 
 
@@ -121,15 +121,15 @@ def request_decide(
         request,
         actor,
         _("Afgesloten: %(status)s.") % {"status": request.get_status_display()},
-        "closed",
+        RightsRequestEvent.Kind.CLOSED,
     )
     return request
 
 
 REMINDERS = [
-    ("reminder_7", 7, _("Nog 7 dagen")),
-    ("reminder_1", 1, _("Morgen is de uiterste datum")),
-    ("reminder_missed", -1, _("De uiterste datum is verstreken")),
+    (RightsRequestEvent.Kind.REMINDER_7, 7, _("Nog 7 dagen")),
+    (RightsRequestEvent.Kind.REMINDER_1, 1, _("Morgen is de uiterste datum")),
+    (RightsRequestEvent.Kind.REMINDER_MISSED, -1, _("De uiterste datum is verstreken")),
 ]
 
 
