@@ -30,7 +30,7 @@ def request_(officer):
     school = SchoolFactory(board=officer.board)
     return request_register(
         actor=officer.user,
-        request=RightsRequestFactory.build(board=officer.board, school=school),
+        rights_request=RightsRequestFactory.build(board=officer.board, school=school),
     )
 
 
@@ -73,7 +73,7 @@ def test_the_model_refuses_oversized_text_whatever_path_it_comes_by(officer, req
     with pytest.raises(ValidationError) as error:
         request_extend(
             actor=officer.user,
-            request=request_,
+            rights_request=request_,
             reason="x" * (TEXT_LIMIT + 1),
             notified_on=request_.received_on,
         )

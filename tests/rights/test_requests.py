@@ -33,7 +33,7 @@ def register(officer, **fields) -> RightsRequest:
     school = SchoolFactory(board=officer.board)
     return request_register(
         actor=officer.user,
-        request=RightsRequestFactory.build(board=officer.board, school=school, **fields),
+        rights_request=RightsRequestFactory.build(board=officer.board, school=school, **fields),
     )
 
 
