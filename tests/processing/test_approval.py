@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing import services
 from processing.models import ProcessingActivity
 from tests.factories import ActivityFactory, MembershipFactory

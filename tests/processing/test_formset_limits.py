@@ -4,7 +4,7 @@ before any row is built, so a tampered count costs nothing (issue 15, finding 1)
 import pytest
 from django.urls import reverse
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.forms import FORMSETS
 from retention.models import RetentionException, RetentionRule
 from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory, SchoolFactory

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.models import ProcessingActivity
 from processing.statements import PublishRefused, statement_publish
 from tests.factories import (

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.models import ProcessingActivity, StatementVersion
 from processing.pdf import STATIC_PREFIX, StaticFilesOnly, render_pdf, statement_pdf
 from processing.statements import PublishRefused, statement_publish

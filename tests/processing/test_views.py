@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.models import Comment, ProcessingActivity
 from tests.factories import (
     ActivityFactory,

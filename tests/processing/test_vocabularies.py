@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from privacyregister.models import Role
 from privacyregister.reference import read_fixture
+from privacyregister.roles import Role
 from processing.models import DataSource, Recipient
 from processing.models import Vocabulary as VocabularyModel
 from processing.vocabularies import VOCABULARIES

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from retention.models import RetentionRule
 from retention.services import duties, send_retention_reminders
 from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory, SchoolFactory

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from privacyregister.forms import TEXT_LIMIT
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from rights.models import RightsRequest
 from rights.services import request_extend, request_register
 from tests.factories import MembershipFactory, RightsRequestFactory, SchoolFactory

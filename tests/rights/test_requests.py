@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from rights.models import PublicHoliday, RightsRequest
 from rights.services import purge_closed_requests, request_register, send_rights_reminders
 from tests.factories import MembershipFactory, RightsRequestFactory, SchoolFactory
