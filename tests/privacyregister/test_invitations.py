@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def beheerder(client):
-    membership = MembershipFactory(role=Role.BEHEERDER)
-    client.force_login(membership.user)
-    return membership
-
-
-@pytest.fixture
 def elsewhere():
     """Someone with an account and a role at another board."""
     return MembershipFactory(

@@ -11,13 +11,6 @@ from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def beheerder(client):
-    membership = MembershipFactory(role=Role.BEHEERDER)
-    client.force_login(membership.user)
-    return membership
-
-
 def members_url(board) -> str:
     return reverse("members", kwargs={"board": board.slug})
 

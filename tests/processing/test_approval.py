@@ -5,10 +5,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.roles import Role
 from processing import services
 from processing.models import ProcessingActivity
-from tests.factories import ActivityFactory, MembershipFactory
+from tests.factories import ActivityFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, activity: ProcessingActivity) -> str:
     return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk})
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def button_form(client, activity: ProcessingActivity, action: str) -> dict:

@@ -22,13 +22,6 @@ def url(name: str, activity: ProcessingActivity, **kwargs) -> str:
     return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk, **kwargs})
 
 
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
-
-
 def test_a_privacy_officer_creates_an_activity_with_purposes_data_and_a_recipient(client, officer):
     board = officer.board
     pupils = SubjectGroupFactory(board=board, name="Leerlingen")

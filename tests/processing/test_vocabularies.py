@@ -2,20 +2,12 @@ import pytest
 from django.urls import reverse
 
 from privacyregister.reference import read_fixture
-from privacyregister.roles import Role
 from processing.models import DataSource, Recipient
 from processing.models import Vocabulary as VocabularyModel
 from processing.vocabularies import VOCABULARIES
-from tests.factories import ActivityFactory, MembershipFactory, RecipientFactory
+from tests.factories import ActivityFactory, RecipientFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def test_a_privacy_officer_adds_a_processor_with_its_dpa(client, officer):

@@ -8,21 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from privacyregister.forms import TEXT_LIMIT
-from privacyregister.roles import Role
 from rights.models import RightsRequest
 from rights.services import request_extend, request_register
-from tests.factories import MembershipFactory, RightsRequestFactory, SchoolFactory
+from tests.factories import RightsRequestFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 NOVEL = "x" * 1_800_000
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 @pytest.fixture

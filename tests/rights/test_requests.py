@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
-
-
 def url(name, request, **kwargs):
     return reverse(name, kwargs={"board": request.board.slug, "pk": request.pk, **kwargs})
 
