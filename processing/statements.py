@@ -85,7 +85,9 @@ def _with_rows(activities):
         *map(_accessor, register.ACTIVITY_PARTS),
         Prefetch(
             "retention_rules",
-            RetentionRule.objects.select_related("subject_group").prefetch_related("exceptions"),
+            RetentionRule.objects.select_related("subject_group").prefetch_related(
+                "exceptions", "data_categories"
+            ),
         ),
     )
 
@@ -196,6 +198,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -
             {
                 "name": rule.name,
                 "subject_group": rule.subject_group.name if rule.subject_group else "",
+                "data_categories": [c.name for c in rule.data_categories.all()],
                 "period": rule.period_display,
                 "start_event": choice_label(rule, "start_event"),
                 "action": choice_label(rule, "action"),

@@ -67,7 +67,9 @@ def board_install_default_retention_rules(*, board: Board) -> int:
 
 def schedule(board: Board, school: School | None = None):
     """The board's rules, or the rules of the activities that apply to one school."""
-    rules = board.retention_rules.select_related("subject_group").prefetch_related("exceptions")
+    rules = board.retention_rules.select_related("subject_group").prefetch_related(
+        "exceptions", "data_categories"
+    )
     if school is not None:
         activities = board.activities.for_schools([school.pk])
         rules = rules.filter(activities__in=activities).distinct()

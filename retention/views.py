@@ -79,6 +79,7 @@ def _schedule_rows(rules):
         [
             rule.name,
             str(rule.subject_group or ""),
+            ", ".join(str(category) for category in rule.data_categories.all()),
             rule.period_display,
             rule.get_start_event_display(),
             rule.get_action_display(),
@@ -89,7 +90,16 @@ def _schedule_rows(rules):
     ]
 
 
-SCHEDULE_HEADINGS = ["Wat", "Van wie", "Termijn", "Begint bij", "Daarna", "Uitzonderingen", "Bron"]
+SCHEDULE_HEADINGS = [
+    "Wat",
+    "Van wie",
+    "Gegevens",
+    "Termijn",
+    "Begint bij",
+    "Daarna",
+    "Uitzonderingen",
+    "Bron",
+]
 
 
 @board_view(Capability.VIEW_REGISTER)
