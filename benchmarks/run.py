@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # the project and scripts/, also when run as a script
 
+from benchmarks.pages import officer_access, officer_session, pages, query_counts  # noqa: E402
 from scripts.with_postgres import free_port  # noqa: E402
 
 SECTOR_PREFIX, LARGE_PREFIX = "sector", "groot"
@@ -118,100 +119,6 @@ def prepare_sector(boards: int) -> dict:
     return {"generation_seconds": generated, "database_bytes": size, "reused": reused}
 
 
-def officer_session(board) -> str:
-    """A session of the board's privacy officer, logged in with two-factor authentication."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from privacyregister.roles import Role
-
-    officer = board.memberships.get(role=Role.PRIVACY_OFFICER).user
-    device, _ = TOTPDevice.objects.get_or_create(user=officer, name="bench", confirmed=True)
-    session = SessionStore()
-    session.update(
-        {
-            SESSION_KEY: str(officer.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-            HASH_SESSION_KEY: officer.get_session_auth_hash(),
-            DEVICE_ID_SESSION_KEY: device.persistent_id,
-        }
-    )
-    session.create()
-    return session.session_key
-
-
-def pages(board) -> dict[str, tuple[str, bool]]:
-    """Name → (path, needs the officer's session)."""
-    from django.urls import reverse
-
-    slug = board.slug
-    register = reverse("activity_list", kwargs={"board": slug})
-    activity = board.activities.filter(status="vastgesteld").order_by("pk").first()
-    school = board.schools.order_by("pk").first()
-    statement = board.statement_versions.filter(school=school).order_by("-number").first()
-    last_page = -(-board.activities.count() // 25)
-    return {
-        "activiteitenlijst": (register, True),
-        "activiteitenlijst, gefilterd": (
-            f"{register}?q=Verwerking&status=vastgesteld&legal_basis=e&school={school.pk}",
-            True,
-        ),
-        "activiteitenlijst, laatste pagina": (f"{register}?pagina={last_page}", True),
-        "activiteit": (reverse("activity_detail", kwargs={"board": slug, "pk": activity.pk}), True),
-        "activiteit, toegang": (
-            reverse("activity_access", kwargs={"board": slug, "pk": activity.pk}),
-            True,
-        ),
-        "activiteit, adviezen": (
-            reverse("activity_comments", kwargs={"board": slug, "pk": activity.pk}),
-            True,
-        ),
-        "dashboard": (reverse("dashboard"), True),
-        "controle (lint)": (reverse("lint", kwargs={"board": slug}), True),
-        "privacyverklaring (publiek)": (
-            reverse("school_statement", kwargs={"board": slug, "school": school.slug}),
-            False,
-        ),
-        "privacyverklaring-pdf (publiek, bewaard)": (
-            reverse(
-                "school_statement_version_pdf",
-                kwargs={"board": slug, "school": school.slug, "number": statement.number},
-            ),
-            False,
-        ),
-        "referentie: triviale view": (reverse("health"), False),
-    }
-
-
-# The request's transaction (BEGIN/COMMIT, or SAVEPOINTs inside a test's transaction) is not a
-# query of the page.
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
-
-
-def query_counts(urls: dict, session_key: str, host: str = "127.0.0.1") -> dict[str, int]:
-    """SQL queries per page, through Django's test client in this process."""
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_HOST=host)
-    counts = {}
-    for name, (path, logged_in) in urls.items():
-        client.cookies.clear()
-        if logged_in:
-            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-        client.get(path)  # renders and keeps the statement PDF once, renews the session
-        with CaptureQueriesContext(connection) as context:
-            status = client.get(path).status_code
-        if status != 200:
-            sys.exit(f"{name} ({path}) gaf HTTP {status}")
-        counts[name] = sum(not q["sql"].startswith(TRANSACTION_CONTROL) for q in context)
-    return counts
-
-
 def pdf_timings(runs: int) -> dict[str, float]:
     from privacyregister.models import Board
     from processing.exports import change_log, export_activities, export_pdf
@@ -224,10 +131,11 @@ def pdf_timings(runs: int) -> dict[str, float]:
         statement = board.statement_versions.get(school=None)
 
         def register_pdf(board=board):
-            activities = list(export_activities(board, {}))
+            access = officer_access(board)
+            activities = list(export_activities(access, {}))
             log = change_log(activities, None, None)
             return export_pdf(
-                board=board, activities=activities, log=log, filters=[], exported_by=None
+                board=board, activities=activities, log=log, filters=[], exported_by=access.user
             )
 
         for name, make in [

@@ -8,7 +8,7 @@ from guardian.models import UserObjectPermission
 from privacyregister.models import Board, Invitation, Membership, School, SecurityEvent, User
 from privacyregister.services import on_board
 from processing import models as register
-from processing.services import VOCABULARIES
+from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionException, RetentionReminder, RetentionRule
 from rights.models import RequestPause, RightsRequest, RightsRequestEvent
 
@@ -46,7 +46,7 @@ def _board_querysets(board: Board) -> list:
         School.objects.filter(board=board),
         Membership.objects.filter(board=board),
         Invitation.objects.filter(board=board),
-        *[rows for model in VOCABULARIES.values() for rows in _with_history(model, board=board)],
+        *[rows for v in VOCABULARIES for rows in _with_history(v.model, board=board)],
         *_with_history(register.ProcessingActivity, board=board),
         *historical_m2m,
         *[rows for model in register.ACTIVITY_PARTS for rows in _with_history(model, **activities)],

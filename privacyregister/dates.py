@@ -8,7 +8,16 @@ does not exist (31 January + 1 month = 28 or 29 February).
 import calendar
 import datetime
 
-PERIOD_UNITS = ("dagen", "weken", "maanden", "jaren")
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodUnit(models.TextChoices):
+    DAYS = "dagen", _("dagen")
+    WEEKS = "weken", _("weken")
+    MONTHS = "maanden", _("maanden")
+    YEARS = "jaren", _("jaren")
+
 
 # The dates the register works with. Input outside them is a typing error (or an attack); with
 # periods of at most a hundred years, every result stays far from the ends of Python's calendar.
@@ -16,7 +25,12 @@ FIRST_DAY = datetime.date(1900, 1, 1)
 LAST_DAY = datetime.date(2200, 12, 31)
 
 # The longest period in each unit: a hundred years, rounded down to whole units.
-LONGEST_PERIOD = {"dagen": 36_525, "weken": 5_217, "maanden": 1_200, "jaren": 100}
+LONGEST_PERIOD = {
+    PeriodUnit.DAYS: 36_525,
+    PeriodUnit.WEEKS: 5_217,
+    PeriodUnit.MONTHS: 1_200,
+    PeriodUnit.YEARS: 100,
+}
 
 
 class OutOfRange(ValueError):
@@ -38,14 +52,14 @@ def add_months(start: datetime.date, months: int) -> datetime.date:
 
 def add_period(start: datetime.date, amount: int, unit: str) -> datetime.date:
     """The end of a period of `amount` `unit` (dagen, weken, maanden, jaren) from `start`."""
-    if unit not in PERIOD_UNITS:
+    if unit not in PeriodUnit.values:
         raise ValueError(f"onbekende eenheid: {unit}")
     if not period_is_valid(amount, unit):
         raise OutOfRange(f"{amount} {unit} is langer dan honderd jaar")
-    if unit in ("maanden", "jaren"):
-        return add_months(start, amount if unit == "maanden" else 12 * amount)
+    if unit in (PeriodUnit.MONTHS, PeriodUnit.YEARS):
+        return add_months(start, amount if unit == PeriodUnit.MONTHS else 12 * amount)
     try:
-        return start + datetime.timedelta(days=amount if unit == "dagen" else 7 * amount)
+        return start + datetime.timedelta(days=amount if unit == PeriodUnit.DAYS else 7 * amount)
     except OverflowError:
         raise OutOfRange(f"{start} + {amount} {unit} valt buiten de kalender") from None
 

@@ -247,7 +247,7 @@ def load_demo_rights_requests(path: str, report: LoadReport) -> None:
         received = timezone.localdate() - datetime.timedelta(days=fields.pop("days_ago"))
         school = board.schools.get(slug=fields.pop("school"))
         request = RightsRequest(board=board, school=school, received_on=received, **fields)
-        request_register(actor=officer, request=request)
+        request_register(actor=officer, rights_request=request)
         report.add("verzoeken")
 
 

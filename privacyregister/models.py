@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister import roles
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.permissions import object_permissions
-from privacyregister.roles import SCHOOL_ROLES, Role
 
 AUTORITEIT_PERSOONSGEGEVENS = (
     "Bent u het niet eens met hoe wij met uw gegevens omgaan? Dan kunt u een klacht indienen "
@@ -71,8 +71,8 @@ def normalise_email(value: str) -> str:
 
 
 # A school role needs its school; a board role has none.
-SCHOOL_MATCHES_ROLE = Q(role__in=SCHOOL_ROLES, school__isnull=False) | (
-    ~Q(role__in=SCHOOL_ROLES) & Q(school__isnull=True)
+SCHOOL_MATCHES_ROLE = Q(role__in=roles.SCHOOL_ROLES, school__isnull=False) | (
+    ~Q(role__in=roles.SCHOOL_ROLES) & Q(school__isnull=True)
 )
 SCHOOL_MATCHES_ROLE_MESSAGE = _(
     "Een schoolleider of medewerker hoort bij één school; "
@@ -199,6 +199,10 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def memberships_by_role(self) -> models.QuerySet:
+        """Who holds which role, as the matrix page and the register's appendix list them."""
+        return self.memberships.select_related("user", "school").order_by("role", "user__email")
+
 
 class School(models.Model):
     class Sector(models.TextChoices):
@@ -255,7 +259,7 @@ class Membership(models.Model):
     board = models.ForeignKey(
         Board, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bestuur")
     )
-    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("rol"), max_length=20, choices=roles.Role.choices)
     school = models.ForeignKey(
         School,
         on_delete=models.CASCADE,
@@ -329,7 +333,7 @@ class Invitation(models.Model):
         Board, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("bestuur")
     )
     email = models.EmailField(_("e-mailadres"))
-    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("rol"), max_length=20, choices=roles.Role.choices)
     school = models.ForeignKey(
         School,
         on_delete=models.CASCADE,

@@ -30,7 +30,7 @@ class Capability(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    BOARD = "board", _("alle scholen van het bestuur")
+    BOARD = "board", _("hele bestuur")
     SCHOOL = "school", _("eigen school")
 
 
@@ -95,6 +95,14 @@ MATRIX: dict[str, dict[str, str]] = {
 # With school scope these capabilities reach only activities that belong to the user's own
 # school alone (a local activity), never the board's activities that every school shares.
 OWN_ACTIVITIES_ONLY = {C.EDIT_ACTIVITY}
+
+
+def matrix_rows() -> list[tuple[Capability, list[Scope | None]]]:
+    """The matrix as a table, for the matrix page and the register's appendix: per capability
+    the scope of every role, in the order of Role."""
+    return [
+        (capability, [MATRIX[role].get(capability) for role in Role]) for capability in Capability
+    ]
 
 
 def roles_with(capability: str) -> list[str]:

@@ -20,7 +20,7 @@ from privacyregister.audit import LABELS
 from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
 from privacyregister.limits import ROW_LIMIT
 from privacyregister.models import Board, Invitation, Membership, SecurityEvent, normalise_email
-from privacyregister.permissions import MATRIX, Capability, Scope
+from privacyregister.permissions import Capability, Scope, matrix_rows
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
 from processing.lint import lint_activity, lint_queryset
@@ -48,14 +48,11 @@ class BoardSummary:
 
 def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
     """Open requests of the next week or overdue, as far as the user may see them."""
-    scope = access.scope(Capability.VIEW_RIGHTS_REQUESTS)
-    if scope is None:
-        return []
-    requests = access.board.rights_requests.exclude(status__in=RightsRequest.CLOSED).filter(
-        deadline__lte=today + timedelta(days=7)
+    requests = (
+        RightsRequest.objects.visible_to(access)
+        .exclude(status__in=RightsRequest.CLOSED)
+        .filter(deadline__lte=today + timedelta(days=7))
     )
-    if scope == Scope.SCHOOL:
-        requests = requests.filter(school__in=access.school_ids(Capability.VIEW_RIGHTS_REQUESTS))
     return list(requests.select_related("school").order_by("deadline"))
 
 
@@ -101,7 +98,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         summary.requests_due = _requests_due(access, today)
         if access.scope(Capability.VIEW_REGISTER) != Scope.BOARD:
             continue
-        activities = list(lint_queryset(summary.board.activities.order_by("name"), summary.board))
+        visible = ProcessingActivity.objects.visible_to(access)
+        activities = list(lint_queryset(visible.order_by("name"), summary.board))
         summary.in_review = [
             a for a in activities if a.status == ProcessingActivity.Status.IN_REVIEW
         ]
@@ -153,16 +151,14 @@ def board_home(request: HttpRequest) -> HttpResponse:
 
 @board_view(Capability.VIEW_MATRIX)
 def matrix(request: HttpRequest) -> HttpResponse:
-    rows = [
-        (capability, [MATRIX[role].get(capability) for role in Role]) for capability in Capability
-    ]
-    memberships = request.board.memberships.select_related("user", "school").order_by(
-        "role", "user__email"
-    )
     return render(
         request,
         "privacyregister/matrix.html",
-        {"roles": list(Role), "rows": rows, "memberships": memberships},
+        {
+            "roles": list(Role),
+            "rows": matrix_rows(),
+            "memberships": request.board.memberships_by_role(),
+        },
     )
 
 

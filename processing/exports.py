@@ -17,9 +17,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from privacyregister import audit
+from privacyregister.access import BoardAccess
 from privacyregister.forms import date_in_range
 from privacyregister.models import Board
-from privacyregister.permissions import MATRIX, Capability
+from privacyregister.permissions import matrix_rows
 from privacyregister.roles import Role
 from processing.history import KIND
 from processing.lint import lint_activity
@@ -119,9 +120,12 @@ EXPORT_PREFETCH = [
 ]
 
 
-def export_activities(board: Board, cleaned: dict):
-    activities = board.activities.select_related("owner", "approved_by").prefetch_related(
-        *EXPORT_PREFETCH
+def export_activities(access: BoardAccess, cleaned: dict):
+    """The activities of an export: what the exporting user may read, filtered as asked."""
+    activities = (
+        ProcessingActivity.objects.visible_to(access)
+        .select_related("owner", "approved_by")
+        .prefetch_related(*EXPORT_PREFETCH)
     )
     if cleaned.get("school"):
         activities = activities.for_schools([cleaned["school"].pk])
@@ -490,9 +494,6 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
     activities = list(activities)
     today = timezone.localdate()  # the rows lint reads are among EXPORT_PREFETCH
     findings = [f for activity in activities for f in lint_activity(activity, today)]
-    matrix = [
-        (capability, [MATRIX[role].get(capability) for role in Role]) for capability in Capability
-    ]
     html = render_to_string(
         "processing/register_pdf.html",
         {
@@ -503,10 +504,8 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
             "exported_by": exported_by,
             "exported_at": timezone.now(),
             "roles": list(Role),
-            "matrix": matrix,
-            "memberships": board.memberships.select_related("user", "school").order_by(
-                "role", "user__email"
-            ),
+            "rows": matrix_rows(),
+            "memberships": board.memberships_by_role(),
             "findings": findings,
             "comments": [c for a in activities for c in a.comments.all()],
         },
@@ -547,7 +546,7 @@ def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) ->
         format=format,
         filters=_filters_as_data(form.cleaned_data),
         description=form.description(),
-        activity_count=export_activities(board, form.cleaned_data).count(),
+        activity_count=export_activities(BoardAccess(actor, board), form.cleaned_data).count(),
     )
 
 
@@ -556,7 +555,9 @@ def export_build(export: RegisterExport) -> RegisterExport:
     board = export.board
     cleaned = _filters_from_data(board, export.filters)
     try:
-        activities = list(export_activities(board, cleaned))
+        # Made with the rights of the one who asked for it, as they are when it is made.
+        access = BoardAccess(export.exported_by, board)
+        activities = list(export_activities(access, cleaned))
         if export.format == RegisterExport.Format.CSV:
             content = export_csv(activities)
         else:

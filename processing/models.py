@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School, unique_with_optional
+from privacyregister.permissions import Capability, Scope
 
 
 @functools.cache
@@ -129,8 +130,8 @@ class DataCategory(Vocabulary):
         ]
 
     @property
-    def is_special(self) -> bool:
-        return self.kind == self.Kind.SPECIAL
+    def is_ordinary(self) -> bool:
+        return self.kind == self.Kind.ORDINARY
 
 
 class DataSource(Vocabulary):
@@ -235,6 +236,23 @@ class ActivityQuerySet(models.QuerySet):
             Q(applies_to_all_schools=True)
             | Q(pk__in=self.filter(schools__in=school_ids).values("pk"))
         )
+
+    def visible_to(self, access) -> "ActivityQuerySet":
+        """The activities of access.board this user may read: everything, or only what is
+        approved, for the whole board or only for their own school. The one place that decides
+        what a register page, the dashboard or an export shows."""
+        activities = self.filter(board=access.board)
+        approved = activities.filter(status=ProcessingActivity.Status.APPROVED)
+        for capability, subset in [
+            (Capability.VIEW_REGISTER, activities),
+            (Capability.VIEW_APPROVED_REGISTER, approved),
+        ]:
+            scope = access.scope(capability)
+            if scope == Scope.BOARD:
+                return subset
+            if scope == Scope.SCHOOL:
+                return subset.for_schools(access.school_ids(capability))
+        return activities.none()
 
 
 class ProcessingActivity(models.Model):
@@ -348,6 +366,12 @@ class ProcessingActivity(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def can_be_submitted(self) -> bool:
+        """Only a concept is offered for review: one in review waits for its approver, and an
+        approved one becomes a concept again when it is edited."""
+        return self.status == self.Status.CONCEPT
 
     @property
     def changed_since_approval(self) -> bool:
@@ -717,6 +741,10 @@ class RegisterExport(models.Model):
             self.status == self.Status.PENDING
             and timezone.now() - self.requested_at > settings.EXPORT_JOB_TIMEOUT
         )
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
 
     @property
     def can_retry(self) -> bool:

@@ -3,9 +3,11 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
@@ -14,25 +16,10 @@ from processing.models import (
     ACTIVITY_M2M_FIELDS,
     ACTIVITY_PARTS,
     Comment,
-    DataCategory,
-    DataSource,
-    DataSubjectGroup,
     Dossier,
     ProcessingActivity,
-    Recipient,
-    SecurityMeasure,
-    StaffRole,
 )
-
-# The key of each vocabulary in the fixture files.
-VOCABULARIES = {
-    "subject_groups": DataSubjectGroup,
-    "data_categories": DataCategory,
-    "data_sources": DataSource,
-    "staff_roles": StaffRole,
-    "security_measures": SecurityMeasure,
-    "recipients": Recipient,
-}
+from processing.vocabularies import BY_FIXTURE_KEY
 
 
 @transaction.atomic
@@ -40,7 +27,7 @@ def vocabulary_add_missing(*, board: Board, vocabularies: dict[str, list[dict]])
     """Add the terms the board does not have yet (matched by name); returns how many."""
     created = 0
     for key, items in vocabularies.items():
-        model = VOCABULARIES[key]
+        model = BY_FIXTURE_KEY[key].model
         existing = set(model.objects.filter(board=board).values_list("name", flat=True))
         for item in items:
             if item["name"] in existing:
@@ -124,6 +111,8 @@ def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -
 def activity_submit_for_review(
     *, actor: User, activity: ProcessingActivity, expected_version: int
 ) -> None:
+    if not activity.can_be_submitted:
+        raise ValidationError(_("Alleen een concept kan ter review worden aangeboden."))
     _set_status(activity, expected_version, status=ProcessingActivity.Status.IN_REVIEW)
 
 

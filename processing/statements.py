@@ -23,6 +23,7 @@ from processing import models as register
 from processing.lint import Finding, lint_activity
 from processing.models import choice_label
 from processing.services import end_of_save, historical_m2m_ids
+from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionRule
 
 STATEMENT_TEMPLATE = "processing/statement_body.html"
@@ -85,7 +86,9 @@ def _with_rows(activities):
         *map(_accessor, register.ACTIVITY_PARTS),
         Prefetch(
             "retention_rules",
-            RetentionRule.objects.select_related("subject_group").prefetch_related("exceptions"),
+            RetentionRule.objects.select_related("subject_group").prefetch_related(
+                "exceptions", "data_categories"
+            ),
         ),
     )
 
@@ -94,10 +97,10 @@ def _rows(version: ApprovedVersion, model) -> list:
     return version.parts[model]
 
 
-def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) -> dict:
+def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -> dict:
     a = version.activity
     dossiers = {d.pk: d.name for d in _rows(version, register.Dossier)}
-    category, group = vocabulary["category"], vocabulary["group"]
+    category, group = vocabulary[register.DataCategory], vocabulary[register.DataSubjectGroup]
     return {
         "name": a.name,
         "description": a.description,
@@ -135,7 +138,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "sources": [
             {
-                "source": vocabulary["source"][row.source_id].name,
+                "source": vocabulary[register.DataSource][row.source_id].name,
                 "subject_group": group[row.subject_group_id].name if row.subject_group_id else "",
                 "note": row.note,
             }
@@ -143,8 +146,8 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "recipients": [
             {
-                "name": vocabulary["recipient"][row.recipient_id].name,
-                "kind": choice_label(vocabulary["recipient"][row.recipient_id], "kind"),
+                "name": vocabulary[register.Recipient][row.recipient_id].name,
+                "kind": choice_label(vocabulary[register.Recipient][row.recipient_id], "kind"),
                 "ground": choice_label(row, "ground"),
                 "ground_detail": row.ground_detail,
                 "dossier": dossiers.get(row.dossier_id, ""),
@@ -163,7 +166,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "transfers": [
             {
-                "recipient": vocabulary["recipient"][row.recipient_id].name,
+                "recipient": vocabulary[register.Recipient][row.recipient_id].name,
                 "country": row.country,
                 "safeguard": choice_label(row, "safeguard"),
                 "safeguard_detail": row.safeguard_detail,
@@ -176,7 +179,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
         ],
         "staff_access": [
             {
-                "role": vocabulary["role"][row.staff_role_id].name,
+                "role": vocabulary[register.StaffRole][row.staff_role_id].name,
                 "access": choice_label(row, "access"),
                 "dossier": dossiers.get(row.dossier_id, ""),
             }
@@ -196,6 +199,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[str, dict]) ->
             {
                 "name": rule.name,
                 "subject_group": rule.subject_group.name if rule.subject_group else "",
+                "data_categories": [c.name for c in rule.data_categories.all()],
                 "period": rule.period_display,
                 "start_event": choice_label(rule, "start_event"),
                 "action": choice_label(rule, "action"),
@@ -213,17 +217,12 @@ def approved_versions(board: Board, school: School | None) -> list[ApprovedVersi
     return [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
 
 
-def _vocabulary(board: Board) -> dict[str, dict]:
-    """The board's terms by pk, per kind: the rows of a version refer to them by id."""
+def _vocabulary(board: Board) -> dict[type, dict]:
+    """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id."""
     return {
-        name: {term.pk: term for term in model.objects.filter(board=board)}
-        for name, model in [
-            ("category", register.DataCategory),
-            ("group", register.DataSubjectGroup),
-            ("source", register.DataSource),
-            ("recipient", register.Recipient),
-            ("role", register.StaffRole),
-        ]
+        vocabulary.model: {term.pk: term for term in vocabulary.model.objects.filter(board=board)}
+        for vocabulary in VOCABULARIES
+        if vocabulary.referred_to_by_rows
     }
 
 
@@ -319,7 +318,14 @@ def statement_context(snapshot: dict) -> dict:
         ),
         "cookies": _unique((c for a in activities for c in a["cookies"]), key=lambda c: c["name"]),
         "automated": [a for a in activities if a["automated_decision_making"] or a["profiling"]],
-        "special": any(row["kind"] == "bijzonder" for a in activities for row in a["data"]),
+        "special": any(
+            row["kind"] == register.DataCategory.Kind.SPECIAL
+            for a in activities
+            for row in a["data"]
+        ),
+        # The snapshot keeps a category's kind as its stored value; the template compares it
+        # with these names, not with the raw strings.
+        "Kind": register.DataCategory.Kind,
     }
 
 
@@ -361,7 +367,7 @@ class _AsApproved:
     many-to-many values of that version, their terms from the board's vocabulary (not a query
     per row), and every other attribute from the activity as it was approved."""
 
-    def __init__(self, version: ApprovedVersion, vocabulary: dict[str, dict]):
+    def __init__(self, version: ApprovedVersion, vocabulary: dict[type, dict]):
         self._activity = version.activity
         self.edited_since_approval = version.edited_since
         for name, values in version.m2m.items():
@@ -369,9 +375,9 @@ class _AsApproved:
         for model, rows in version.parts.items():
             setattr(self, _accessor(model), _Rows(rows))
         for row in self.data_categories:
-            row.category = vocabulary["category"][row.category_id]
+            row.category = vocabulary[register.DataCategory][row.category_id]
         for row in self.recipients:
-            row.recipient = vocabulary["recipient"][row.recipient_id]
+            row.recipient = vocabulary[register.Recipient][row.recipient_id]
 
     def __getattr__(self, name: str):
         return getattr(self._activity, name)

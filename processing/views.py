@@ -41,23 +41,6 @@ from retention.models import RetentionRule
 PAGE_SIZE = 25
 
 
-def _visible_activities(request: HttpRequest):
-    """The board's activities this user may read: everything, or only what is approved,
-    for the whole board or only for their own school."""
-    access, activities = request.access, request.board.activities.all()
-    approved = activities.filter(status=ProcessingActivity.Status.APPROVED)
-    for capability, subset in [
-        (Capability.VIEW_REGISTER, activities),
-        (Capability.VIEW_APPROVED_REGISTER, approved),
-    ]:
-        scope = access.scope(capability)
-        if scope == Scope.BOARD:
-            return subset
-        if scope == Scope.SCHOOL:
-            return subset.for_schools(access.school_ids(capability))
-    return activities.none()
-
-
 def _activity(request: HttpRequest, pk: int, capability: str, queryset=None) -> ProcessingActivity:
     """An activity of this board (404 otherwise) that the user may act on (403 otherwise)."""
     queryset = queryset if queryset is not None else request.board.activities.all()
@@ -75,7 +58,9 @@ def _to_detail(request: HttpRequest, activity: ProcessingActivity) -> HttpRespon
 @board_view(Capability.VIEW_APPROVED_REGISTER)
 def activity_list(request: HttpRequest) -> HttpResponse:
     activity_filter = ActivityFilter(
-        request.GET or None, queryset=_visible_activities(request), board=request.board
+        request.GET or None,
+        queryset=ProcessingActivity.objects.visible_to(request.access),
+        board=request.board,
     )
     activities = activity_filter.qs.prefetch_related("schools", "subject_groups").order_by("name")
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -272,6 +257,9 @@ def _status_change(
             {"activity": activity, "changes": services.conflict_changes(activity, seen)},
             status=409,
         )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _to_detail(request, activity)
     messages.success(request, done)
     return _to_detail(request, activity)
 
@@ -405,7 +393,9 @@ def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse
 @board_view(Capability.VIEW_REGISTER)
 def lint_page(request: HttpRequest) -> HttpResponse:
     findings = lint(
-        _visible_activities(request).order_by("name"), timezone.localdate(), board=request.board
+        ProcessingActivity.objects.visible_to(request.access).order_by("name"),
+        timezone.localdate(),
+        board=request.board,
     )
     return render(
         request,

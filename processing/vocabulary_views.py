@@ -1,11 +1,8 @@
 """The board's own lists (vocabularies): subject groups, data categories, sources, recipients
 and processors, staff roles and security measures."""
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,67 +11,13 @@ from django.views.decorators.http import require_http_methods
 from privacyregister.access import board_view
 from privacyregister.forms import BoardOwnedForm
 from privacyregister.permissions import Capability
-from processing import models
 from processing.forms import limit_to_board
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    model: type
-    fields: list[str]
-    used_by: object  # term -> Q over ProcessingActivity
-
-    @property
-    def title(self) -> str:
-        return str(self.model._meta.verbose_name_plural).capitalize()
-
-
-VOCABULARIES = {
-    "betrokkenen": Vocabulary(
-        models.DataSubjectGroup,
-        ["name", "description"],
-        lambda t: (
-            Q(subject_groups=t) | Q(data_categories__subject_group=t) | Q(sources__subject_group=t)
-        ),
-    ),
-    "gegevens": Vocabulary(
-        models.DataCategory,
-        ["name", "kind", "special_type", "description"],
-        lambda t: Q(data_categories__category=t),
-    ),
-    "bronnen": Vocabulary(
-        models.DataSource, ["name", "description"], lambda t: Q(sources__source=t)
-    ),
-    "ontvangers": Vocabulary(
-        models.Recipient,
-        [
-            "name",
-            "kind",
-            "description",
-            "country",
-            "in_eea",
-            "product",
-            "data_location",
-            "dpa_status",
-            "dpa_signed_on",
-            "dpa_valid_until",
-            "dpa_uses_sector_model",
-            "dpa_document_url",
-        ],
-        lambda t: Q(recipients__recipient=t) | Q(processors=t) | Q(transfers__recipient=t),
-    ),
-    "functies": Vocabulary(
-        models.StaffRole, ["name", "description"], lambda t: Q(staff_access__staff_role=t)
-    ),
-    "beveiliging": Vocabulary(
-        models.SecurityMeasure, ["name", "kind", "description"], lambda t: Q(security_measures=t)
-    ),
-}
+from processing.vocabularies import BY_SLUG, VOCABULARIES, Vocabulary
 
 
 def _vocabulary(kind: str) -> Vocabulary:
     try:
-        return VOCABULARIES[kind]
+        return BY_SLUG[kind]
     except KeyError:
         raise Http404 from None
 
@@ -107,7 +50,7 @@ def term_list(request: HttpRequest, kind: str) -> HttpResponse:
             "kind": kind,
             "vocabulary": vocabulary,
             # Per request, not at import: the titles are in the user's language.
-            "titles": {kind: vocabulary.title for kind, vocabulary in VOCABULARIES.items()},
+            "titles": {vocabulary.slug: vocabulary.title for vocabulary in VOCABULARIES},
             "terms": vocabulary.model.objects.filter(board=request.board),
             "can_edit": request.access.can(Capability.EDIT_ACTIVITY, whole_board=True),
         },

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from simple_history.models import HistoricalRecords
 
-from privacyregister.dates import add_period, period_is_valid
+from privacyregister.dates import PeriodUnit, add_period, period_is_valid
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board
 from privacyregister.reference import read_fixture
@@ -41,13 +42,6 @@ def default_rules() -> dict[str, dict]:
     return {rule["reference_key"]: rule for rule in read_fixture("reference/retention_rules.json")}
 
 
-class PeriodUnit(models.TextChoices):
-    DAYS = "dagen", _("dagen")
-    WEEKS = "weken", _("weken")
-    MONTHS = "maanden", _("maanden")
-    YEARS = "jaren", _("jaren")
-
-
 # "1 week", "6 maanden", "7 jaar": a number with a year stays singular in Dutch.
 # Lazy with "n" as the count: the language and the plural form are chosen when formatted.
 UNIT_FORMS = {
@@ -60,6 +54,18 @@ UNIT_FORMS = {
 
 def period_text(amount: int, unit: str) -> str:
     return UNIT_FORMS[unit] % {"n": amount}
+
+
+def period_complete(prefix: str, name: str, message: str | Promise) -> models.CheckConstraint:
+    """A period is either absent (no amount, no unit) or whole (an amount of at least 1 and a
+    unit): the rule's active phase and maximum, and an exception's own period."""
+    amount, unit = f"{prefix}_amount", f"{prefix}_unit"
+    return models.CheckConstraint(
+        condition=Q(**{f"{amount}__isnull": True, unit: ""})
+        | Q(**{f"{amount}__gte": 1, f"{unit}__gt": ""}),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 POSITIVE_PERIOD = MinValueValidator(
@@ -183,21 +189,15 @@ class RetentionRule(models.Model):
                     "Noem bij een wettelijke termijn de wet (wettelijke bron)."
                 ),
             ),
-            models.CheckConstraint(
-                condition=Q(active_amount__isnull=True, active_unit="")
-                | Q(active_amount__isnull=False, active_unit__gt=""),
-                name="retentionrule_active_period_complete",
-                violation_error_message=_(
-                    "Vul bij actief gebruik zowel het aantal als de eenheid in."
-                ),
+            period_complete(
+                "active",
+                "retentionrule_active_period_complete",
+                _("Vul bij actief gebruik zowel het aantal als de eenheid in."),
             ),
-            models.CheckConstraint(
-                condition=Q(maximum_amount__isnull=True, maximum_unit="")
-                | Q(maximum_amount__isnull=False, maximum_unit__gt=""),
-                name="retentionrule_maximum_complete",
-                violation_error_message=_(
-                    "Vul bij het maximum zowel het aantal als de eenheid in."
-                ),
+            period_complete(
+                "maximum",
+                "retentionrule_maximum_complete",
+                _("Vul bij het maximum zowel het aantal als de eenheid in."),
             ),
         ]
 
@@ -209,6 +209,11 @@ class RetentionRule(models.Model):
         return (
             f"{self.get_period_kind_display()} {period_text(self.period_amount, self.period_unit)}"
         )
+
+    @property
+    def is_minimum(self) -> bool:
+        """The law requires keeping the data at least this long (not: at most)."""
+        return self.period_kind == self.PeriodKind.AT_LEAST
 
     @property
     def active_display(self) -> str:
@@ -224,12 +229,14 @@ class RetentionRule(models.Model):
         errors = {name: AT_MOST_100_YEARS for name, period in periods.items() if too_long(*period)}
         if errors:
             raise ValidationError(errors)
-        if self.maximum_amount and longer_than(
-            (self.period_amount, self.period_unit), (self.maximum_amount, self.maximum_unit)
-        ):
+        if self.exceeds_maximum(self.period_amount, self.period_unit):
             raise ValidationError(
                 {"period_amount": _("De termijn is langer dan het wettelijk maximum.")}
             )
+
+    def exceeds_maximum(self, amount: int | None, unit: str) -> bool:
+        """Whether a period, the rule's own or an exception's, ends after the legal maximum."""
+        return longer_than((amount, unit), (self.maximum_amount, self.maximum_unit))
 
     @property
     def period_is_valid(self) -> bool:
@@ -280,13 +287,10 @@ class RetentionException(models.Model):
         verbose_name_plural = _("uitzonderingen")
         ordering = ["rule_id", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(period_amount__isnull=True, period_unit="")
-                | Q(period_amount__gte=1, period_unit__gt=""),
-                name="retentionexception_period_complete",
-                violation_error_message=_(
-                    "Vul bij een termijn zowel het aantal als de eenheid in."
-                ),
+            period_complete(
+                "period",
+                "retentionexception_period_complete",
+                _("Vul bij een termijn zowel het aantal als de eenheid in."),
             ),
         ]
 
@@ -302,9 +306,7 @@ class RetentionException(models.Model):
         if too_long(self.period_amount, self.period_unit):
             raise ValidationError({"period_amount": AT_MOST_100_YEARS})
         rule = self.rule if self.rule_id else None
-        if rule and longer_than(
-            (self.period_amount, self.period_unit), (rule.maximum_amount, rule.maximum_unit)
-        ):
+        if rule and rule.exceeds_maximum(self.period_amount, self.period_unit):
             raise ValidationError(
                 {
                     "period_amount": _(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from privacyregister.dates import LONGEST_PERIOD, add_months
+from privacyregister.dates import LONGEST_PERIOD, PeriodUnit, add_months
 from privacyregister.models import Board, School
 from privacyregister.reference import read_fixture
 from retention.models import RetentionException, RetentionReminder, RetentionRule
@@ -67,7 +67,9 @@ def board_install_default_retention_rules(*, board: Board) -> int:
 
 def schedule(board: Board, school: School | None = None):
     """The board's rules, or the rules of the activities that apply to one school."""
-    rules = board.retention_rules.select_related("subject_group").prefetch_related("exceptions")
+    rules = board.retention_rules.select_related("subject_group").prefetch_related(
+        "exceptions", "data_categories"
+    )
     if school is not None:
         activities = board.activities.for_schools([school.pk])
         rules = rules.filter(activities__in=activities).distinct()
@@ -115,7 +117,7 @@ def duties(rules, first: datetime.date, last: datetime.date) -> tuple[list[Duty]
             continue
         month, day = CALENDAR_EVENTS[rule.start_event]
         # A period is at most a hundred years, so older start events cannot fall due now.
-        for year in range(first.year - LONGEST_PERIOD["jaren"], last.year + 1):
+        for year in range(first.year - LONGEST_PERIOD[PeriodUnit.YEARS], last.year + 1):
             start = datetime.date(year, month, day)
             due_on = rule.destroy_by(start)
             if first <= due_on <= last:

@@ -83,6 +83,7 @@ def _schedule_rows(rules):
         [
             rule.name,
             str(rule.subject_group or ""),
+            ", ".join(str(category) for category in rule.data_categories.all()),
             rule.period_display,
             rule.get_start_event_display(),
             rule.get_action_display(),
@@ -96,6 +97,7 @@ def _schedule_rows(rules):
 SCHEDULE_HEADINGS = [
     gettext_lazy("Wat"),
     gettext_lazy("Van wie"),
+    gettext_lazy("Gegevens"),
     gettext_lazy("Termijn"),
     gettext_lazy("Begint bij"),
     gettext_lazy("Daarna"),

@@ -15,7 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School
+from privacyregister.permissions import Capability, Scope
 from rights.deadlines import extension_notice_deadline, rights_deadline
+
+
+class RightsRequestQuerySet(models.QuerySet):
+    def visible_to(self, access) -> "RightsRequestQuerySet":
+        """The requests of access.board this user may see: all of them, those of the own
+        school, or none. The one place that decides what the list and the dashboard show."""
+        requests = self.filter(board=access.board)
+        scope = access.scope(Capability.VIEW_RIGHTS_REQUESTS)
+        if scope == Scope.BOARD:
+            return requests
+        if scope == Scope.SCHOOL:
+            return requests.filter(school__in=access.school_ids(Capability.VIEW_RIGHTS_REQUESTS))
+        return requests.none()
 
 
 class RightsRequest(models.Model):
@@ -121,6 +135,8 @@ class RightsRequest(models.Model):
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
+    objects = RightsRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("verzoek van een betrokkene")
         verbose_name_plural = _("verzoeken van betrokkenen")
@@ -147,6 +163,15 @@ class RightsRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in self.CLOSED
+
+    @property
+    def can_be_started(self) -> bool:
+        """A request is taken into handling once, straight after it was received."""
+        return self.status == self.Status.RECEIVED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
     @property
     def is_extended(self) -> bool:
@@ -219,6 +244,18 @@ class RequestPause(models.Model):
 class RightsRequestEvent(models.Model):
     """One step in the timeline of a request; together they prove the request was on time."""
 
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("geregistreerd")
+        STARTED = "started", _("in behandeling genomen")
+        IDENTITY = "identity", _("identiteit gecontroleerd")
+        EXTENDED = "extended", _("termijn verlengd")
+        PAUSE = "pause", _("termijn stilgezet of hervat")
+        CLOSED = "closed", _("afgesloten")
+        # The reminders are events too, so that each is sent only once.
+        REMINDER_7 = "reminder_7", _("herinnering: nog 7 dagen")
+        REMINDER_1 = "reminder_1", _("herinnering: morgen uiterste datum")
+        REMINDER_MISSED = "reminder_missed", _("herinnering: uiterste datum verstreken")
+
     request = models.ForeignKey(
         RightsRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("verzoek")
     )
@@ -232,7 +269,7 @@ class RightsRequestEvent(models.Model):
         verbose_name=_("door"),
     )
     description = models.CharField(_("gebeurtenis"), max_length=300)
-    kind = models.CharField(_("soort"), max_length=30, blank=True)
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
 
     class Meta:
         verbose_name = _("gebeurtenis")

@@ -14,124 +14,135 @@ from privacyregister.models import Board, User
 from rights.models import RequestPause, RightsRequest, RightsRequestEvent
 
 
-def _event(request: RightsRequest, actor: User | None, description: str, kind: str = "") -> None:
+def _event(rights_request: RightsRequest, actor: User | None, description: str, kind: str) -> None:
     RightsRequestEvent.objects.create(
-        request=request, actor=actor, description=description, kind=kind
+        request=rights_request, actor=actor, description=description, kind=kind
     )
 
 
-def _save(request: RightsRequest) -> RightsRequest:
-    request.deadline = request.compute_deadline()
-    request.full_clean()
-    request.save()
-    return request
+def _save(rights_request: RightsRequest) -> RightsRequest:
+    rights_request.deadline = rights_request.compute_deadline()
+    rights_request.full_clean()
+    rights_request.save()
+    return rights_request
 
 
 @transaction.atomic
-def request_register(*, actor: User, request: RightsRequest) -> RightsRequest:
-    _save(request)
+def request_register(*, actor: User, rights_request: RightsRequest) -> RightsRequest:
+    _save(rights_request)
     _event(
-        request,
+        rights_request,
         actor,
         _("Verzoek ontvangen en geregistreerd; uiterste antwoorddatum %(date)s.")
-        % {"date": request.deadline.strftime("%d-%m-%Y")},
-        "registered",
+        % {"date": rights_request.deadline.strftime("%d-%m-%Y")},
+        RightsRequestEvent.Kind.REGISTERED,
     )
-    return request
+    return rights_request
 
 
 @transaction.atomic
-def request_start(*, actor: User, request: RightsRequest) -> RightsRequest:
-    request.status = RightsRequest.Status.IN_PROGRESS
-    request.handler = request.handler or actor
-    _save(request)
+def request_start(*, actor: User, rights_request: RightsRequest) -> RightsRequest:
+    rights_request.status = RightsRequest.Status.IN_PROGRESS
+    rights_request.handler = rights_request.handler or actor
+    _save(rights_request)
     _event(
-        request,
+        rights_request,
         actor,
-        _("In behandeling genomen door %(who)s.") % {"who": request.handler},
-        "started",
+        _("In behandeling genomen door %(who)s.") % {"who": rights_request.handler},
+        RightsRequestEvent.Kind.STARTED,
     )
-    return request
+    return rights_request
 
 
 @transaction.atomic
 def request_check_identity(
-    *, actor: User, request: RightsRequest, how: str, on: datetime.date
+    *, actor: User, rights_request: RightsRequest, how: str, on: datetime.date
 ) -> RightsRequest:
-    request.identity_check, request.identity_checked_on, request.identity_checked_by = (
+    (
+        rights_request.identity_check,
+        rights_request.identity_checked_on,
+        rights_request.identity_checked_by,
+    ) = (
         how,
         on,
         actor,
     )
-    _save(request)
+    _save(rights_request)
     _event(
-        request,
+        rights_request,
         actor,
-        _("Identiteit gecontroleerd: %(how)s.") % {"how": request.get_identity_check_display()},
-        "identity",
+        _("Identiteit gecontroleerd: %(how)s.")
+        % {"how": rights_request.get_identity_check_display()},
+        RightsRequestEvent.Kind.IDENTITY,
     )
-    return request
+    return rights_request
 
 
 @transaction.atomic
 def request_extend(
-    *, actor: User, request: RightsRequest, reason: str, notified_on: datetime.date
+    *, actor: User, rights_request: RightsRequest, reason: str, notified_on: datetime.date
 ) -> RightsRequest:
-    request.extension_reason, request.extension_notified_on = reason, notified_on
-    request.status = RightsRequest.Status.EXTENDED
-    _save(request)
+    rights_request.extension_reason, rights_request.extension_notified_on = reason, notified_on
+    rights_request.status = RightsRequest.Status.EXTENDED
+    _save(rights_request)
     _event(
-        request,
+        rights_request,
         actor,
         _("Termijn verlengd tot %(date)s; verzoeker geïnformeerd op %(notified)s.")
         % {
-            "date": request.deadline.strftime("%d-%m-%Y"),
+            "date": rights_request.deadline.strftime("%d-%m-%Y"),
             "notified": notified_on.strftime("%d-%m-%Y"),
         },
-        "extended",
+        RightsRequestEvent.Kind.EXTENDED,
     )
-    return request
+    return rights_request
 
 
 @transaction.atomic
-def request_pause(*, actor: User, request: RightsRequest, today: datetime.date) -> RightsRequest:
+def request_pause(
+    *, actor: User, rights_request: RightsRequest, today: datetime.date
+) -> RightsRequest:
     """Start or end a pause while waiting for proof of identity (only if the board chose so)."""
-    if not request.board.rights_pause_for_identity:
+    if not rights_request.board.rights_pause_for_identity:
         raise ValueError(_("Dit bestuur laat de termijn niet stilstaan."))
-    open_pause = request.pauses.filter(ended_on=None).first()
+    open_pause = rights_request.pauses.filter(ended_on=None).first()
     if open_pause:
         open_pause.ended_on = today
         open_pause.save()
         message = _("Identiteitsbewijs ontvangen; de termijn loopt weer.")
     else:
-        RequestPause.objects.create(request=request, started_on=today)
+        RequestPause.objects.create(request=rights_request, started_on=today)
         message = _("Gewacht op bewijs van identiteit; de termijn staat stil.")
-    _save(request)
-    _event(request, actor, message, "pause")
-    return request
+    _save(rights_request)
+    _event(rights_request, actor, message, RightsRequestEvent.Kind.PAUSE)
+    return rights_request
 
 
 @transaction.atomic
 def request_decide(
-    *, actor: User, request: RightsRequest, status: str, decided_on, motivation: str
+    *, actor: User, rights_request: RightsRequest, status: str, decided_on, motivation: str
 ) -> RightsRequest:
-    request.status, request.decided_on, request.decision_motivation = status, decided_on, motivation
-    request.closed_on = timezone.localdate()
-    _save(request)
-    _event(
-        request,
-        actor,
-        _("Afgesloten: %(status)s.") % {"status": request.get_status_display()},
-        "closed",
+    rights_request.status, rights_request.decided_on, rights_request.decision_motivation = (
+        status,
+        decided_on,
+        motivation,
     )
-    return request
+    rights_request.closed_on = timezone.localdate()
+    _save(rights_request)
+    _event(
+        rights_request,
+        actor,
+        _("Afgesloten: %(status)s.") % {"status": rights_request.get_status_display()},
+        RightsRequestEvent.Kind.CLOSED,
+    )
+    return rights_request
 
 
 # Lazy: translated when the mail is sent.
 REMINDERS = [
-    ("reminder_7", 7, gettext_lazy("Nog 7 dagen")),
-    ("reminder_1", 1, gettext_lazy("Morgen is de uiterste datum")),
-    ("reminder_missed", -1, gettext_lazy("De uiterste datum is verstreken")),
+    (RightsRequestEvent.Kind.REMINDER_7, 7, gettext_lazy("Nog 7 dagen")),
+    (RightsRequestEvent.Kind.REMINDER_1, 1, gettext_lazy("Morgen is de uiterste datum")),
+    (RightsRequestEvent.Kind.REMINDER_MISSED, -1, gettext_lazy("De uiterste datum is verstreken")),
 ]
 
 
@@ -143,25 +154,34 @@ def send_rights_reminders(today: datetime.date) -> int:
         .select_related("board", "school", "handler")
         .prefetch_related("events")
     )
-    for request in open_requests:
-        days_left = (request.deadline - today).days
-        done = {event.kind for event in request.events.all()}
+    for rights_request in open_requests:
+        days_left = (rights_request.deadline - today).days
+        done = {event.kind for event in rights_request.events.all()}
         for kind, days, subject in REMINDERS:
             if days_left == days and kind not in done:
                 recipient = (
-                    request.handler.email if request.handler else request.board.privacy_email
+                    rights_request.handler.email
+                    if rights_request.handler
+                    else rights_request.board.privacy_email
                 )
                 send_mail(
-                    subject=f"{subject}: {request}",
+                    subject=f"{subject}: {rights_request}",
                     message=render_to_string(
                         "rights/reminder_email.txt",
-                        {"request": request, "days_left": days_left, "site_url": settings.SITE_URL},
+                        {
+                            "rights_request": rights_request,
+                            "days_left": days_left,
+                            "site_url": settings.SITE_URL,
+                        },
                     ),
                     from_email=None,
                     recipient_list=[recipient],
                 )
                 _event(
-                    request, None, _("Herinnering verstuurd aan %(to)s.") % {"to": recipient}, kind
+                    rights_request,
+                    None,
+                    _("Herinnering verstuurd aan %(to)s.") % {"to": recipient},
+                    kind,
                 )
                 sent += 1
     return sent

@@ -26,28 +26,22 @@ LETTERS = {
 }
 
 
-def _visible(request: HttpRequest, capability: str):
-    """The board's requests this user may see: all, or those of the own school."""
-    requests = request.board.rights_requests.select_related("school", "handler")
-    if request.access.scope(capability) == Scope.SCHOOL:
-        return requests.filter(school__in=request.access.school_ids(capability))
-    return requests
+def _rights_request(request: HttpRequest, pk: int, capability: str) -> RightsRequest:
+    rights_request = get_object_or_404(
+        request.board.rights_requests.select_related("school"), pk=pk
+    )
+    request.access.require(capability, **_reach(rights_request))
+    return rights_request
 
 
-def _request(request: HttpRequest, pk: int, capability: str) -> RightsRequest:
-    instance = get_object_or_404(request.board.rights_requests.select_related("school"), pk=pk)
-    request.access.require(capability, **_reach(instance))
-    return instance
-
-
-def _reach(instance: RightsRequest) -> dict:
+def _reach(rights_request: RightsRequest) -> dict:
     # A request without a school is the board's own: only board-wide roles reach it.
-    return {"schools": [instance.school_id] if instance.school_id else []}
+    return {"schools": [rights_request.school_id] if rights_request.school_id else []}
 
 
 @board_view(Capability.VIEW_RIGHTS_REQUESTS)
 def request_list(request: HttpRequest) -> HttpResponse:
-    requests = _visible(request, Capability.VIEW_RIGHTS_REQUESTS)
+    requests = RightsRequest.objects.visible_to(request.access).select_related("school", "handler")
     form = RequestFilter(request.GET or None, schools=request.board.schools.all())
     status = request.GET.get("status", "")
     if form.is_valid():
@@ -83,13 +77,13 @@ def request_create(request: HttpRequest) -> HttpResponse:
         if scope == Scope.SCHOOL
         else None
     )
-    instance = RightsRequest(board=request.board, received_on=timezone.localdate())
+    rights_request = RightsRequest(board=request.board, received_on=timezone.localdate())
     form = RequestForm(
-        request.POST or None, instance=instance, board=request.board, school_ids=school_ids
+        request.POST or None, instance=rights_request, board=request.board, school_ids=school_ids
     )
     if form.is_valid():
         try:
-            saved = services.request_register(actor=request.user, request=form.instance)
+            saved = services.request_register(actor=request.user, rights_request=form.instance)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -102,21 +96,21 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 @board_view(Capability.VIEW_RIGHTS_REQUESTS, per_object=True)
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    instance = _request(request, pk, Capability.VIEW_RIGHTS_REQUESTS)
-    can_handle = request.access.can(Capability.HANDLE_RIGHTS_REQUESTS, **_reach(instance))
+    rights_request = _rights_request(request, pk, Capability.VIEW_RIGHTS_REQUESTS)
+    can_handle = request.access.can(Capability.HANDLE_RIGHTS_REQUESTS, **_reach(rights_request))
     return render(
         request,
         "rights/request_detail.html",
         {
-            "item": instance,
-            "events": instance.events.select_related("actor"),
-            "days_left": instance.days_left(timezone.localdate()),
-            "can_handle": can_handle and instance.is_open,
+            "rights_request": rights_request,
+            "events": rights_request.events.select_related("actor"),
+            "days_left": rights_request.days_left(timezone.localdate()),
+            "can_handle": can_handle and rights_request.is_open,
             "identity_form": IdentityForm(initial={"on": timezone.localdate()}),
             "extension_form": ExtensionForm(initial={"notified_on": timezone.localdate()}),
             "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
             "letters": LETTERS,
-            "paused": instance.pauses.filter(ended_on=None).exists(),
+            "paused": rights_request.pauses.filter(ended_on=None).exists(),
         },
     )
 
@@ -124,8 +118,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @board_view(Capability.HANDLE_RIGHTS_REQUESTS, per_object=True)
 def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    instance = _request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
-    if not instance.is_open:
+    rights_request = _rights_request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
+    if not rights_request.is_open:
         messages.error(request, _("Dit verzoek is al afgesloten."))
         return redirect("rights_request_detail", board=request.board.slug, pk=pk)
     forms = {"identiteit": IdentityForm, "verlengen": ExtensionForm, "besluit": DecisionForm}
@@ -136,15 +130,21 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("rights_request_detail", board=request.board.slug, pk=pk)
     data = form.cleaned_data if form else {}
     steps = {
-        "in-behandeling": lambda: services.request_start(actor=request.user, request=instance),
+        "in-behandeling": lambda: services.request_start(
+            actor=request.user, rights_request=rights_request
+        ),
         "identiteit": lambda: services.request_check_identity(
-            actor=request.user, request=instance, **data
+            actor=request.user, rights_request=rights_request, **data
         ),
-        "verlengen": lambda: services.request_extend(actor=request.user, request=instance, **data),
+        "verlengen": lambda: services.request_extend(
+            actor=request.user, rights_request=rights_request, **data
+        ),
         "pauze": lambda: services.request_pause(
-            actor=request.user, request=instance, today=timezone.localdate()
+            actor=request.user, rights_request=rights_request, today=timezone.localdate()
         ),
-        "besluit": lambda: services.request_decide(actor=request.user, request=instance, **data),
+        "besluit": lambda: services.request_decide(
+            actor=request.user, rights_request=rights_request, **data
+        ),
     }
     if action not in steps:
         raise Http404
@@ -160,13 +160,18 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @board_view(Capability.HANDLE_RIGHTS_REQUESTS, per_object=True)
 def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    instance = _request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
+    rights_request = _rights_request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
     if kind not in LETTERS:
         raise Http404
     html = render_to_string(
         "rights/letter.html",
-        {"item": instance, "kind": kind, "board": request.board, "today": timezone.localdate()},
+        {
+            "rights_request": rights_request,
+            "kind": kind,
+            "board": request.board,
+            "today": timezone.localdate(),
+        },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="brief-{kind}-{instance.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="brief-{kind}-{rights_request.pk}.pdf"'
     return response

@@ -71,3 +71,36 @@ def demo(django_db_setup, django_db_blocker):
         load_demo()
         yield
         transaction.set_rollback(True)
+
+
+# Personas, logged in with the test client; each is a Membership of a board of its own (the
+# schoolleider's with a school). Tests that need another role build it with the factories.
+def _logged_in(client, **fields):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory(**fields)
+    client.force_login(membership.user)
+    return membership
+
+
+@pytest.fixture
+def officer(client):
+    from privacyregister.roles import Role
+
+    return _logged_in(client, role=Role.PRIVACY_OFFICER)
+
+
+@pytest.fixture
+def beheerder(client):
+    from privacyregister.roles import Role
+
+    return _logged_in(client, role=Role.BEHEERDER)
+
+
+@pytest.fixture
+def schoolleider(client):
+    from privacyregister.roles import Role
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory()
+    return _logged_in(client, board=school.board, role=Role.SCHOOLLEIDER, school=school)

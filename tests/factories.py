@@ -1,7 +1,8 @@
 import factory
 from django.utils import timezone
 
-from privacyregister.models import Board, Membership, Role, School, User
+from privacyregister.models import Board, Membership, School, User
+from privacyregister.roles import Role
 from processing import models as register
 from retention.models import RetentionRule
 from rights.models import RightsRequest

@@ -12,7 +12,8 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from privacyregister.forms import TEXT_LIMIT
-from privacyregister.models import Board, Role
+from privacyregister.models import Board
+from privacyregister.roles import Role
 from processing import models as register
 from tests.factories import (
     ActivityFactory,

@@ -80,7 +80,7 @@ def test_a_user_can_choose_english(client):
 
 
 def test_an_fg_of_two_boards_can_switch_between_them(client):
-    from privacyregister.models import Role
+    from privacyregister.roles import Role
 
     first = MembershipFactory(role=Role.FG, board__name="Stichting Eerste")
     MembershipFactory(user=first.user, role=Role.FG, board__name="Stichting Tweede")

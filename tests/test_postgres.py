@@ -54,7 +54,7 @@ def test_two_saves_from_the_same_version_cannot_both_win():
     from django.test import Client
     from django.urls import reverse
 
-    from privacyregister.models import Role
+    from privacyregister.roles import Role
     from tests.factories import ActivityFactory
     from tests.forms import form_data
 
@@ -78,7 +78,7 @@ def test_two_saves_from_the_same_version_cannot_both_win():
 
 @pytest.mark.django_db(transaction=True)
 def test_publishing_twice_at_once_gives_two_version_numbers():
-    from privacyregister.models import Role
+    from privacyregister.roles import Role
     from processing.statements import statement_publish
 
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
@@ -103,7 +103,7 @@ def test_eight_first_readers_of_a_pdf_at_once_wait_for_one_render(monkeypatch):
     from django.test import Client
 
     import processing.pdf
-    from privacyregister.models import Role
+    from privacyregister.roles import Role
     from processing.statements import statement_publish
 
     renders = []

@@ -1,7 +1,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from tests.factories import ActivityFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.statements import statement_publish
 from tests.browser.test_login_flow import assert_accessible
 from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory, SchoolFactory

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacyregister import services
-from privacyregister.models import Membership, Role, SecurityEvent
+from privacyregister.models import Membership, SecurityEvent
+from privacyregister.roles import Role
 from processing.statements import statement_publish
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
 

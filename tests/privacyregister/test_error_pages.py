@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import path
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from tests.factories import MembershipFactory, SchoolFactory
 
 

@@ -7,17 +7,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacyregister.models import Invitation, Membership, Role, SecurityEvent
+from privacyregister.models import Invitation, Membership, SecurityEvent
+from privacyregister.roles import Role
 from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def beheerder(client):
-    membership = MembershipFactory(role=Role.BEHEERDER)
-    client.force_login(membership.user)
-    return membership
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from privacyregister.models import Role
 from privacyregister.permissions import MATRIX, Capability
+from privacyregister.roles import Role
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,17 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacyregister.models import Invitation, Membership, Role, User
+from privacyregister.models import Invitation, Membership, User
+from privacyregister.roles import Role
 from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def beheerder(client):
-    membership = MembershipFactory(role=Role.BEHEERDER)
-    client.force_login(membership.user)
-    return membership
 
 
 def members_url(board) -> str:

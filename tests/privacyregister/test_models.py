@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from privacyregister.models import Membership, Role, School, User
+from privacyregister.models import Membership, School, User
+from privacyregister.roles import Role
 from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,9 @@ def test_an_invalid_kvk_number_is_refused():
 
 def test_school_sector_choices_cover_primary_special_and_secondary_education():
     assert {"PO", "SO", "VSO", "VO"} <= set(School.Sector.values)
+
+
+def test_role_is_imported_from_one_module_only():
+    import privacyregister.models
+
+    assert not hasattr(privacyregister.models, "Role")

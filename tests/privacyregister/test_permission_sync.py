@@ -3,7 +3,8 @@ from django.core.management import call_command
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, get_perms
 
-from privacyregister.models import Membership, Role
+from privacyregister.models import Membership
+from privacyregister.roles import Role
 from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ that work."""
 import pytest
 from django.urls import reverse
 
-from privacyregister.models import Role
 from privacyregister.permissions import Capability, roles_with
+from privacyregister.roles import Role
 from processing.forms import ActivityForm
 from rights.forms import RequestForm
 from rights.models import RightsRequest

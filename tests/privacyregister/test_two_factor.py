@@ -5,7 +5,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from privacyregister.models import Role, SecurityEvent
+from privacyregister.models import SecurityEvent
+from privacyregister.roles import Role
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

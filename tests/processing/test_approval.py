@@ -5,10 +5,9 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
 from processing import services
 from processing.models import ProcessingActivity
-from tests.factories import ActivityFactory, MembershipFactory
+from tests.factories import ActivityFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, activity: ProcessingActivity) -> str:
     return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk})
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def button_form(client, activity: ProcessingActivity, action: str) -> dict:
@@ -96,6 +88,19 @@ def test_submitting_what_was_on_the_page_puts_it_up_for_review(client, officer):
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.status == ProcessingActivity.Status.IN_REVIEW
+
+
+@pytest.mark.parametrize("status", ["ter_review", "vastgesteld"])
+def test_only_a_concept_can_be_put_up_for_review(client, officer, status):
+    activity = ActivityFactory(board=officer.board, status=status, approved_at=timezone.now())
+    detail = client.get(url("activity_detail", activity))
+    assert "Ter review aanbieden" not in detail.text
+
+    response = client.post(url("activity_submit", activity), {"version": activity.version})
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == status
+    assert "Alleen een concept kan ter review worden aangeboden." in client.get(response.url).text
 
 
 @pytest.mark.parametrize("action", ["activity_approve", "activity_submit"])

@@ -14,7 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.models import RegisterExport
 from tests.factories import ActivityFactory, MembershipFactory
 

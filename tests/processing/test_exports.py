@@ -10,7 +10,8 @@ from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from privacyregister.models import Role, User
+from privacyregister.models import User
+from privacyregister.roles import Role
 from processing.exports import LogEntry, saves
 from processing.models import ProcessingActivity, RegisterExport
 from tests.factories import ActivityFactory, MembershipFactory, SchoolFactory

@@ -4,23 +4,15 @@ before any row is built, so a tampered count costs nothing (issue 15, finding 1)
 import pytest
 from django.urls import reverse
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.forms import FORMSETS
 from retention.models import RetentionException, RetentionRule
-from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory, SchoolFactory
+from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
 REFUSED = "Het formulier is niet volledig of aangepast verstuurd"
-
-
-@pytest.fixture
-def schoolleider(client):
-    school = SchoolFactory()
-    membership = MembershipFactory(board=school.board, role=Role.SCHOOLLEIDER, school=school)
-    client.force_login(membership.user)
-    return membership
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def test_an_activity_needs_a_retention_rule_and_a_current_review_date(activity):
 
 
 def test_the_lint_page_links_each_finding_to_the_field_to_fix(client):
-    from privacyregister.models import Role
+    from privacyregister.roles import Role
     from tests.factories import MembershipFactory
 
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)

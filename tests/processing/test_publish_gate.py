@@ -5,13 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
 from processing.models import ProcessingActivity
 from processing.statements import PublishRefused, statement_publish
 from tests.factories import (
     ActivityFactory,
     DataCategoryFactory,
-    MembershipFactory,
     RecipientFactory,
     RetentionRuleFactory,
     SubjectGroupFactory,
@@ -19,13 +17,6 @@ from tests.factories import (
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def approved(board, *, with_purpose: bool = True, **fields) -> ProcessingActivity:

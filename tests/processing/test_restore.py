@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing import services
 from processing.models import ProcessingActivity
 from tests.factories import ActivityFactory, MembershipFactory, SchoolFactory

@@ -9,13 +9,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
 from processing.models import ProcessingActivity, StatementVersion
 from processing.pdf import STATIC_PREFIX, StaticFilesOnly, render_pdf, statement_pdf
 from processing.statements import PublishRefused, statement_publish
 from tests.factories import (
     ActivityFactory,
-    MembershipFactory,
     RetentionRuleFactory,
     SchoolFactory,
 )
@@ -139,13 +137,6 @@ def test_the_pdf_has_a_title_page_contents_and_page_numbers(demo):
     assert "Inhoud" in text
     assert "Pagina 1 van" in text
     assert StatementVersion.objects.get(pk=statement.pk).pdf is not None  # rendered once
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def approved_activity(board, **fields) -> ProcessingActivity:

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.models import Comment, ProcessingActivity
 from tests.factories import (
     ActivityFactory,
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, activity: ProcessingActivity, **kwargs) -> str:
     return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk, **kwargs})
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def test_a_privacy_officer_creates_an_activity_with_purposes_data_and_a_recipient(client, officer):

@@ -1,18 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from privacyregister.models import Role
+from privacyregister.reference import read_fixture
 from processing.models import DataSource, Recipient
-from tests.factories import ActivityFactory, MembershipFactory, RecipientFactory
+from processing.models import Vocabulary as VocabularyModel
+from processing.vocabularies import VOCABULARIES
+from tests.factories import ActivityFactory, RecipientFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def test_a_privacy_officer_adds_a_processor_with_its_dpa(client, officer):
@@ -69,3 +64,10 @@ def test_an_unused_term_is_deleted_after_confirmation(client, officer):
 
 def test_an_unknown_list_is_not_found(client, officer):
     assert client.get(f"/b/{officer.board.slug}/lijsten/onzin/").status_code == 404
+
+
+def test_the_registry_holds_every_vocabulary_once_with_its_fixture_key():
+    models = [vocabulary.model for vocabulary in VOCABULARIES]
+    assert sorted(models, key=str) == sorted(VocabularyModel.__subclasses__(), key=str)
+    assert {v.fixture_key for v in VOCABULARIES} == set(read_fixture("reference/vocabularies.json"))
+    assert len({v.slug for v in VOCABULARIES}) == len(VOCABULARIES)

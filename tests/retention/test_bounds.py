@@ -8,23 +8,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacyregister.models import Role
 from retention.models import RetentionRule
 from retention.services import duties, send_retention_reminders
-from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory, SchoolFactory
+from tests.factories import ActivityFactory, RetentionRuleFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 DATE_RANGE = "Kies een datum tussen 1 januari 1900 en 31 december 2200."
 AT_MOST_100_YEARS = "Een bewaartermijn is hoogstens 100 jaar."
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def page(officer, name: str) -> str:

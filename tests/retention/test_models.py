@@ -24,6 +24,13 @@ def test_the_database_refuses_a_period_that_skipped_validation(amount):
         RetentionRuleFactory(period_amount=amount)
 
 
+@pytest.mark.parametrize("field", ["active", "maximum"])
+def test_the_database_refuses_an_active_or_maximum_period_of_zero(field):
+    # Amount and unit together, and at least 1: the same rule for every optional period.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RetentionRuleFactory(**{f"{field}_amount": 0, f"{field}_unit": "jaren"})
+
+
 def test_an_exception_period_needs_both_amount_and_unit():
     rule = RetentionRuleFactory()
     exception = RetentionException(rule=rule, condition="Met toestemming", period_amount=1)

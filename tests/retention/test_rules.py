@@ -4,10 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacyregister.models import Role
 from retention.models import RetentionReminder, RetentionRule
 from retention.services import duties, send_retention_reminders
-from tests.factories import ActivityFactory, MembershipFactory, RetentionRuleFactory, SchoolFactory
+from tests.factories import ActivityFactory, RetentionRuleFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -39,13 +38,6 @@ def test_reminders_mail_each_school_its_duties_once():
     assert send_retention_reminders(D(2026, 7, 11)) == 0  # nothing new
     assert RetentionReminder.objects.get().due_on == D(2026, 7, 31)
     assert send_retention_reminders(D(2026, 5, 1)) == 0  # too far ahead
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def rule_data(**changes) -> dict:

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from privacyregister.forms import TEXT_LIMIT
-from privacyregister.models import Role
 from rights.models import RightsRequest
 from rights.services import request_extend, request_register
-from tests.factories import MembershipFactory, RightsRequestFactory, SchoolFactory
+from tests.factories import RightsRequestFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -19,18 +18,11 @@ NOVEL = "x" * 1_800_000
 
 
 @pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
-
-
-@pytest.fixture
 def request_(officer):
     school = SchoolFactory(board=officer.board)
     return request_register(
         actor=officer.user,
-        request=RightsRequestFactory.build(board=officer.board, school=school),
+        rights_request=RightsRequestFactory.build(board=officer.board, school=school),
     )
 
 
@@ -73,7 +65,7 @@ def test_the_model_refuses_oversized_text_whatever_path_it_comes_by(officer, req
     with pytest.raises(ValidationError) as error:
         request_extend(
             actor=officer.user,
-            request=request_,
+            rights_request=request_,
             reason="x" * (TEXT_LIMIT + 1),
             notified_on=request_.received_on,
         )

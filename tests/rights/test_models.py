@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from rights.models import RightsRequest
+from rights.models import RightsRequest, RightsRequestEvent
 from tests.factories import BoardFactory, RightsRequestFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +34,13 @@ def test_an_identity_check_is_dated_and_never_a_stored_copy():
     with pytest.raises(ValidationError):
         request.full_clean()
     assert "geen kopie" in RightsRequest.IdentityCheck.DOCUMENT_SHOWN.label
+
+
+def test_an_event_has_one_of_the_known_kinds():
+    rights_request = RightsRequestFactory()
+    event = RightsRequestEvent(request=rights_request, description="Iets", kind="onbekend")
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "kind" in error.value.message_dict
+    event.kind = RightsRequestEvent.Kind.REGISTERED
+    event.full_clean()

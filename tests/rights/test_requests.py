@@ -9,20 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from rights.models import PublicHoliday, RightsRequest
 from rights.services import purge_closed_requests, request_register, send_rights_reminders
 from tests.factories import MembershipFactory, RightsRequestFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def url(name, request, **kwargs):
@@ -33,7 +26,7 @@ def register(officer, **fields) -> RightsRequest:
     school = SchoolFactory(board=officer.board)
     return request_register(
         actor=officer.user,
-        request=RightsRequestFactory.build(board=officer.board, school=school, **fields),
+        rights_request=RightsRequestFactory.build(board=officer.board, school=school, **fields),
     )
 
 

@@ -21,8 +21,8 @@ from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from privacyregister.roles import Role
 from processing import models as register
-from processing.services import VOCABULARIES
 from processing.statements import statement_publish
+from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionException, RetentionRule
 
 SECTORS = ["PO", "PO", "PO", "SO", "VO"]
@@ -125,7 +125,8 @@ def _register(rng, board, activities_per_board):
     vocabularies = read_fixture("reference/vocabularies.json")
     rules = read_fixture("reference/retention_rules.json")
     terms = {}
-    for key, model in VOCABULARIES.items():
+    for vocabulary in VOCABULARIES:
+        key, model = vocabulary.fixture_key, vocabulary.model
         objs = [model(board=board, **item) for item in vocabularies[key]]
         if model is register.Recipient:
             objs += [

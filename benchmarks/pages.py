@@ -1,0 +1,107 @@
+"""The pages `make bench` measures and how their SQL queries are counted: importable without
+side effects, by benchmarks/run.py and by the query-budget test (tests/test_query_budget.py)."""
+
+import sys
+
+
+def officer_access(board):
+    """What the board's privacy officer, whose pages are measured, may see."""
+    from privacyregister.access import BoardAccess
+    from privacyregister.roles import Role
+
+    return BoardAccess(board.memberships.get(role=Role.PRIVACY_OFFICER).user, board)
+
+
+def officer_session(board) -> str:
+    """A session of the board's privacy officer, logged in with two-factor authentication."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    officer = officer_access(board).user
+    device, _ = TOTPDevice.objects.get_or_create(user=officer, name="bench", confirmed=True)
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(officer.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: officer.get_session_auth_hash(),
+            DEVICE_ID_SESSION_KEY: device.persistent_id,
+        }
+    )
+    session.create()
+    return session.session_key
+
+
+def pages(board) -> dict[str, tuple[str, bool]]:
+    """Name → (path, needs the officer's session)."""
+    from django.urls import reverse
+
+    from processing.models import ProcessingActivity
+
+    slug = board.slug
+    register = reverse("activity_list", kwargs={"board": slug})
+    visible = ProcessingActivity.objects.visible_to(officer_access(board))
+    activity = visible.filter(status=ProcessingActivity.Status.APPROVED).order_by("pk").first()
+    school = board.schools.order_by("pk").first()
+    statement = board.statement_versions.filter(school=school).order_by("-number").first()
+    last_page = -(-visible.count() // 25)
+    return {
+        "activiteitenlijst": (register, True),
+        "activiteitenlijst, gefilterd": (
+            f"{register}?q=Verwerking&status=vastgesteld&legal_basis=e&school={school.pk}",
+            True,
+        ),
+        "activiteitenlijst, laatste pagina": (f"{register}?pagina={last_page}", True),
+        "activiteit": (reverse("activity_detail", kwargs={"board": slug, "pk": activity.pk}), True),
+        "activiteit, toegang": (
+            reverse("activity_access", kwargs={"board": slug, "pk": activity.pk}),
+            True,
+        ),
+        "activiteit, adviezen": (
+            reverse("activity_comments", kwargs={"board": slug, "pk": activity.pk}),
+            True,
+        ),
+        "dashboard": (reverse("dashboard"), True),
+        "controle (lint)": (reverse("lint", kwargs={"board": slug}), True),
+        "privacyverklaring (publiek)": (
+            reverse("school_statement", kwargs={"board": slug, "school": school.slug}),
+            False,
+        ),
+        "privacyverklaring-pdf (publiek, bewaard)": (
+            reverse(
+                "school_statement_version_pdf",
+                kwargs={"board": slug, "school": school.slug, "number": statement.number},
+            ),
+            False,
+        ),
+        "referentie: triviale view": (reverse("health"), False),
+    }
+
+
+# The request's transaction (BEGIN/COMMIT, or SAVEPOINTs inside a test's transaction) is not a
+# query of the page.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def query_counts(urls: dict, session_key: str, host: str = "127.0.0.1") -> dict[str, int]:
+    """SQL queries per page, through Django's test client in this process."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=host)
+    counts = {}
+    for name, (path, logged_in) in urls.items():
+        client.cookies.clear()
+        if logged_in:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        client.get(path)  # renders and keeps the statement PDF once, renews the session
+        with CaptureQueriesContext(connection) as context:
+            status = client.get(path).status_code
+        if status != 200:
+            sys.exit(f"{name} ({path}) gaf HTTP {status}")
+        counts[name] = sum(not q["sql"].startswith(TRANSACTION_CONTROL) for q in context)
+    return counts
