@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from privacyregister.models import Role
+from privacyregister.roles import Role
 from processing.statements import statement_publish
 from tests.factories import (
     ActivityFactory,
