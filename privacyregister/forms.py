@@ -42,6 +42,11 @@ def row_counts_are_sound(data: Mapping, prefixes: Iterable[str]) -> bool:
     absolute_max rows for a tampered count, and a few kB of posted counts then held a worker
     for seconds."""
     for prefix in prefixes:
+        # Plain digits only: Django's IntegerField also takes "1.0", " 1" or Arabic-Indic
+        # digits, which the "Rij toevoegen" button would then fail to count with.
+        counts_as_sent = [data.get(f"{prefix}-{name}") for name in ("TOTAL_FORMS", "INITIAL_FORMS")]
+        if not all(isinstance(n, str) and n.isascii() and n.isdigit() for n in counts_as_sent):
+            return False
         management = ManagementForm(data, prefix=prefix)
         if not management.is_valid():
             return False

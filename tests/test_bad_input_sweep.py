@@ -237,6 +237,8 @@ def tampered_counts(data: dict, prefix: str) -> list[dict]:
         {**data, total: ""},
         {**data, total: "-1"},
         {**data, total: "99999999999999999999"},
+        # Numbers Django's IntegerField takes but int() does not, or not as written.
+        *({**data, total: number} for number in ["1.0", "3.", " 1", "+1", "\u0662"]),
         {**data, initial: "100000"},
         {**data, initial: "abc"},
         {**data, initial: str(int(data[total]) + 1)},
