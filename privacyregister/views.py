@@ -124,12 +124,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's invitation is as absent as a missing one.
     invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
-    membership = services.invitation_accept(actor=request.user, invitation=invitation)
-    messages.success(
-        request,
-        _("U bent nu %(role)s bij %(board)s.")
-        % {"role": membership.get_role_display(), "board": membership.board},
-    )
+    try:
+        membership = services.invitation_accept(actor=request.user, invitation=invitation)
+    except ValidationError as error:  # answered or withdrawn a moment ago
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("U bent nu %(role)s bij %(board)s.")
+            % {"role": membership.get_role_display(), "board": membership.board},
+        )
     return redirect("dashboard")
 
 
@@ -137,10 +141,15 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
-    services.invitation_decline(actor=request.user, invitation=invitation)
-    messages.success(
-        request, _("U heeft de uitnodiging van %(board)s afgewezen.") % {"board": invitation.board}
-    )
+    try:
+        services.invitation_decline(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("U heeft de uitnodiging van %(board)s afgewezen.") % {"board": invitation.board},
+        )
     return redirect("dashboard")
 
 
@@ -200,11 +209,15 @@ def members(request: HttpRequest) -> HttpResponse:
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(request.board.invitations.pending(), pk=pk)
     request.access.require(Capability.MANAGE_MEMBERS)
-    services.invitation_withdraw(actor=request.user, invitation=invitation)
-    messages.success(
-        request,
-        _("De uitnodiging van %(email)s is ingetrokken.") % {"email": invitation.email},
-    )
+    try:
+        services.invitation_withdraw(actor=request.user, invitation=invitation)
+    except ValidationError as error:  # answered a moment ago
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("De uitnodiging van %(email)s is ingetrokken.") % {"email": invitation.email},
+        )
     return redirect("members", board=request.board.slug)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from privacyregister import services
 from privacyregister.models import Invitation, Membership, SecurityEvent
 from privacyregister.roles import Role
 from tests.factories import BoardFactory, MembershipFactory, SchoolFactory, UserFactory
@@ -190,3 +191,24 @@ def test_an_invitation_for_another_board_school_cannot_exist():
     )
     with pytest.raises(Exception, match="hoort niet bij dit bestuur"):
         invitation.full_clean()
+
+
+def test_an_invitation_withdrawn_while_it_is_being_accepted_gives_a_message(
+    client, beheerder, elsewhere, monkeypatch
+):
+    """The beheerder withdraws at the moment the invitee accepts: after the page found the
+    invitation open, before the service locked it."""
+    invite(client, beheerder.board)
+    invitation = Invitation.objects.get()
+    accept = services.invitation_accept
+
+    def withdrawn_first(*, actor, invitation):
+        services.invitation_withdraw(actor=beheerder.user, invitation=invitation)
+        return accept(actor=actor, invitation=invitation)
+
+    monkeypatch.setattr(services, "invitation_accept", withdrawn_first)
+    client.force_login(elsewhere)
+    response = client.post(reverse("invitation_accept", kwargs={"pk": invitation.pk}), follow=True)
+    assert response.status_code == 200
+    assert "staat niet (meer) voor u open" in response.content.decode()
+    assert not Membership.objects.filter(user=elsewhere, board=beheerder.board).exists()
