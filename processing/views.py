@@ -25,7 +25,7 @@ from processing.forms import (
     ResolveCommentForm,
     build_formsets,
 )
-from processing.history import activity_timeline
+from processing.history import timeline_page
 from processing.lint import lint, lint_activity
 from processing.models import (
     ActivityDataCategory,
@@ -373,7 +373,7 @@ def _restorable(request: HttpRequest, activity: ProcessingActivity, records: lis
 @board_view(Capability.VIEW_HISTORY, per_object=True)
 def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.VIEW_HISTORY)
-    page = Paginator(activity_timeline(activity), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = timeline_page(activity, request.GET.get("pagina"), PAGE_SIZE)
     restorable = _restorable(request, activity, [entry.record for entry in page if entry.record])
     return render(
         request,
