@@ -17,6 +17,7 @@ from privacyregister.permissions import Capability, Scope
 from privacyregister.views import rows_refused
 from processing import services
 from processing.filters import ActivityFilter
+from processing.findings import stored_findings
 from processing.forms import (
     FORMSET_PREFIXES,
     ActivityForm,
@@ -26,7 +27,7 @@ from processing.forms import (
     build_formsets,
 )
 from processing.history import timeline_page
-from processing.lint import lint, lint_activity
+from processing.lint import lint_activity
 from processing.models import (
     ActivityDataCategory,
     ActivityRecipient,
@@ -404,9 +405,7 @@ def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse
 
 @board_view(Capability.VIEW_REGISTER)
 def lint_page(request: HttpRequest) -> HttpResponse:
-    findings = lint(
-        _visible_activities(request).order_by("name"), timezone.localdate(), board=request.board
-    )
+    findings = stored_findings(_visible_activities(request), timezone.localdate())
     return render(
         request,
         "processing/lint.html",
