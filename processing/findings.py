@@ -115,13 +115,15 @@ def _activity_saved(sender, instance: ProcessingActivity, **kwargs) -> None:
     _changed([instance.pk])
 
 
+def _with_its_activities(origin) -> bool:
+    """Whether a delete started at an activity or a board: what goes with it leaves nothing to
+    lint, and linting then would store findings for activities about to be deleted."""
+    return getattr(origin, "model", type(origin)) in (ProcessingActivity, Board)
+
+
 def _part_changed(sender, instance, origin=None, **kwargs) -> None:
-    # A row deleted with its activity (or board) leaves nothing to lint; linting it then
-    # would store findings for an activity about to be deleted.
-    model = getattr(origin, "model", type(origin))
-    if model in (ProcessingActivity, Board):
-        return
-    _changed([instance.activity_id])
+    if not _with_its_activities(origin):
+        _changed([instance.activity_id])
 
 
 def _term_saved(sender, instance, **kwargs) -> None:
@@ -142,9 +144,10 @@ def _recipient_activities(recipient: Recipient) -> set[int]:
     }
 
 
-def _recipient_deleting(sender, instance: Recipient, **kwargs) -> None:
+def _recipient_deleting(sender, instance: Recipient, origin=None, **kwargs) -> None:
     # Deleting a processor drops it from its activities without a signal of the link table.
-    instance._linted_activities = _recipient_activities(instance)
+    if not _with_its_activities(origin):
+        instance._linted_activities = _recipient_activities(instance)
 
 
 def _links_dropped(sender, instance: Recipient, **kwargs) -> None:
@@ -177,9 +180,10 @@ def _field_to(through) -> str:
     )
 
 
-def _rule_deleting(sender, instance, **kwargs) -> None:
+def _rule_deleting(sender, instance, origin=None, **kwargs) -> None:
     # Deleting a retention rule drops its links without a signal of the link table.
-    instance._linted_activities = set(instance.activities.values_list("pk", flat=True))
+    if not _with_its_activities(origin):
+        instance._linted_activities = set(instance.activities.values_list("pk", flat=True))
 
 
 def connect() -> None:

@@ -160,3 +160,10 @@ def test_the_dashboard_and_the_lint_page_count_the_stored_findings(client, offic
         "Er is geen doel"
         not in client.get(reverse("lint", kwargs={"board": officer.board.slug})).text
     )
+
+
+def test_deleting_an_activity_with_its_rows_deletes_its_findings(activity):
+    activity.purposes.create(description="Toestemming", legal_basis="a")
+    assert stored(activity) == {"consent_without_withdrawal"}
+    activity.delete()
+    assert not ActivityFinding.objects.exists()
