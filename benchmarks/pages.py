@@ -63,6 +63,10 @@ def pages(board) -> dict[str, tuple[str, bool]]:
             reverse("activity_comments", kwargs={"board": slug, "pk": activity.pk}),
             True,
         ),
+        "activiteit, geschiedenis": (
+            reverse("activity_history", kwargs={"board": slug, "pk": activity.pk}),
+            True,
+        ),
         "dashboard": (reverse("dashboard"), True),
         "controle (lint)": (reverse("lint", kwargs={"board": slug}), True),
         "privacyverklaring (publiek)": (

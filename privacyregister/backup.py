@@ -51,6 +51,7 @@ def _board_querysets(board: Board) -> list:
         *historical_m2m,
         *[rows for model in register.ACTIVITY_PARTS for rows in _with_history(model, **activities)],
         register.Comment.objects.filter(**activities),
+        register.ActivityFinding.objects.filter(**activities),
         *_with_history(RetentionRule, board=board),
         *_with_history(RetentionException, rule__board=board),
         RetentionReminder.objects.filter(rule__board=board),

@@ -23,7 +23,7 @@ from privacyregister.models import Board, Invitation, Membership, SecurityEvent,
 from privacyregister.permissions import Capability, Scope, matrix_rows
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
-from processing.lint import lint_activity, lint_queryset
+from processing.findings import finding_counts
 from processing.models import ProcessingActivity
 from rights.models import RightsRequest
 
@@ -99,16 +99,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if access.scope(Capability.VIEW_REGISTER) != Scope.BOARD:
             continue
         visible = ProcessingActivity.objects.visible_to(access)
-        activities = list(lint_queryset(visible.order_by("name"), summary.board))
+        attention = list(
+            visible.filter(
+                Q(status=ProcessingActivity.Status.IN_REVIEW) | Q(next_review_on__lt=today)
+            ).order_by("name")
+        )
         summary.in_review = [
-            a for a in activities if a.status == ProcessingActivity.Status.IN_REVIEW
+            a for a in attention if a.status == ProcessingActivity.Status.IN_REVIEW
         ]
         summary.review_passed = [
-            a for a in activities if a.next_review_on and a.next_review_on < today
+            a for a in attention if a.next_review_on and a.next_review_on < today
         ]
-        findings = [f for activity in activities for f in lint_activity(activity, today)]
-        summary.errors = sum(f.is_error for f in findings)
-        summary.warnings = len(findings) - summary.errors
+        counts = finding_counts(visible, today)
+        summary.errors, summary.warnings = counts["errors"], counts["warnings"]
     invitations = Invitation.objects.for_user(request.user).select_related(
         "board", "school", "invited_by"
     )

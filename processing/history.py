@@ -1,8 +1,14 @@
 """The change history of an activity, read from django-simple-history."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import F, IntegerField, Manager, QuerySet, Value, Window
+from django.db.models.functions import JSONObject, Lag
 from django.utils.translation import gettext_lazy as _
 
 from processing.models import ACTIVITY_PARTS, ProcessingActivity
@@ -26,72 +32,235 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _display(record, field_name: str) -> str:
+def _display(record, field_name: str, m2m: dict) -> str:
+    """A field of a history record as the user knows it: a choice's label, a related row's
+    name. Many-to-many values come from `m2m` (read in bulk, see _m2m_names)."""
     model_field = record.instance_type._meta.get_field(field_name)
     if model_field.many_to_many:
-        target = model_field.related_model
-        ids = getattr(record, field_name).values_list(target._meta.model_name, flat=True)
-        return ", ".join(sorted(str(obj) for obj in target.objects.filter(pk__in=ids))) or "—"
+        names = m2m[field_name].get(record.history_id, {})
+        return ", ".join(sorted(names.values())) or "—"
     value = getattr(record, model_field.attname)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value)) or "—"
     if model_field.is_relation:
-        obj = getattr(record, field_name)
+        obj = getattr(record, field_name)  # selected with the record on the history page
         return str(obj) if obj else "—"
     return str(value) if value not in ("", None) else "—"
+
+
+def _m2m_names(records: list) -> dict[str, dict[int, dict[int, str]]]:
+    """For each many-to-many field: history id → {related id: name}, for all these records of
+    one model in one query (simple-history's diff_against reads each field of each record)."""
+    fields = records[0]._history_m2m_fields if records else []
+    if not fields:
+        return {}
+    ids = [record.history_id for record in records]
+    values: dict[str, dict[int, dict[int, str]]] = {f.name: defaultdict(dict) for f in fields}
+    queries = []
+    for position, model_field in enumerate(fields):
+        target = model_field.m2m_reverse_field_name()
+        # Schools and terms are named by their `name`: joined here, so that all fields
+        # come in one query. A term deleted since has no name and is left out, as before.
+        queries.append(
+            getattr(records[0], model_field.name)
+            .model.objects.filter(history_id__in=ids, **{f"{target}__isnull": False})
+            .order_by()
+            .annotate(m2m_field=Value(position, output_field=IntegerField()))
+            .values_list("m2m_field", "history_id", target, f"{target}__name")
+        )
+    first, *others = queries
+    for position, history_id, related_id, name in first.union(*others, all=True):
+        values[fields[position].name][history_id][related_id] = name
+    return values
+
+
+def _changes(old, new, m2m: dict) -> list[Change]:
+    """Field-by-field differences between two history records of the same object, the
+    fields compared as simple-history's diff_against compares them, in its order."""
+    changed = [
+        model_field.name
+        for model_field in new.tracked_fields
+        if model_field.editable
+        and model_field.name not in HIDDEN_FIELDS
+        and getattr(old, model_field.attname) != getattr(new, model_field.attname)
+    ]
+    changed += [
+        model_field.name
+        for model_field in new._history_m2m_fields
+        if set(m2m[model_field.name].get(old.history_id, {}))
+        != set(m2m[model_field.name].get(new.history_id, {}))
+    ]
+    return [
+        Change(
+            label=str(new.instance_type._meta.get_field(name).verbose_name),
+            old=_display(old, name, m2m),
+            new=_display(new, name, m2m),
+        )
+        for name in sorted(changed)
+    ]
 
 
 def changes_between(old, new) -> list[Change]:
     """Field-by-field differences between two history records of the same object."""
     if old is None:
         return []
-    delta = new.diff_against(old)
-    return [
-        Change(
-            label=str(new.instance_type._meta.get_field(change.field).verbose_name),
-            old=_display(old, change.field),
-            new=_display(new, change.field),
-        )
-        for change in delta.changes
-        if change.field not in HIDDEN_FIELDS
-    ]
+    return _changes(old, new, _m2m_names([old, new]))
 
 
 KIND = {"+": _("toegevoegd"), "~": _("gewijzigd"), "-": _("verwijderd")}
 
+# What the history shows: the activity's own versions first, then its rows. A model's place
+# in this list is how the timeline's query refers to it.
+TIMELINE_MODELS = [ProcessingActivity, *ACTIVITY_PARTS]
 
-def activity_timeline(activity: ProcessingActivity) -> list[Entry]:
-    """Every saved version of the activity and every change to its rows, newest first."""
+
+def activity_timeline(activity: ProcessingActivity) -> QuerySet:
+    """Every version of the activity and of its rows, newest first, as rows of (date, model's
+    place in TIMELINE_MODELS, history id, history id of the version before it). One query
+    over all the history tables: the page is cut from it before any record is read."""
+    parts = []
+    for kind, model in enumerate(TIMELINE_MODELS):
+        records = _history(model).filter(
+            **{"id" if model is ProcessingActivity else "activity_id": activity.pk}
+        )
+        parts.append(
+            records.order_by()
+            .annotate(
+                timeline_model=Value(kind, output_field=IntegerField()),
+                previous_version=Window(
+                    Lag("history_id"),
+                    partition_by=F("id"),
+                    order_by=[F("history_date").asc(), F("history_id").asc()],
+                ),
+            )
+            .values_list("history_date", "timeline_model", "history_id", "previous_version")
+        )
+    first, *others = parts
+    return first.union(*others, all=True).order_by("-history_date", "timeline_model", "-history_id")
+
+
+@cache
+def _history(model) -> Manager:
+    """The history records of a model. Through the historical model itself: simple-history's
+    `Model.history` builds a new manager class on every access (about 1 ms each, 30 on a
+    page of the history)."""
+    return model.history.model._default_manager
+
+
+def _related(model) -> list:
+    """The foreign keys whose rows a version shows (in its name, in its changed fields)."""
+    return [
+        model_field
+        for model_field in model._meta.concrete_fields
+        if model_field.is_relation and model_field.name not in {"board", "activity"}
+    ]
+
+
+def _activity_versions(ids: set[int]) -> dict[int, object]:
+    """Versions of the activity, with the people they name."""
+    related = [model_field.name for model_field in _related(ProcessingActivity)]
+    versions = (
+        _history(ProcessingActivity)
+        .filter(history_id__in=ids)
+        .select_related("history_user", *related)
+    )
+    return {version.history_id: version for version in versions}
+
+
+def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, object]]:
+    """Versions of the activity's rows, of all kinds in one query: a row's columns, and the
+    names of the rows it points at, travel as one JSON object, so that tables of different
+    shapes fit one UNION. They come back as history records like the ORM's, with those related
+    rows in place, so that comparing and naming them reads no more."""
+    queries = []
+    for position, ids in wanted.items():
+        model = TIMELINE_MODELS[position]
+        columns = {f.attname: F(f.attname) for f in model._meta.concrete_fields}
+        # Every term and dossier is named by its `name`, as its __str__ does.
+        columns |= {f"{f.name}__name": F(f"{f.name}__name") for f in _related(model)}
+        columns |= {
+            "history_type": F("history_type"),
+            "history_user_id": F("history_user_id"),
+            "history_user__full_name": F("history_user__full_name"),
+            "history_user__email": F("history_user__email"),
+        }
+        queries.append(
+            _history(model)
+            .filter(history_id__in=ids)
+            .order_by()
+            .annotate(
+                timeline_model=Value(position, output_field=IntegerField()),
+                columns=JSONObject(**columns),
+            )
+            .values_list("timeline_model", "history_id", "columns")
+        )
+    versions: dict[int, dict[int, object]] = defaultdict(dict)
+    if not queries:
+        return versions
+    first, *others = queries
+    for position, history_id, columns in first.union(*others, all=True):
+        model = TIMELINE_MODELS[position]
+        historical = _history(model).model
+        version = historical(
+            history_id=history_id,
+            history_type=columns["history_type"],
+            **{f.attname: f.to_python(columns[f.attname]) for f in model._meta.concrete_fields},
+        )
+        for model_field in _related(model):
+            name = columns[f"{model_field.name}__name"]
+            related = model_field.related_model(pk=columns[model_field.attname], name=name)
+            historical._meta.get_field(model_field.name).set_cached_value(
+                version, related if name is not None else None
+            )
+        user = None
+        if columns["history_user_id"] is not None:
+            user = get_user_model()(
+                pk=columns["history_user_id"],
+                full_name=columns["history_user__full_name"],
+                email=columns["history_user__email"],
+            )
+        historical._meta.get_field("history_user").set_cached_value(version, user)
+        versions[position][history_id] = version
+    return versions
+
+
+def timeline_entries(rows: list[tuple]) -> list[Entry]:
+    """The entries for rows of activity_timeline(): the page's versions and the ones before
+    them read in two queries (the activity's, its rows'), their many-to-many values in one."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for _when, position, history_id, previous in rows:
+        wanted[position].update(i for i in (history_id, previous) if i is not None)
+    activity_ids = wanted.pop(0, set())
+    versions = _part_versions(wanted)
+    versions[0] = _activity_versions(activity_ids) if activity_ids else {}
+    m2m = _m2m_names(list(versions[0].values()))
     entries = []
-    records = list(activity.history.select_related("history_user").order_by("history_date"))
-    previous = None
-    for record in records:
+    for when, position, history_id, previous in rows:
+        model = TIMELINE_MODELS[position]
+        version = versions[position][history_id]
+        before = versions[position].get(previous)
+        what = f"{model._meta.verbose_name} {KIND[version.history_type]}"
+        if model is not ProcessingActivity:
+            # The row's own __str__ names it (the historical record's str() would add
+            # "… as of <date>"); an added or deleted row is named, not compared.
+            what = f"{what}: {model.__str__(version)}"
+            if version.history_type != "~":
+                before = None
         entries.append(
             Entry(
-                when=record.history_date,
-                who=record.history_user,
-                what=f"{activity._meta.verbose_name} {KIND[record.history_type]}",
-                record=record,
-                changes=changes_between(previous, record),
+                when=when,
+                who=version.history_user,
+                what=what,
+                record=version if model is ProcessingActivity else None,
+                changes=_changes(before, version, m2m) if before else [],
             )
         )
-        previous = record
-    for model in ACTIVITY_PARTS:
-        last_by_pk = {}
-        for record in (
-            model.history.filter(activity_id=activity.pk)
-            .select_related("history_user")
-            .order_by("history_date")
-        ):
-            entries.append(
-                Entry(
-                    when=record.history_date,
-                    who=record.history_user,
-                    what=f"{model._meta.verbose_name} {KIND[record.history_type]}: {record}",
-                    changes=changes_between(last_by_pk.get(record.id), record)
-                    if record.history_type == "~"
-                    else [],
-                )
-            )
-            last_by_pk[record.id] = record
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def timeline_page(activity: ProcessingActivity, number: str | None, per_page: int) -> Page:
+    """One page of the activity's history; only its entries are read and compared. The
+    short index rows of all versions are read at once (which also counts them)."""
+    page = Paginator(list(activity_timeline(activity)), per_page).get_page(number)
+    page.object_list = timeline_entries(page.object_list)
+    return page

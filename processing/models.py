@@ -677,6 +677,50 @@ class Comment(models.Model):
         return self.resolved_at is None
 
 
+class FindingQuerySet(models.QuerySet):
+    def applying_on(self, day) -> "FindingQuerySet":
+        """The findings that hold on this day (see lint.Finding.applies_on)."""
+        return self.filter(
+            Q(applies_from__isnull=True) | Q(applies_from__lte=day),
+            Q(applies_until__isnull=True) | Q(applies_until__gt=day),
+        )
+
+
+class ActivityFinding(models.Model):
+    """A finding of the register lint (processing/lint.py), worked out when the activity or
+    something it reads changes (processing/findings.py) and kept, so that the dashboard counts
+    them in the database and the lint page lists them without running the rules. A rule about
+    a date is stored with the day from or until which it holds, so it never goes stale."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", _("fout")
+        WARNING = "warning", _("aandachtspunt")
+
+    activity = activity_foreign_key("findings")
+    position = models.PositiveSmallIntegerField(_("volgorde"))  # as the rules give them
+    severity = models.CharField(_("ernst"), max_length=7, choices=Severity.choices)
+    code = models.CharField(_("regel"), max_length=40)
+    anchor = models.CharField(_("onderdeel"), max_length=20)
+    params = models.JSONField(_("gegevens in de melding"), default=dict, blank=True)
+    applies_from = models.DateField(_("geldt vanaf"), null=True, blank=True)
+    applies_until = models.DateField(_("geldt tot"), null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bevinding")
+        verbose_name_plural = _("bevindingen")
+        ordering = ["activity_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "position"], name="activityfinding_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.code}"
+
+
 # The rows that belong to an activity, in the order they can be recreated (dossiers first:
 # the others may point at one).
 ACTIVITY_PARTS = [

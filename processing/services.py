@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
+from processing.findings import findings_deferred
 from processing.history import changes_between
 from processing.models import (
     ACTIVITY_M2M_FIELDS,
@@ -76,6 +77,7 @@ def _reopen(activity: ProcessingActivity) -> None:
 
 
 @transaction.atomic
+@findings_deferred()  # the activity and all its rows, linted once
 def activity_save(
     *, actor: User, form, formsets, expected_version: int | None
 ) -> ProcessingActivity:
@@ -132,6 +134,7 @@ def activity_approve(
 
 
 @transaction.atomic
+@findings_deferred()  # the activity and all its rows, linted once
 def activity_copy(
     *, actor: User, activity: ProcessingActivity, name: str, schools
 ) -> ProcessingActivity:
@@ -206,6 +209,7 @@ def record_reaches(records: list) -> dict[int, dict]:
 
 
 @transaction.atomic
+@findings_deferred()  # the activity and all its rows, linted once
 def activity_restore(*, actor: User, activity: ProcessingActivity, record) -> ProcessingActivity:
     """Bring back the content of an earlier version, as a new concept that needs approval."""
     moment = end_of_save(record)

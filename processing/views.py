@@ -17,6 +17,7 @@ from privacyregister.permissions import Capability, Scope
 from privacyregister.views import rows_refused
 from processing import services
 from processing.filters import ActivityFilter
+from processing.findings import stored_findings
 from processing.forms import (
     FORMSET_PREFIXES,
     ActivityForm,
@@ -25,8 +26,8 @@ from processing.forms import (
     ResolveCommentForm,
     build_formsets,
 )
-from processing.history import activity_timeline
-from processing.lint import lint, lint_activity
+from processing.history import timeline_page
+from processing.lint import lint_activity
 from processing.models import (
     ActivityDataCategory,
     ActivityRecipient,
@@ -361,7 +362,7 @@ def _restorable(request: HttpRequest, activity: ProcessingActivity, records: lis
 @board_view(Capability.VIEW_HISTORY, per_object=True)
 def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.VIEW_HISTORY)
-    page = Paginator(activity_timeline(activity), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = timeline_page(activity, request.GET.get("pagina"), PAGE_SIZE)
     restorable = _restorable(request, activity, [entry.record for entry in page if entry.record])
     return render(
         request,
@@ -392,10 +393,8 @@ def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse
 
 @board_view(Capability.VIEW_REGISTER)
 def lint_page(request: HttpRequest) -> HttpResponse:
-    findings = lint(
-        ProcessingActivity.objects.visible_to(request.access).order_by("name"),
-        timezone.localdate(),
-        board=request.board,
+    findings = stored_findings(
+        ProcessingActivity.objects.visible_to(request.access), timezone.localdate()
     )
     return render(
         request,

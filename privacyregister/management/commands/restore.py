@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from privacyregister.models import Board, User
+from processing.findings import findings_deferred
 
 
 class Command(BaseCommand):
@@ -22,7 +23,8 @@ class Command(BaseCommand):
             )
         # The history comes from the backup: nothing may add records while it is loaded
         # (loaddata saves raw, but setting many-to-many values would still be recorded).
-        with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        # So do the stored lint findings.
+        with override_settings(SIMPLE_HISTORY_ENABLED=False), findings_deferred(refresh=False):
             call_command("loaddata", bestand, verbosity=0)
         self.stdout.write(
             f"Teruggezet: {Board.objects.count()} besturen, {User.objects.count()} gebruikers."

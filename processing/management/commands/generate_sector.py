@@ -21,6 +21,7 @@ from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from privacyregister.roles import Role
 from processing import models as register
+from processing.findings import findings_refresh
 from processing.statements import statement_publish
 from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionException, RetentionRule
@@ -93,6 +94,8 @@ def _make_board(task) -> None:
     with transaction.atomic():
         board = _board(rng, task["prefix"], task["number"], task["schools_per_board"])
         _register(rng, board, task["activities_per_board"])
+        # Bulk inserts send no signals: the stored lint findings are worked out here.
+        findings_refresh(board.activities.values_list("pk", flat=True))
         _publish(board)
 
 

@@ -1,0 +1,124 @@
+"""The history page: paged before any difference is worked out, in plain words."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from benchmarks.run import TRANSACTION_CONTROL
+from privacyregister.roles import Role
+from processing.models import ProcessingActivity
+from tests.factories import (
+    ActivityFactory,
+    DataCategoryFactory,
+    MembershipFactory,
+    SubjectGroupFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HISTORY_QUERY_BUDGET = 15
+
+
+def history_url(activity: ProcessingActivity, **params) -> str:
+    url = reverse("activity_history", kwargs={"board": activity.board.slug, "pk": activity.pk})
+    return url + "".join(f"?{key}={value}" for key, value in params.items())
+
+
+@pytest.fixture
+def officer(client):
+    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(membership.user)
+    return membership
+
+
+def saved(board, times: int) -> ProcessingActivity:
+    """An activity saved `times` times after its creation, as the edit page saves it: the
+    activity (by someone, with a new owner), one of its rows, and now and then its terms."""
+    activity = ActivityFactory(board=board)
+    purpose = activity.purposes.create(description="Doel 0", legal_basis="e")
+    groups = [SubjectGroupFactory(board=board, name=f"Groep {n} van {activity}") for n in range(3)]
+    for n in range(1, times + 1):
+        activity.description = f"Versie {n}"
+        activity.owner = UserFactory()
+        activity.save()
+        purpose.description = f"Doel {n}"
+        purpose.save()
+        activity.subject_groups.set([groups[n % 3]])
+    return activity
+
+
+def queries_of(client, url: str) -> int:
+    """SQL queries of a page, counted as the benchmark counts them."""
+    client.get(url)  # the session is renewed on the first request
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return sum(not query["sql"].startswith(TRANSACTION_CONTROL) for query in context)
+
+
+def test_the_history_page_makes_the_same_few_queries_for_5_and_200_saves(client, officer):
+    few = saved(officer.board, 5)
+    many = saved(officer.board, 200)
+
+    counts = {saves: queries_of(client, history_url(a)) for saves, a in [(5, few), (200, many)]}
+
+    assert counts[5] == counts[200]
+    assert counts[200] <= HISTORY_QUERY_BUDGET
+
+
+def test_every_page_of_the_history_makes_the_same_few_queries(client, officer):
+    activity = saved(officer.board, 40)
+    counts = {page: queries_of(client, history_url(activity, pagina=page)) for page in [1, 2, 5]}
+    assert len(set(counts.values())) == 1
+    assert counts[1] <= HISTORY_QUERY_BUDGET
+
+
+def test_the_history_is_newest_first_across_the_activity_and_its_rows(client, officer):
+    activity = saved(officer.board, 40)
+    first_page = client.get(history_url(activity)).context["page"]
+    last_page = client.get(history_url(activity, pagina=99)).context["page"]
+
+    whens = [entry.when for entry in first_page] + [entry.when for entry in last_page]
+    assert whens == sorted(whens, reverse=True)
+    assert len(first_page) == 25
+    # The first version of the activity and its first row are on the last page.
+    assert last_page[-1].what == "verwerking toegevoegd"
+    assert last_page[-2].what == "doel toegevoegd: Doel 0"
+
+
+def test_a_changed_row_is_named_by_its_own_text_not_as_an_internal_record(client, officer):
+    activity = saved(officer.board, 2)
+    content = client.get(history_url(activity)).text
+
+    assert "doel gewijzigd: Doel 2" in content
+    assert "<del>Doel 1</del>" in content and "<ins>Doel 2</ins>" in content
+    assert " as of " not in content
+    assert "Historical" not in content
+
+
+def test_changed_terms_and_people_are_shown_by_name(client, officer):
+    activity = saved(officer.board, 2)
+    content = client.get(history_url(activity)).text
+
+    assert f"<del>Groep 1 van {activity}</del>" in content
+    assert f"<ins>Groep 2 van {activity}</ins>" in content
+    assert f"<ins>{escape(str(activity.owner))}</ins>" in content
+    assert "<del>Versie 1</del>" in content and "<ins>Versie 2</ins>" in content
+
+
+def test_a_changed_row_shows_the_terms_it_points_at_by_name(client, officer):
+    activity = ActivityFactory(board=officer.board)
+    pupils = SubjectGroupFactory(board=officer.board, name="Leerlingen")
+    parents = SubjectGroupFactory(board=officer.board, name="Ouders")
+    row = activity.data_categories.create(
+        category=DataCategoryFactory(board=officer.board, name="Adres"), subject_group=pupils
+    )
+    row.subject_group = parents
+    row.save()
+    content = client.get(history_url(activity)).text
+
+    assert "verwerkt gegeven gewijzigd: Adres (Ouders)" in content
+    assert "verwerkt gegeven toegevoegd: Adres (Leerlingen)" in content
+    assert "<del>Leerlingen</del>" in content and "<ins>Ouders</ins>" in content
