@@ -6,13 +6,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from benchmarks.run import TRANSACTION_CONTROL
-from privacyregister.roles import Role
+from benchmarks.pages import TRANSACTION_CONTROL
 from processing.models import ProcessingActivity
 from tests.factories import (
     ActivityFactory,
     DataCategoryFactory,
-    MembershipFactory,
     SubjectGroupFactory,
     UserFactory,
 )
@@ -25,13 +23,6 @@ HISTORY_QUERY_BUDGET = 15
 def history_url(activity: ProcessingActivity, **params) -> str:
     url = reverse("activity_history", kwargs={"board": activity.board.slug, "pk": activity.pk})
     return url + "".join(f"?{key}={value}" for key, value in params.items())
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 def saved(board, times: int) -> ProcessingActivity:

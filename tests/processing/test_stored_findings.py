@@ -6,13 +6,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from privacyregister.roles import Role
 from processing.findings import finding_counts, findings_refresh, stored_findings
 from processing.lint import lint
 from processing.models import ActivityFinding, ProcessingActivity, Recipient
 from tests.factories import (
     ActivityFactory,
-    MembershipFactory,
     RecipientFactory,
     RetentionRuleFactory,
 )
@@ -20,13 +18,6 @@ from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 24)
-
-
-@pytest.fixture
-def officer(client):
-    membership = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    client.force_login(membership.user)
-    return membership
 
 
 @pytest.fixture
