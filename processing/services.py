@@ -210,15 +210,19 @@ def record_reaches(records: list) -> dict[int, dict]:
 
 @transaction.atomic
 @findings_deferred()  # the activity and all its rows, linted once
-def activity_restore(*, actor: User, activity: ProcessingActivity, record) -> ProcessingActivity:
-    """Bring back the content of an earlier version, as a new concept that needs approval."""
+def activity_restore(
+    *, actor: User, activity: ProcessingActivity, record, expected_version: int
+) -> ProcessingActivity:
+    """Bring back the content of an earlier version, as a new concept that needs approval.
+    Only over the version the user saw: EditConflict when it changed since, as for edits."""
+    _claim_version(activity, expected_version)
+    activity.refresh_from_db()  # locked by the claim: what it is now is what the user saw
     moment = end_of_save(record)
     kept = {"id", "board", "version", "status", "approved_at", "approved_by"}
     for model_field in ProcessingActivity._meta.concrete_fields:
         if model_field.name not in kept:
             setattr(activity, model_field.attname, getattr(record, model_field.attname))
     activity.status = ProcessingActivity.Status.CONCEPT
-    activity.version += 1
     activity.full_clean()
     activity.save()
     for field in ACTIVITY_M2M_FIELDS:

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -246,8 +247,8 @@ def _seen_version(request: HttpRequest) -> int:
 def _status_change(
     request: HttpRequest, activity: ProcessingActivity, change: Callable, done: str
 ) -> HttpResponse:
-    """Submit or approve the version the user saw; a 409 page with what changed if it is
-    no longer the current one."""
+    """Submit, approve or restore over the version the user saw; a 409 page with what changed
+    if it is no longer the current one."""
     seen = _seen_version(request)
     try:
         change(actor=request.user, activity=activity, expected_version=seen)
@@ -379,13 +380,12 @@ def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse
     if instance.history_id not in _restorable(request, activity, [instance]):
         raise PermissionDenied
     if request.method == "POST":
-        try:
-            services.activity_restore(actor=request.user, activity=activity, record=instance)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("De eerdere versie is teruggezet als concept."))
-        return _to_detail(request, activity)
+        return _status_change(
+            request,
+            activity,
+            partial(services.activity_restore, record=instance),
+            _("De eerdere versie is teruggezet als concept."),
+        )
     return render(
         request, "processing/activity_restore.html", {"activity": activity, "record": instance}
     )

@@ -7,6 +7,7 @@ from privacyregister.roles import Role
 from processing import services
 from processing.models import ProcessingActivity
 from tests.factories import ActivityFactory, MembershipFactory, SchoolFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,9 @@ def test_a_schoolleider_restores_a_version_of_their_own_school(client, school, l
     activity.description = "Tweede versie"
     activity.save()
 
-    response = client.post(url("activity_restore", activity, record=own.history_id))
+    response = client.post(
+        url("activity_restore", activity, record=own.history_id), {"version": activity.version}
+    )
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.description == "Eerste versie"
@@ -99,7 +102,10 @@ def test_a_privacy_officer_may_restore_a_version_that_applied_to_all_schools(cli
         url("activity_restore", activity, record=board_wide.history_id)
         in client.get(url("activity_history", activity)).text
     )
-    client.post(url("activity_restore", activity, record=board_wide.history_id))
+    client.post(
+        url("activity_restore", activity, record=board_wide.history_id),
+        {"version": activity.version},
+    )
     activity.refresh_from_db()
     assert activity.applies_to_all_schools
 
@@ -119,3 +125,22 @@ def test_the_schools_of_any_number_of_versions_are_read_in_one_query(
     assert len(reaches) == len(records)
     assert reaches[records[-1].history_id] == {"whole_board": True}  # the first version
     assert reaches[records[0].history_id] == {"schools": [school.pk]}  # the latest
+
+
+def test_restoring_over_a_version_changed_since_the_page_was_opened_is_a_conflict(
+    client, school, leader
+):
+    activity = ActivityFactory(board=school.board, description="Eerste versie")
+    narrowed(activity, [school])
+    first = activity.history.latest("history_date")
+    restore = url("activity_restore", activity, record=first.history_id)
+    seen = ProcessingActivity.objects.get(pk=activity.pk).version
+    data = form_data(client.get(url("activity_edit", activity)))
+    data["description"] = "Intussen door een ander opgeslagen"
+    assert client.post(url("activity_edit", activity), data).status_code == 302
+
+    response = client.post(restore, {"version": seen})
+    assert response.status_code == 409
+    activity.refresh_from_db()
+    assert activity.description == "Intussen door een ander opgeslagen"
+    assert client.post(restore).status_code == 400  # without the version seen

@@ -236,7 +236,10 @@ def test_restoring_an_earlier_version_brings_back_fields_and_rows(client, office
     data.update({"description": "Tweede versie", "doelen-0-DELETE": "on"})
     assert client.post(url("activity_edit", activity), data).status_code == 302
     assert not activity.purposes.exists()
-    client.post(url("activity_restore", activity, record=first.history_id))
+    activity.refresh_from_db()
+    client.post(
+        url("activity_restore", activity, record=first.history_id), {"version": activity.version}
+    )
     activity.refresh_from_db()
     assert activity.description == "Eerste versie"
     assert activity.purposes.get().description == "Oud doel"
