@@ -217,10 +217,30 @@ def approved_versions(board: Board, school: School | None) -> list[ApprovedVersi
     return [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
 
 
+class _Terms(dict):
+    """A vocabulary's terms of one board by pk. A version approved before one of its terms was
+    deleted still names that term: it is read from the term's history, as it was last."""
+
+    def __init__(self, model: type, board: Board):
+        super().__init__((term.pk, term) for term in model.objects.filter(board=board))
+        self.model, self.board = model, board
+
+    def __missing__(self, pk: int):
+        record = (
+            self.model.history.filter(id=pk, board_id=self.board.pk)
+            .order_by("-history_date")
+            .first()
+        )
+        if record is None:
+            raise KeyError(pk)
+        self[pk] = record.instance
+        return self[pk]
+
+
 def _vocabulary(board: Board) -> dict[type, dict]:
     """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id."""
     return {
-        vocabulary.model: {term.pk: term for term in vocabulary.model.objects.filter(board=board)}
+        vocabulary.model: _Terms(vocabulary.model, board)
         for vocabulary in VOCABULARIES
         if vocabulary.referred_to_by_rows
     }

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from processing.models import ProcessingActivity
-from processing.statements import PublishRefused, statement_publish
+from processing.statements import PublishRefused, statement_preview, statement_publish
 from tests.factories import (
     ActivityFactory,
     DataCategoryFactory,
@@ -94,3 +94,19 @@ def test_the_gate_reads_the_terms_and_rows_of_the_approved_version(client, offic
         statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
     codes = {f.code for f in refused.value.findings}
     assert codes == {"special_without_exception", "outside_eea_without_transfer"}
+
+
+def test_a_term_deleted_after_approval_is_still_named_by_the_approved_version(client, officer):
+    board = officer.board
+    address = DataCategoryFactory(board=board, name="Naam en adres", kind="gewoon")
+    activity = approved(board, name="Leerlingadministratie")
+    activity.data_categories.create(
+        category=address, subject_group=SubjectGroupFactory(board=board)
+    )
+    edit(client, activity, **{"gegevens-0-DELETE": "on"})  # the draft no longer uses the term
+    address.delete()  # allowed: no current activity uses it
+
+    errors, preview = statement_preview(board, None)
+    assert "Naam en adres" in preview
+    statement = statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
+    assert "Naam en adres" in statement.html
