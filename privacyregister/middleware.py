@@ -5,6 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from privacyregister.two_factor import has_device, requires_two_factor
 
@@ -44,6 +45,8 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        # The same URL in another language: a shared cache must keep them apart.
+        patch_vary_headers(response, ("Cookie",))
         return response
 
 

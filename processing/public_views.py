@@ -93,7 +93,8 @@ def _cached(view):
             pk,
             found_number,
             published_at,
-            f'"{board_id}-{school_id or 0}-{found_number}-{view.__name__}"',
+            # The page around the statement follows the reader's language.
+            f'"{board_id}-{school_id or 0}-{found_number}-{view.__name__}-{get_language()}"',
             board,
             school,
             asked_for_latest=number is None,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -170,3 +171,16 @@ def test_every_text_in_the_english_catalogue_is_translated():
             fuzzy.append(msgid)
     assert untranslated == []
     assert fuzzy == []
+
+
+def test_a_cached_statement_page_is_kept_apart_per_language(english, officer):
+    """The Dutch page's ETag does not answer an English reader with a 304, and shared caches
+    are told that the page depends on the language cookie."""
+    english_register(officer.board)
+    statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
+    url = reverse("board_statement_version", kwargs={"board": officer.board.slug, "number": 1})
+    dutch = Client().get(url)
+    assert "Cookie" in dutch["Vary"]
+    response = english.get(url, HTTP_IF_NONE_MATCH=dutch["ETag"])
+    assert response.status_code == 200
+    assert "Download as PDF" in response.content.decode()
