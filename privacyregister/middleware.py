@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -100,7 +101,9 @@ class TwoFactorMiddleware:
             and not request.path.startswith(self.OPEN_PREFIXES)
         ):
             if has_device(user):
-                return redirect(f"{reverse('two_factor_verify')}?next={request.get_full_path()}")
+                # Encoded: a page with "?a=1&b=2" comes back whole after the second step.
+                query = urlencode({"next": request.get_full_path()}, safe="/")
+                return redirect(f"{reverse('two_factor_verify')}?{query}")
             if requires_two_factor(user):
                 return redirect("two_factor_setup")
         return self.get_response(request)

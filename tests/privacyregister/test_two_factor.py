@@ -172,3 +172,15 @@ def test_a_login_code_gives_the_session_a_new_key(client):
     client.post(reverse("two_factor_verify"), {"code": codes[0]})
     assert client.session.session_key != before
     assert client.get("/").status_code == 200
+
+
+def test_a_page_with_several_query_parameters_comes_back_whole_after_the_code(client):
+    membership = MembershipFactory(role=Role.PRIVACY_OFFICER, user__email="a@example.nl")
+    log_in(client, "a@example.nl")
+    codes = set_up(client)
+    client.post(reverse("logout"))
+    log_in(client, "a@example.nl")
+    target = reverse("activity_list", kwargs={"board": membership.board.slug})
+    target += "?q=leerling&status=vastgesteld"
+    asked = client.get(target)
+    assert client.post(asked.url, {"code": codes[0]}).url == target
