@@ -575,7 +575,11 @@ def export_build(export: RegisterExport) -> RegisterExport:
     except Exception:
         logger.exception("Export %s mislukt", export.pk)
         export.status = RegisterExport.Status.FAILED
-    else:
-        export.content, export.status = content, RegisterExport.Status.READY
+        # An interrupted job that fails late never replaces the file its retry made meanwhile.
+        RegisterExport.objects.filter(pk=export.pk).exclude(
+            status=RegisterExport.Status.READY
+        ).update(status=export.status)
+        return export
+    export.content, export.status = content, RegisterExport.Status.READY
     RegisterExport.objects.filter(pk=export.pk).update(content=export.content, status=export.status)
     return export

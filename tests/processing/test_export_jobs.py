@@ -169,6 +169,28 @@ def test_a_job_that_raises_is_marked_failed(
     assert "Probeer het opnieuw." in export_page(client, officer.board)
 
 
+def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    import processing.exports
+
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_for(client, officer.board)  # made by the retry, say
+    export = RegisterExport.objects.get()
+    assert export.status == "klaar"
+
+    def broken(activities):
+        raise RuntimeError("de eerste worker struikelt alsnog")
+
+    monkeypatch.setattr(processing.exports, "export_csv", broken)
+    processing.exports.export_build(RegisterExport.objects.get())  # the interrupted first job
+    export.refresh_from_db()
+    assert export.status == "klaar"
+    assert export.content
+
+
 # A real worker (manage.py db_worker) in its own process needs a database it can reach, which
 # pytest-django's in-memory SQLite test database is not: this runs in the PostgreSQL pass.
 def _worker_env() -> dict:
