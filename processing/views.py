@@ -18,7 +18,7 @@ from privacyregister.permissions import Capability, Scope
 from privacyregister.views import rows_refused
 from processing import services
 from processing.filters import ActivityFilter
-from processing.findings import stored_findings
+from processing.findings import stored_findings, with_finding_counts
 from processing.forms import (
     FORMSET_PREFIXES,
     ActivityForm,
@@ -65,6 +65,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         board=request.board,
     )
     activities = activity_filter.qs.prefetch_related("schools", "subject_groups").order_by("name")
+    if request.access.can(Capability.VIEW_REGISTER):  # findings concern the working copy
+        activities = with_finding_counts(activities, timezone.localdate())
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)

@@ -158,3 +158,38 @@ def test_deleting_an_activity_with_its_rows_deletes_its_findings(activity):
     assert stored(activity) == {"consent_without_withdrawal"}
     activity.delete()
     assert not ActivityFinding.objects.exists()
+
+
+def test_the_register_list_shows_each_activitys_errors_and_warnings_as_badges(client, officer):
+    board = officer.board
+    complete = ActivityFactory(board=board, name="Aaa compleet")
+    complete.purposes.create(description="Inschrijven", legal_basis="c", legal_basis_detail="WPO")
+    complete.retention_rules.add(RetentionRuleFactory(board=board))
+    ActivityFactory(board=board, name="Bbb zonder doel")  # no purpose, no retention rule
+
+    page = client.get(reverse("activity_list", kwargs={"board": board.slug}))
+
+    rows = page.content.decode().split("<tr>")[2:]
+    assert "in orde" in rows[0] and "fout" not in rows[0]
+    errors = stored_findings(ProcessingActivity.objects.filter(name="Bbb zonder doel"), TODAY)
+    shown = sum(f.is_error for f in errors)
+    assert shown and (f"{shown} fout" in rows[1])
+
+
+def test_a_member_who_sees_only_the_approved_register_sees_no_finding_badges(client):
+    from privacyregister.roles import Role
+    from tests.factories import MembershipFactory, SchoolFactory
+
+    school = SchoolFactory()
+    member = MembershipFactory(role=Role.MEDEWERKER, board=school.board, school=school)
+    client.force_login(member.user)
+    ActivityFactory(
+        board=school.board,
+        status=ProcessingActivity.Status.APPROVED,
+        approved_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+    )
+
+    page = client.get(reverse("activity_list", kwargs={"board": school.board.slug}))
+
+    assert page.status_code == 200 and "Verwerking" in page.content.decode()
+    assert "Controle" not in page.content.decode() and "badge-findings" not in page.content.decode()
