@@ -74,9 +74,12 @@ test-postgres: install-test
 	@echo "== Testrun op PostgreSQL =="
 	$(PY) scripts/with_postgres.py $(PY) -m pytest -m "not browser"
 
+# ruff, and import-linter's contracts in pyproject.toml: the core imports no feature app, and
+# only the workspace app combines them all.
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # The app under gunicorn against a generated sector on PostgreSQL: latency, throughput, queries
 # per page, PDF timings; writes benchmarks/RESULTS.md. The cluster in .bench-postgres is kept, so

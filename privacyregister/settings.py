@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "processing",
     "retention",
     "rights",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +99,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "privacyregister.urls"
+ROOT_URLCONF = "workspace.urls"
 WSGI_APPLICATION = "privacyregister.wsgi.application"
 
 TEMPLATES = [

@@ -1,12 +1,14 @@
-from django.contrib import admin
+"""The core's own pages: accounts, invitations, health checks, and a board's members, schools,
+matrix and security log. The root URLconf (workspace.urls) mounts them with the feature apps'."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from privacyregister import two_factor, views
 from privacyregister.forms import LoginForm
 
+# Under /b/<board>/, where the root URLconf mounts them.
 board_patterns = [
-    path("", views.board_home, name="board_home"),
     path("autorisatie/", views.matrix, name="matrix"),
     path("beveiligingslog/", views.audit_log, name="audit_log"),
     path("leden/", views.members, name="members"),
@@ -18,9 +20,6 @@ board_patterns = [
     ),
     path("scholen/", views.schools, name="schools"),
     path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
-    path("", include("processing.urls")),
-    path("", include("retention.urls")),
-    path("", include("rights.urls")),
 ]
 
 account_patterns = [
@@ -52,17 +51,10 @@ account_patterns = [
     ),
 ]
 
-handler404 = "privacyregister.errors.page_not_found"
-
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("gezond/", views.health, name="health"),
     path("gereed/", views.ready, name="ready"),
     path("uitnodigingen/<int:pk>/aannemen/", views.invitation_accept, name="invitation_accept"),
     path("uitnodigingen/<int:pk>/afwijzen/", views.invitation_decline, name="invitation_decline"),
     *account_patterns,
-    path("b/<slug:board>/", include(board_patterns)),
-    path("privacy/", include("processing.public_urls")),
-    path("admin/", admin.site.urls),
-    path("taal/", include("django.conf.urls.i18n")),
 ]

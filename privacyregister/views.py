@@ -1,6 +1,3 @@
-from dataclasses import dataclass, field
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,22 +7,18 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister import audit, services
-from privacyregister.access import BoardAccess, board_view
+from privacyregister.access import board_view
 from privacyregister.audit import LABELS
 from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
 from privacyregister.limits import ROW_LIMIT
-from privacyregister.models import Board, Invitation, Membership, SecurityEvent, normalise_email
-from privacyregister.permissions import Capability, Scope, matrix_rows
+from privacyregister.models import Invitation, SecurityEvent, normalise_email
+from privacyregister.permissions import Capability, matrix_rows
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
-from processing.findings import finding_counts
-from processing.models import ProcessingActivity
-from rights.models import RightsRequest
 
 
 def rows_refused(request: HttpRequest) -> HttpResponse:
@@ -33,27 +26,6 @@ def rows_refused(request: HttpRequest) -> HttpResponse:
     less than building, let alone rendering, the form it was aimed at."""
     message = ROWS_REFUSED % {"limit": ROW_LIMIT}
     return render(request, "rows_refused.html", {"message": message}, status=400)
-
-
-@dataclass
-class BoardSummary:
-    board: Board
-    memberships: list[Membership] = field(default_factory=list)
-    in_review: list = field(default_factory=list)
-    review_passed: list = field(default_factory=list)
-    errors: int = 0
-    warnings: int = 0
-    requests_due: list = field(default_factory=list)
-
-
-def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
-    """Open requests of the next week or overdue, as far as the user may see them."""
-    requests = (
-        RightsRequest.objects.visible_to(access)
-        .exclude(status__in=RightsRequest.CLOSED)
-        .filter(deadline__lte=today + timedelta(days=7))
-    )
-    return list(requests.select_related("school").order_by("deadline"))
 
 
 @transaction.non_atomic_requests  # not even a BEGIN
@@ -78,48 +50,6 @@ def ready(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("ok", content_type="text/plain")
     response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """My boards, and for the boards whose whole register I see: what needs attention."""
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .select_related("board", "school")
-        .order_by("board__name", "role")
-    )
-    summaries: dict[int, BoardSummary] = {}
-    for membership in memberships:
-        summaries.setdefault(membership.board_id, BoardSummary(membership.board))
-        summaries[membership.board_id].memberships.append(membership)
-    today = timezone.localdate()
-    for summary in summaries.values():
-        access = BoardAccess(request.user, summary.board)
-        summary.requests_due = _requests_due(access, today)
-        if access.scope(Capability.VIEW_REGISTER) != Scope.BOARD:
-            continue
-        visible = ProcessingActivity.objects.visible_to(access)
-        attention = list(
-            visible.filter(
-                Q(status=ProcessingActivity.Status.IN_REVIEW) | Q(next_review_on__lt=today)
-            ).order_by("name")
-        )
-        summary.in_review = [
-            a for a in attention if a.status == ProcessingActivity.Status.IN_REVIEW
-        ]
-        summary.review_passed = [
-            a for a in attention if a.next_review_on and a.next_review_on < today
-        ]
-        counts = finding_counts(visible, today)
-        summary.errors, summary.warnings = counts["errors"], counts["warnings"]
-    invitations = Invitation.objects.for_user(request.user).select_related(
-        "board", "school", "invited_by"
-    )
-    return render(
-        request,
-        "privacyregister/dashboard.html",
-        {"summaries": summaries.values(), "invitations": invitations},
-    )
 
 
 @require_POST
@@ -154,11 +84,6 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
             _("U heeft de uitnodiging van %(board)s afgewezen.") % {"board": invitation.board},
         )
     return redirect("dashboard")
-
-
-@board_view(Capability.VIEW_APPROVED_REGISTER)
-def board_home(request: HttpRequest) -> HttpResponse:
-    return redirect("activity_list", board=request.board.slug)
 
 
 @board_view(Capability.VIEW_MATRIX)

@@ -65,7 +65,7 @@ def demo(django_db_setup, django_db_blocker):
     each test runs in a savepoint within it."""
     from django.db import transaction
 
-    from privacyregister.demo import load_demo
+    from workspace.demo import load_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()

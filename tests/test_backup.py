@@ -4,7 +4,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from privacyregister.demo import load_demo
+from workspace.demo import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,8 +46,8 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
 
 
 def board_state(slug: str) -> dict:
-    from privacyregister.backup import board_objects
     from privacyregister.models import Board
+    from workspace.backup import board_objects
 
     rows = serializers.serialize(
         "python", board_objects(Board.objects.get(slug=slug)), use_natural_foreign_keys=True

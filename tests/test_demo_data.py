@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from privacyregister.demo import load_demo
 from privacyregister.models import Board, Membership, School, User
 from processing import models as register
 from retention.models import RetentionException, RetentionRule
+from workspace.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -54,7 +54,7 @@ def test_a_user_without_roles_sees_what_to_do(client):
 
 
 def test_the_admin_lists_both_demo_boards_with_schools_and_activities(admin_client):
-    from privacyregister.demo import load_demo
+    from workspace.demo import load_demo
 
     load_demo()
     boards = admin_client.get("/admin/privacyregister/board/").content.decode()

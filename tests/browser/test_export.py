@@ -3,8 +3,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from privacyregister.demo import DEMO_PASSWORD, load_demo
 from tests.browser.test_login_flow import log_in
+from workspace.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,8 +1,8 @@
 import pytest
 
-from privacyregister.demo import DEMO_PASSWORD, load_demo
 from rights.models import RightsRequest
 from tests.browser.test_login_flow import assert_accessible, log_in
+from workspace.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

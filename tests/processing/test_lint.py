@@ -118,8 +118,8 @@ def test_the_lint_page_links_each_finding_to_the_field_to_fix(client):
 
 
 def test_the_demo_registers_show_findings_for_the_gaps_left_on_purpose(settings):
-    from privacyregister.demo import load_demo
     from privacyregister.models import Board
+    from workspace.demo import load_demo
 
     load_demo()
     cpow = Board.objects.get(slug="cpow")

@@ -112,8 +112,8 @@ def test_findings_about_dates_hold_from_the_right_day_without_being_worked_out_a
 
 
 def test_the_stored_findings_are_those_the_rules_give_for_every_demo_activity(settings):
-    from privacyregister.demo import load_demo
     from privacyregister.models import Board
+    from workspace.demo import load_demo
 
     load_demo()
     for board in Board.objects.all():

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from privacyregister.backup import board_objects
 from privacyregister.models import Board
+from workspace.backup import board_objects
 
 # Rebuilt by migrate on the target: content types and permissions (referenced by natural key),
 # sessions, and the login-throttling counters.

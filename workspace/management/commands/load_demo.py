@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from privacyregister.demo import DEMO_PASSWORD, load_demo
 from privacyregister.reference import read_fixture
+from workspace.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
