@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from privacyregister.documents import STATIC_PREFIX, StaticFilesOnly, render_pdf
 from processing.models import ProcessingActivity, StatementVersion
-from processing.pdf import STATIC_PREFIX, StaticFilesOnly, render_pdf, statement_pdf
+from processing.pdf import statement_pdf
 from processing.statements import PublishRefused, statement_publish
 from tests.factories import (
     ActivityFactory,
