@@ -1,4 +1,5 @@
-"""The activity form: the activity itself plus an inline formset per kind of row."""
+"""Forms of the register: the activity with an inline formset per kind of row, comments, a copy
+and the filters of an export."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
