@@ -121,7 +121,8 @@ def prepare_sector(boards: int) -> dict:
 
 def pdf_timings(runs: int) -> dict[str, float]:
     from privacyregister.models import Board
-    from processing.exports import change_log, export_activities, export_pdf
+    from processing.exports import export_activities, export_pdf
+    from processing.history import change_log
     from processing.pdf import render_statement_pdf
 
     timings = {}

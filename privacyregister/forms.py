@@ -22,6 +22,17 @@ def limit_text(form: forms.BaseForm) -> None:
             field.widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
 
 
+def limit_to_board(form: forms.BaseForm, board: Board) -> None:
+    """Offer only the board's own rows in every choice of a board-owned model (terms, schools,
+    rules, activities); another board's id is then not a valid choice."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        model = field.queryset.model
+        if any(f.name == "board" for f in model._meta.fields):
+            field.queryset = field.queryset.filter(board=board)
+
+
 def date_in_range(value: datetime.date) -> None:
     """A date the register can calculate with; year 1 or 9999 is a typing error."""
     if not FIRST_DAY <= value <= LAST_DAY:

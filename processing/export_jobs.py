@@ -1,13 +1,99 @@
-"""Exports are made by a task queue (settings.TASKS), not in the web process: a job waits in the
-queue until a worker takes it, also across restarts, and one whose worker died is shown as
-interrupted (RegisterExport.interrupted) and can be queued again."""
+"""The life of a register export: recorded when asked for, made by a task queue
+(settings.TASKS) rather than in the web process, kept with its record.
+
+A job waits in the queue until a worker takes it, also across restarts, and one whose worker died
+is shown as interrupted (RegisterExport.interrupted) and can be queued again."""
+
+import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from processing.exports import export_build
+from privacyregister import audit
+from privacyregister.access import BoardAccess
+from privacyregister.models import Board
+from processing import exports
+from processing.forms import ExportFilterForm
+from processing.history import change_log
 from processing.models import RegisterExport
+
+logger = logging.getLogger(__name__)
+
+
+def _filters_as_data(cleaned: dict) -> dict:
+    return {
+        "school": cleaned["school"].pk if cleaned.get("school") else None,
+        "status": cleaned.get("status") or "",
+        "start": cleaned["start"].isoformat() if cleaned.get("start") else None,
+        "end": cleaned["end"].isoformat() if cleaned.get("end") else None,
+    }
+
+
+def _filters_from_data(board: Board, data: dict) -> dict:
+    return {
+        "school": board.schools.get(pk=data["school"]) if data["school"] else None,
+        "status": data["status"],
+        "start": datetime.date.fromisoformat(data["start"]) if data["start"] else None,
+        "end": datetime.date.fromisoformat(data["end"]) if data["end"] else None,
+    }
+
+
+def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) -> RegisterExport:
+    """Record the export (who, when, which filters) before anything is made."""
+    audit.record(
+        "processing.register.exported",
+        actor=actor,
+        board=board,
+        format=format,
+        filters=dict(form.description()),
+    )
+    return RegisterExport.objects.create(
+        board=board,
+        exported_by=actor,
+        format=format,
+        filters=_filters_as_data(form.cleaned_data),
+        description=form.description(),
+        activity_count=exports.export_activities(
+            BoardAccess(actor, board), form.cleaned_data
+        ).count(),
+    )
+
+
+def export_build(export: RegisterExport) -> RegisterExport:
+    """Make the file of an export and keep it with the record."""
+    board = export.board
+    cleaned = _filters_from_data(board, export.filters)
+    try:
+        # Made with the rights of the one who asked for it, as they are when it is made.
+        access = BoardAccess(export.exported_by, board)
+        activities = list(exports.export_activities(access, cleaned))
+        if export.format == RegisterExport.Format.CSV:
+            content = exports.export_csv(activities)
+        else:
+            log = change_log(activities, cleaned["start"], cleaned["end"])
+            if export.format == RegisterExport.Format.XLSX:
+                content = exports.export_xlsx(board, activities, log)
+            else:
+                content = exports.export_pdf(
+                    board=board,
+                    activities=activities,
+                    log=log,
+                    filters=export.description,
+                    exported_by=export.exported_by,
+                )
+    except Exception:
+        logger.exception("Export %s mislukt", export.pk)
+        export.status = RegisterExport.Status.FAILED
+        # An interrupted job that fails late never replaces the file its retry made meanwhile.
+        RegisterExport.objects.filter(pk=export.pk).exclude(
+            status=RegisterExport.Status.READY
+        ).update(status=export.status)
+        return export
+    export.content, export.status = content, RegisterExport.Status.READY
+    RegisterExport.objects.filter(pk=export.pk).update(content=export.content, status=export.status)
+    return export
 
 
 @task()

@@ -11,7 +11,7 @@ from privacyregister.access import board_view
 from privacyregister.errors import NotFound
 from privacyregister.permissions import Capability, Scope
 from processing import export_jobs
-from processing.exports import ExportFilterForm, export_start
+from processing.forms import ExportFilterForm
 from processing.models import RegisterExport
 
 CONTENT_TYPES = {
@@ -58,7 +58,9 @@ def export_download(request: HttpRequest, format: str) -> HttpResponse:
     form = _form(request, request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
-    export = export_start(actor=request.user, board=request.board, format=format, form=form)
+    export = export_jobs.export_start(
+        actor=request.user, board=request.board, format=format, form=form
+    )
     export_jobs.export_enqueue(export)
     messages.info(
         request,

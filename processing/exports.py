@@ -2,103 +2,21 @@
 auditors, with the change history, the authorisation matrix and open findings."""
 
 import csv
-import datetime
 import io
-import logging
-from collections import Counter
-from dataclasses import dataclass
 
-from django import forms
-from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.template.loader import render_to_string
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
-from privacyregister import audit
 from privacyregister.access import BoardAccess
-from privacyregister.forms import date_in_range
+from privacyregister.documents import neutralise, render_document, write_sheet
 from privacyregister.models import Board
 from privacyregister.permissions import matrix_rows
 from privacyregister.roles import Role
-from processing.history import KIND
+from processing.history import LogEntry, saves
 from processing.lint import lint_activity
-from processing.models import (
-    ACTIVITY_PARTS,
-    Comment,
-    ProcessingActivity,
-    RegisterExport,
-    choice_label,
-)
-from processing.pdf import render_pdf
-
-logger = logging.getLogger(__name__)
-
-
-class ExportFilterForm(forms.Form):
-    school = forms.ModelChoiceField(
-        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("alle"))] + list(ProcessingActivity.Status.choices),
-        required=False,
-    )
-    start = forms.DateField(
-        label=_("Wijzigingen vanaf"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[date_in_range],
-    )
-    end = forms.DateField(
-        label=_("Wijzigingen tot en met"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[date_in_range],
-    )
-
-    def __init__(self, data=None, *, board: Board, school_ids=None, **kwargs):
-        self.limited = school_ids is not None
-        if self.limited and data is not None and not data.get("school"):
-            data = data.copy()
-            data["school"] = min(school_ids)
-        super().__init__(data, **kwargs)
-        schools = board.schools.all()
-        if self.limited:  # a schoolleider exports only the own school
-            schools = schools.filter(pk__in=school_ids)
-            self.fields["school"].required = True
-            self.fields["school"].empty_label = None
-        self.fields["school"].queryset = schools
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("De einddatum ligt vóór de begindatum."))
-        return cleaned
-
-    def description(self) -> list[tuple[str, str]]:
-        data = self.cleaned_data
-        return [
-            (
-                str(_("School")),
-                str(data["school"]) if data.get("school") else str(_("alle scholen")),
-            ),
-            (
-                str(_("Status")),
-                str(ProcessingActivity.Status(data["status"]).label)
-                if data.get("status")
-                else str(_("alle")),
-            ),
-            (
-                str(_("Wijzigingen")),
-                f"{data['start'] or '…'} – {data['end'] or '…'}"
-                if data.get("start") or data.get("end")
-                else str(_("alle")),
-            ),
-        ]
-
+from processing.models import Comment, ProcessingActivity, choice_label
 
 EXPORT_PREFETCH = [
     "schools",
@@ -256,12 +174,6 @@ COLUMNS = [
 ]
 
 
-def neutralise(value) -> str:
-    """A cell that starts like a formula is shown as text (no formula injection in Excel)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def activity_rows(activities) -> list[list[str]]:
     return [[neutralise(read(a)) for _, read in COLUMNS] for a in activities]
 
@@ -273,75 +185,6 @@ def export_csv(activities) -> bytes:
     writer.writerows(activity_rows(activities))
     # Excel reads UTF-8 only with a byte order mark.
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-
-
-@dataclass
-class LogEntry:
-    when: datetime.datetime
-    who: str
-    activity: str
-    what: str
-    change: tuple[str, str] = ("", "")  # (kind of change, kind of row): ("toegevoegd", "doel")
-
-
-def change_log(
-    activities, start: datetime.date | None, end: datetime.date | None
-) -> list[LogEntry]:
-    """Who changed what and when, for these activities, in a fixed number of queries."""
-    names = {a.pk: a.name for a in activities}
-    period = Q()
-    if start:
-        period &= Q(history_date__date__gte=start)
-    if end:
-        period &= Q(history_date__date__lte=end)
-    entries = []
-    for model in [ProcessingActivity, *ACTIVITY_PARTS]:
-        key = "id" if model is ProcessingActivity else "activity_id"
-        # The terms a row's text names (its category, recipient, …) come with it.
-        related = [f.name for f in model.history.model._meta.concrete_fields if f.many_to_one]
-        records = model.history.filter(period, **{f"{key}__in": names}).select_related(*related)
-        for record in records:
-            label = model._meta.verbose_name
-            # The row's own text (model.__str__) read from the record, whose terms came along;
-            # str(record) would build a fresh instance and look every term up again.
-            detail = "" if model is ProcessingActivity else f": {model.__str__(record)}"
-            entries.append(
-                LogEntry(
-                    when=record.history_date,
-                    who=str(record.history_user or _("systeem")),
-                    activity=names[getattr(record, key)],
-                    what=f"{label} {KIND[record.history_type]}{detail}",
-                    change=(str(KIND[record.history_type]), str(label)),
-                )
-            )
-    return sorted(entries, key=lambda entry: entry.when)
-
-
-def saves(log: list[LogEntry], within=datetime.timedelta(seconds=5)) -> list[LogEntry]:
-    """The log with one entry per save: a save writes the activity and then its rows, so the
-    entries of one person on one activity within a few seconds are one change.
-
-    What changed is summed up, e.g. "toegevoegd: doel (2×), ontvanger; verwijderd: bron"."""
-    grouped: list[tuple[LogEntry, Counter]] = []
-    open_saves: dict[tuple[str, str], tuple[LogEntry, Counter]] = {}
-    for entry in log:
-        key = (entry.activity, entry.who)
-        current = open_saves.get(key)
-        if current is None or entry.when - current[0].when > within:
-            current = open_saves[key] = (entry, Counter())
-            grouped.append(current)
-        current[1][entry.change] += 1
-    return [
-        LogEntry(when=first.when, who=first.who, activity=first.activity, what=_summary(changes))
-        for first, changes in grouped
-    ]
-
-
-def _summary(changes: Counter) -> str:
-    per_kind: dict[str, list[str]] = {}
-    for (kind, label), count in changes.items():
-        per_kind.setdefault(kind, []).append(f"{label} ({count}×)" if count > 1 else label)
-    return "; ".join(f"{kind}: {', '.join(labels)}" for kind, labels in per_kind.items())
 
 
 # The PDF shows each activity as a few paragraphs of full-width lines (tables of narrow columns
@@ -419,16 +262,6 @@ def pdf_groups(activities) -> list:
     return result
 
 
-def write_sheet(sheet, headings, rows) -> None:
-    sheet.append([str(h) for h in headings])
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(len(rows) + 1, 1)}"
-    for index in range(1, len(headings) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 30
-
-
 def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -494,7 +327,7 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
     activities = list(activities)
     today = timezone.localdate()  # the rows lint reads are among EXPORT_PREFETCH
     findings = [f for activity in activities for f in lint_activity(activity, today)]
-    html = render_to_string(
+    return render_document(
         "processing/register_pdf.html",
         {
             "board": board,
@@ -510,76 +343,3 @@ def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
             "comments": [c for a in activities for c in a.comments.all()],
         },
     )
-    return render_pdf(html)
-
-
-def _filters_as_data(cleaned: dict) -> dict:
-    return {
-        "school": cleaned["school"].pk if cleaned.get("school") else None,
-        "status": cleaned.get("status") or "",
-        "start": cleaned["start"].isoformat() if cleaned.get("start") else None,
-        "end": cleaned["end"].isoformat() if cleaned.get("end") else None,
-    }
-
-
-def _filters_from_data(board: Board, data: dict) -> dict:
-    return {
-        "school": board.schools.get(pk=data["school"]) if data["school"] else None,
-        "status": data["status"],
-        "start": datetime.date.fromisoformat(data["start"]) if data["start"] else None,
-        "end": datetime.date.fromisoformat(data["end"]) if data["end"] else None,
-    }
-
-
-def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) -> RegisterExport:
-    """Record the export (who, when, which filters) before anything is made."""
-    audit.record(
-        "processing.register.exported",
-        actor=actor,
-        board=board,
-        format=format,
-        filters=dict(form.description()),
-    )
-    return RegisterExport.objects.create(
-        board=board,
-        exported_by=actor,
-        format=format,
-        filters=_filters_as_data(form.cleaned_data),
-        description=form.description(),
-        activity_count=export_activities(BoardAccess(actor, board), form.cleaned_data).count(),
-    )
-
-
-def export_build(export: RegisterExport) -> RegisterExport:
-    """Make the file of an export and keep it with the record."""
-    board = export.board
-    cleaned = _filters_from_data(board, export.filters)
-    try:
-        # Made with the rights of the one who asked for it, as they are when it is made.
-        access = BoardAccess(export.exported_by, board)
-        activities = list(export_activities(access, cleaned))
-        if export.format == RegisterExport.Format.CSV:
-            content = export_csv(activities)
-        else:
-            log = change_log(activities, cleaned["start"], cleaned["end"])
-            if export.format == RegisterExport.Format.XLSX:
-                content = export_xlsx(board, activities, log)
-            else:
-                content = export_pdf(
-                    board=board,
-                    activities=activities,
-                    log=log,
-                    filters=export.description,
-                    exported_by=export.exported_by,
-                )
-    except Exception:
-        logger.exception("Export %s mislukt", export.pk)
-        export.status = RegisterExport.Status.FAILED
-        # An interrupted job that fails late never replaces the file its retry made meanwhile.
-        RegisterExport.objects.filter(pk=export.pk).exclude(
-            status=RegisterExport.Status.READY
-        ).update(status=export.status)
-        return export
-    export.content, export.status = content, RegisterExport.Status.READY
-    RegisterExport.objects.filter(pk=export.pk).update(content=export.content, status=export.status)
-    return export

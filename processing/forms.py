@@ -1,26 +1,20 @@
-"""The activity form: the activity itself plus an inline formset per kind of row."""
+"""Forms of the register: the activity with an inline formset per kind of row, comments, a copy
+and the filters of an export."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm, inline_rows, limit_text
+from privacyregister.forms import (
+    BoardOwnedForm,
+    date_in_range,
+    inline_rows,
+    limit_text,
+    limit_to_board,
+)
+from privacyregister.models import Board
 from privacyregister.permissions import Capability, roles_with
 from processing import models
 from retention.models import RetentionRule
-
-
-def limit_to_board(form: forms.BaseForm, board, activity=None) -> None:
-    """Offer only the board's own terms; another board's id is then not a valid choice."""
-    for field in form.fields.values():
-        if not isinstance(field, forms.ModelChoiceField):
-            continue
-        model = field.queryset.model
-        if model is models.Dossier:
-            field.queryset = (
-                activity.dossiers.all() if activity and activity.pk else model.objects.none()
-            )
-        elif any(f.name == "board" for f in model._meta.fields):
-            field.queryset = field.queryset.filter(board=board)
 
 
 class ActivityForm(BoardOwnedForm):
@@ -116,8 +110,19 @@ class RowForm(forms.ModelForm):
 
     def __init__(self, *args, board, activity, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_to_board(self, board, activity)
+        limit_to_board(self, board)
+        _limit_to_dossiers(self, activity)
         limit_text(self)
+
+
+def _limit_to_dossiers(form: forms.BaseForm, activity: models.ProcessingActivity) -> None:
+    """A dossier belongs to an activity, not to the board: offer only this activity's own (none
+    yet for a new activity)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.queryset.model is models.Dossier:
+            field.queryset = (
+                activity.dossiers.all() if activity.pk else models.Dossier.objects.none()
+            )
 
 
 class PurposeForm(RowForm):
@@ -241,3 +246,69 @@ class CopyForm(forms.Form):
         if self.board.activities.filter(name=name).exists():
             raise forms.ValidationError(_("Dit bestuur heeft al een verwerking met deze naam."))
         return name
+
+
+class ExportFilterForm(forms.Form):
+    """Which activities a register export holds, and the period of its change log."""
+
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("alle"))] + list(models.ProcessingActivity.Status.choices),
+        required=False,
+    )
+    start = forms.DateField(
+        label=_("Wijzigingen vanaf"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
+    )
+    end = forms.DateField(
+        label=_("Wijzigingen tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[date_in_range],
+    )
+
+    def __init__(self, data=None, *, board: Board, school_ids=None, **kwargs):
+        self.limited = school_ids is not None
+        if self.limited and data is not None and not data.get("school"):
+            data = data.copy()
+            data["school"] = min(school_ids)
+        super().__init__(data, **kwargs)
+        schools = board.schools.all()
+        if self.limited:  # a schoolleider exports only the own school
+            schools = schools.filter(pk__in=school_ids)
+            self.fields["school"].required = True
+            self.fields["school"].empty_label = None
+        self.fields["school"].queryset = schools
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("De einddatum ligt vóór de begindatum."))
+        return cleaned
+
+    def description(self) -> list[tuple[str, str]]:
+        data = self.cleaned_data
+        return [
+            (
+                str(_("School")),
+                str(data["school"]) if data.get("school") else str(_("alle scholen")),
+            ),
+            (
+                str(_("Status")),
+                str(models.ProcessingActivity.Status(data["status"]).label)
+                if data.get("status")
+                else str(_("alle")),
+            ),
+            (
+                str(_("Wijzigingen")),
+                f"{data['start'] or '…'} – {data['end'] or '…'}"
+                if data.get("start") or data.get("end")
+                else str(_("alle")),
+            ),
+        ]

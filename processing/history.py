@@ -1,14 +1,16 @@
-"""The change history of an activity, read from django-simple-history."""
+"""The change history of activities, read from django-simple-history: the history page of an
+activity, a past version read back, and the change log of the register export."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, Manager, QuerySet, Value, Window
+from django.db.models import F, IntegerField, Manager, Q, QuerySet, Value, Window
 from django.db.models.functions import JSONObject, Lag
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from processing.models import ACTIVITY_PARTS, ProcessingActivity
@@ -264,3 +266,88 @@ def timeline_page(activity: ProcessingActivity, number: str | None, per_page: in
     page = Paginator(list(activity_timeline(activity)), per_page).get_page(number)
     page.object_list = timeline_entries(page.object_list)
     return page
+
+
+# A past version read back whole: restoring it, the statement built from it.
+def end_of_save(record) -> datetime:
+    """The moment just before the next save: one save writes the activity, then its rows."""
+    later = (
+        record.instance_type.history.filter(id=record.id, history_date__gt=record.history_date)
+        .order_by("history_date")
+        .first()
+    )
+    return later.history_date - timedelta(microseconds=1) if later else timezone.now()
+
+
+def historical_m2m_ids(record, field: str) -> list[int]:
+    """The ids a many-to-many field held in a history record."""
+    target = ProcessingActivity._meta.get_field(field).related_model._meta.model_name
+    return list(getattr(record, field).values_list(target, flat=True))
+
+
+# The change log of many activities at once, for the register export.
+@dataclass
+class LogEntry:
+    when: datetime
+    who: str
+    activity: str
+    what: str
+    change: tuple[str, str] = ("", "")  # (kind of change, kind of row): ("toegevoegd", "doel")
+
+
+def change_log(activities, start: date | None, end: date | None) -> list[LogEntry]:
+    """Who changed what and when, for these activities, in a fixed number of queries."""
+    names = {a.pk: a.name for a in activities}
+    period = Q()
+    if start:
+        period &= Q(history_date__date__gte=start)
+    if end:
+        period &= Q(history_date__date__lte=end)
+    entries = []
+    for model in [ProcessingActivity, *ACTIVITY_PARTS]:
+        key = "id" if model is ProcessingActivity else "activity_id"
+        # The terms a row's text names (its category, recipient, …) come with it.
+        related = [f.name for f in model.history.model._meta.concrete_fields if f.many_to_one]
+        records = model.history.filter(period, **{f"{key}__in": names}).select_related(*related)
+        for record in records:
+            label = model._meta.verbose_name
+            # The row's own text (model.__str__) read from the record, whose terms came along;
+            # str(record) would build a fresh instance and look every term up again.
+            detail = "" if model is ProcessingActivity else f": {model.__str__(record)}"
+            entries.append(
+                LogEntry(
+                    when=record.history_date,
+                    who=str(record.history_user or _("systeem")),
+                    activity=names[getattr(record, key)],
+                    what=f"{label} {KIND[record.history_type]}{detail}",
+                    change=(str(KIND[record.history_type]), str(label)),
+                )
+            )
+    return sorted(entries, key=lambda entry: entry.when)
+
+
+def saves(log: list[LogEntry], within=timedelta(seconds=5)) -> list[LogEntry]:
+    """The log with one entry per save: a save writes the activity and then its rows, so the
+    entries of one person on one activity within a few seconds are one change.
+
+    What changed is summed up, e.g. "toegevoegd: doel (2×), ontvanger; verwijderd: bron"."""
+    grouped: list[tuple[LogEntry, Counter]] = []
+    open_saves: dict[tuple[str, str], tuple[LogEntry, Counter]] = {}
+    for entry in log:
+        key = (entry.activity, entry.who)
+        current = open_saves.get(key)
+        if current is None or entry.when - current[0].when > within:
+            current = open_saves[key] = (entry, Counter())
+            grouped.append(current)
+        current[1][entry.change] += 1
+    return [
+        LogEntry(when=first.when, who=first.who, activity=first.activity, what=_summary(changes))
+        for first, changes in grouped
+    ]
+
+
+def _summary(changes: Counter) -> str:
+    per_kind: dict[str, list[str]] = {}
+    for (kind, label), count in changes.items():
+        per_kind.setdefault(kind, []).append(f"{label} ({count}×)" if count > 1 else label)
+    return "; ".join(f"{kind}: {', '.join(labels)}" for kind, labels in per_kind.items())

@@ -1,68 +1,22 @@
-"""PDF of a published statement, rendered by WeasyPrint from the stored HTML.
-
-WeasyPrint gets a fetcher that serves only the app's own static files: whatever a statement
-text contains, rendering cannot read local files or reach the network.
-"""
-
-import gc
-import mimetypes
-from contextlib import contextmanager
+"""PDF of a published statement, rendered from the stored HTML once and then kept with the
+version (privacyregister/documents.py renders it)."""
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.db import connection, transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from privacyregister.documents import render_document
 from processing.models import StatementVersion
-
-# A base URL that cannot resolve: relative links in the document become URLs under it.
-BASE_URL = "https://privacyregister.invalid/"
-STATIC_PREFIX = BASE_URL + "static/"
-
-
-class StaticFilesOnly(URLFetcher):
-    def fetch(self, url, headers=None):
-        if not url.startswith(STATIC_PREFIX):
-            raise ValueError(f"Geweigerd: alleen eigen statische bestanden, niet {url}")
-        path = finders.find(url.removeprefix(STATIC_PREFIX).split("?")[0])
-        if not path:
-            raise ValueError(f"Onbekend statisch bestand: {url}")
-        with open(path, "rb") as file:
-            body = file.read()
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body, {"Content-Type": content_type})
-
-
-@contextmanager
-def _without_cycle_collector():
-    """WeasyPrint makes millions of short-lived objects, and Python's cycle collector walks them
-    again and again: a fifth of the time of a large PDF (measured). It runs once afterwards."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def render_pdf(html: str) -> bytes:
-    with _without_cycle_collector():
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly()).write_pdf(
-            pdf_variant="pdf/ua-1"  # tagged, so screen readers can read the PDF too
-        )
 
 
 def render_statement_pdf(statement: StatementVersion) -> bytes:
     # The cover in the statement's language, not that of the first reader who asks for it.
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return render_document(
             "processing/statement_pdf.html",
             {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
         )
-    return render_pdf(html)
 
 
 def _render_and_keep(statement: StatementVersion) -> bytes:

@@ -1,7 +1,6 @@
 """Use cases of the register that span several models."""
 
 from collections import defaultdict
-from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
 from processing.findings import findings_deferred
-from processing.history import changes_between
+from processing.history import changes_between, end_of_save, historical_m2m_ids
 from processing.models import (
     ACTIVITY_M2M_FIELDS,
     ACTIVITY_PARTS,
@@ -170,22 +169,6 @@ def activity_copy(
             if model is Dossier:
                 dossiers[old_pk] = row
     return copy
-
-
-def end_of_save(record) -> datetime:
-    """The moment just before the next save: one save writes the activity, then its rows."""
-    later = (
-        record.instance_type.history.filter(id=record.id, history_date__gt=record.history_date)
-        .order_by("history_date")
-        .first()
-    )
-    return later.history_date - timedelta(microseconds=1) if later else timezone.now()
-
-
-def historical_m2m_ids(record, field: str) -> list[int]:
-    """The ids a many-to-many field held in a history record."""
-    target = ProcessingActivity._meta.get_field(field).related_model._meta.model_name
-    return list(getattr(record, field).values_list(target, flat=True))
 
 
 def record_reaches(records: list) -> dict[int, dict]:

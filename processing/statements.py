@@ -20,9 +20,9 @@ from django.utils.html import strip_tags
 from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
+from processing.history import end_of_save, historical_m2m_ids
 from processing.lint import Finding, lint_activity
 from processing.models import choice_label
-from processing.services import end_of_save, historical_m2m_ids
 from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionRule
 

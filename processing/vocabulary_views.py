@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from privacyregister.access import board_view
-from privacyregister.forms import BoardOwnedForm
+from privacyregister.forms import BoardOwnedForm, limit_to_board
 from privacyregister.permissions import Capability
-from processing.forms import limit_to_board
 from processing.vocabularies import BY_SLUG, VOCABULARIES, Vocabulary
 
 

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.dates import FIRST_DAY, LAST_DAY
-from privacyregister.forms import BoardOwnedForm, date_in_range, inline_rows
-from processing.forms import limit_to_board
+from privacyregister.forms import BoardOwnedForm, date_in_range, inline_rows, limit_to_board
 from retention.models import POSITIVE_PERIOD, RetentionException, RetentionRule
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,11 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
 from privacyregister.access import board_view
+from privacyregister.documents import render_document, write_sheet
 from privacyregister.forms import row_counts_are_sound
 from privacyregister.permissions import Capability
 from privacyregister.views import rows_refused
-from processing.exports import write_sheet
-from processing.pdf import render_pdf
 from retention.forms import (
     EXCEPTIONS_PREFIX,
     CalculatorForm,
@@ -120,7 +118,7 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
         content = buffer.getvalue()
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        html = render_to_string(
+        content = render_document(
             "retention/schedule_pdf.html",
             {
                 "board": request.board,
@@ -129,7 +127,7 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
                 "today": timezone.localdate(),
             },
         )
-        content, content_type = render_pdf(html), "application/pdf"
+        content_type = "application/pdf"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response

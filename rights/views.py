@@ -5,15 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister.access import board_view
+from privacyregister.documents import render_document
 from privacyregister.permissions import Capability, Scope
-from processing.pdf import render_pdf
 from rights import services
 from rights.forms import DecisionForm, ExtensionForm, IdentityForm, RequestFilter, RequestForm
 from rights.models import RightsRequest
@@ -163,7 +162,7 @@ def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     rights_request = _rights_request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
     if kind not in LETTERS:
         raise Http404
-    html = render_to_string(
+    pdf = render_document(
         "rights/letter.html",
         {
             "rights_request": rights_request,
@@ -172,6 +171,6 @@ def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="brief-{kind}-{rights_request.pk}.pdf"'
     return response

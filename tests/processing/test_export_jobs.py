@@ -172,6 +172,7 @@ def test_a_job_that_raises_is_marked_failed(
 def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
+    import processing.export_jobs
     import processing.exports
 
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
@@ -185,7 +186,7 @@ def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
         raise RuntimeError("de eerste worker struikelt alsnog")
 
     monkeypatch.setattr(processing.exports, "export_csv", broken)
-    processing.exports.export_build(RegisterExport.objects.get())  # the interrupted first job
+    processing.export_jobs.export_build(RegisterExport.objects.get())  # the interrupted first job
     export.refresh_from_db()
     assert export.status == "klaar"
     assert export.content

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from privacyregister.models import User
 from privacyregister.roles import Role
-from processing.exports import LogEntry, saves
+from processing.history import LogEntry, saves
 from processing.models import ProcessingActivity, RegisterExport
 from tests.factories import ActivityFactory, MembershipFactory, SchoolFactory
 from tests.forms import form_data

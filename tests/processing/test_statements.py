@@ -1,8 +1,6 @@
-import http.server
 import shutil
 import subprocess
 import tempfile
-import threading
 
 import pytest
 from django.core.cache import cache
@@ -10,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from processing.models import ProcessingActivity, StatementVersion
-from processing.pdf import STATIC_PREFIX, StaticFilesOnly, render_pdf, statement_pdf
+from processing.pdf import statement_pdf
 from processing.statements import PublishRefused, statement_publish
 from tests.factories import (
     ActivityFactory,
@@ -266,50 +264,6 @@ def test_free_text_is_escaped_in_the_page_and_the_pdf(client, officer):
         assert '<img src="file:///etc/passwd">' not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert statement_pdf(statement).startswith(b"%PDF")
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "http://127.0.0.1/x.css",
-        f"{STATIC_PREFIX}../../../etc/passwd",
-        "data:text/css,body{}",
-    ],
-)
-def test_the_pdf_fetcher_refuses_anything_but_own_static_files(url):
-    with pytest.raises(Exception):  # noqa: B017 (any refusal will do)
-        StaticFilesOnly().fetch(url)
-
-
-def test_the_pdf_fetcher_serves_the_own_stylesheet():
-    response = StaticFilesOnly().fetch(STATIC_PREFIX + "css/statement_pdf.css")
-    assert b"@page" in response.read()
-
-
-def test_rendering_a_pdf_never_reaches_the_network():
-    requests = []
-
-    class Spy(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Spy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    port = server.server_address[1]
-    try:
-        render_pdf(
-            f'<link rel="stylesheet" href="http://127.0.0.1:{port}/evil.css">'
-            f'<img src="http://127.0.0.1:{port}/pixel.png"><img src="file:///etc/passwd"><p>Tekst</p>'
-        )
-    finally:
-        server.shutdown()
-    assert requests == []
 
 
 @pytest.mark.parametrize(
