@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister import audit, services
-from privacyregister.access import BoardAccess, board_view
+from privacyregister.access import AuthenticatedHttpRequest, BoardAccess, BoardRequest, board_view
 from privacyregister.audit import LABELS
 from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
 from privacyregister.limits import ROW_LIMIT
@@ -81,7 +81,7 @@ def ready(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My boards, and for the boards whose whole register I see: what needs attention."""
     memberships = (
         Membership.objects.filter(user=request.user)
@@ -124,7 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Someone else's invitation is as absent as a missing one.
     invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
     try:
@@ -142,7 +142,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
     try:
         services.invitation_decline(actor=request.user, invitation=invitation)
@@ -157,12 +157,12 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER)
-def board_home(request: HttpRequest) -> HttpResponse:
+def board_home(request: BoardRequest) -> HttpResponse:
     return redirect("activity_list", board=request.board.slug)
 
 
 @board_view(Capability.VIEW_MATRIX)
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: BoardRequest) -> HttpResponse:
     return render(
         request,
         "privacyregister/matrix.html",
@@ -176,7 +176,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_MEMBERS)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: BoardRequest) -> HttpResponse:
     form = MembershipForm(request.POST or None, board=request.board)
     if form.is_valid():
         try:
@@ -209,7 +209,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @board_view(Capability.MANAGE_MEMBERS, per_object=True)
-def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_withdraw(request: BoardRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(request.board.invitations.pending(), pk=pk)
     request.access.require(Capability.MANAGE_MEMBERS)
     try:
@@ -226,7 +226,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_MEMBERS, per_object=True)
-def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_revoke(request: BoardRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
         request.board.memberships.select_related("user", "school"), pk=pk
     )
@@ -247,13 +247,13 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.MANAGE_SCHOOLS)
-def schools(request: HttpRequest) -> HttpResponse:
+def schools(request: BoardRequest) -> HttpResponse:
     return render(request, "privacyregister/schools.html", {"schools": request.board.schools.all()})
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_SCHOOLS, per_object=True)
-def school_edit(request: HttpRequest, school: str) -> HttpResponse:
+def school_edit(request: BoardRequest, school: str) -> HttpResponse:
     instance = get_object_or_404(request.board.schools, slug=school)
     request.access.require(Capability.MANAGE_SCHOOLS, schools=[instance.pk])
     form = SchoolForm(request.POST or None, instance=instance)
@@ -267,7 +267,7 @@ def school_edit(request: HttpRequest, school: str) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_AUDIT_LOG)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: BoardRequest) -> HttpResponse:
     """Security events of the board, and the logins of its members since they joined: what a
     member did before, perhaps at another board, is none of this board's business."""
     member_then = request.board.memberships.filter(
