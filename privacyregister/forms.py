@@ -13,6 +13,13 @@ from privacyregister.models import Board, School, normalise_email
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model choice field of the form, as such: `form.fields` holds them as plain Fields."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def limit_text(form: forms.BaseForm) -> None:
     """Give free-text fields an upper bound: a register entry is no place for a novel."""
     for field in form.fields.values():
@@ -50,8 +57,9 @@ def row_counts_are_sound(data: Mapping, prefixes: Iterable[str]) -> bool:
         management = ManagementForm(data, prefix=prefix)
         if not management.is_valid():
             return False
-        counts = management.cleaned_data
-        if not 0 <= counts["INITIAL_FORMS"] <= counts["TOTAL_FORMS"] <= ROW_LIMIT:
+        initial = management.cleaned_data["INITIAL_FORMS"]
+        total = management.cleaned_data["TOTAL_FORMS"]
+        if initial is None or total is None or not 0 <= initial <= total <= ROW_LIMIT:
             return False
     return True
 
@@ -119,7 +127,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         # Only this board's schools can be chosen; another board's id is "not a valid choice".
-        self.fields["school"].queryset = board.schools.all()
+        choice_field(self, "school").queryset = board.schools.all()
 
     def clean(self):
         cleaned = super().clean()

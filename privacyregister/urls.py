@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from privacyregister import two_factor, views
 from privacyregister.forms import LoginForm
 
-board_patterns = [
+board_patterns: list[URLPattern | URLResolver] = [
     path("", views.board_home, name="board_home"),
     path("autorisatie/", views.matrix, name="matrix"),
     path("beveiligingslog/", views.audit_log, name="audit_log"),

@@ -37,8 +37,8 @@ def _page(request: BoardRequest, form: ExportFilterForm, status: int = 200) -> H
     )
 
 
-def _file(export: RegisterExport) -> HttpResponse:
-    response = HttpResponse(bytes(export.content), content_type=CONTENT_TYPES[export.format])
+def _file(export: RegisterExport, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[export.format])
     stamp = timezone.localtime(export.exported_at).strftime("%Y%m%d-%H%M")
     name = f"register-{export.board.slug}-{stamp}.{export.format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -84,6 +84,6 @@ def export_retry(request: BoardRequest, pk: int) -> HttpResponse:
 def export_file(request: BoardRequest, pk: int) -> HttpResponse:
     # Only the person who made an export downloads it: it holds what their filters allowed.
     export = get_object_or_404(request.board.exports, pk=pk, exported_by=request.user)
-    if export.status != RegisterExport.Status.READY:
+    if export.status != RegisterExport.Status.READY or export.content is None:
         raise NotFound(_("Dit bestand is (nog) niet klaar."))
-    return _file(export)
+    return _file(export, bytes(export.content))

@@ -7,6 +7,7 @@ import io
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.db.models import OuterRef, Prefetch, Q, Subquery
@@ -18,14 +19,13 @@ from openpyxl.utils import get_column_letter
 
 from privacyregister import audit
 from privacyregister.access import BoardAccess
-from privacyregister.forms import date_in_range
-from privacyregister.models import Board
+from privacyregister.forms import choice_field, date_in_range
+from privacyregister.models import Board, School
 from privacyregister.permissions import matrix_rows
 from privacyregister.roles import Role
-from processing.history import KIND
+from processing.history import KIND, TIMELINE_MODELS
 from processing.lint import lint_activity
 from processing.models import (
-    ACTIVITY_PARTS,
     Comment,
     ProcessingActivity,
     RegisterExport,
@@ -33,12 +33,18 @@ from processing.models import (
 )
 from processing.pdf import render_pdf
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 
 class ExportFilterForm(forms.Form):
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("alle scholen"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -67,9 +73,9 @@ class ExportFilterForm(forms.Form):
         schools = board.schools.all()
         if self.limited:  # a schoolleider exports only the own school
             schools = schools.filter(pk__in=school_ids)
-            self.fields["school"].required = True
-            self.fields["school"].empty_label = None
-        self.fields["school"].queryset = schools
+            choice_field(self, "school").required = True
+            choice_field(self, "school").empty_label = None
+        choice_field(self, "school").queryset = schools
 
     def clean(self):
         cleaned = super().clean()
@@ -100,7 +106,7 @@ class ExportFilterForm(forms.Form):
         ]
 
 
-EXPORT_PREFETCH = [
+EXPORT_PREFETCH: list[str | Prefetch] = [
     "schools",
     "subject_groups",
     "processors",
@@ -295,7 +301,7 @@ def change_log(
     if end:
         period &= Q(history_date__date__lte=end)
     entries = []
-    for model in [ProcessingActivity, *ACTIVITY_PARTS]:
+    for model in TIMELINE_MODELS:
         key = "id" if model is ProcessingActivity else "activity_id"
         # The terms a row's text names (its category, recipient, …) come with it.
         related = [f.name for f in model.history.model._meta.concrete_fields if f.many_to_one]
@@ -346,7 +352,7 @@ def _summary(changes: Counter) -> str:
 
 # The PDF shows each activity as a few paragraphs of full-width lines (tables of narrow columns
 # make WeasyPrint break ten times as many lines): the columns above, grouped.
-PDF_GROUPS = [
+PDF_GROUPS: list[tuple["StrOrPromise", list[tuple["StrOrPromise", "StrOrPromise"]]]] = [
     # (heading, [(column, its short label in the paragraph; "" for none)])
     ("", [(_("Status"), ""), (_("Geldt voor"), _("geldt voor")), (_("Beschrijving"), "")]),
     (
@@ -431,7 +437,7 @@ def write_sheet(sheet, headings, rows) -> None:
 
 def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one a new workbook starts with
     sheet.title = str(_("Verwerkingen"))
     write_sheet(
         sheet, [h for h, _ in COLUMNS], [[read(a) for _, read in COLUMNS] for a in activities]

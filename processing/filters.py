@@ -41,7 +41,7 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = ProcessingActivity
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)

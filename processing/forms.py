@@ -1,18 +1,24 @@
 """The activity form: the activity itself plus an inline formset per kind of row."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm, inline_rows, limit_text
+from privacyregister.forms import BoardOwnedForm, choice_field, inline_rows, limit_text
+from privacyregister.models import School, User
 from privacyregister.permissions import Capability, roles_with
 from processing import models
 from retention.models import RetentionRule
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def limit_to_board(form: forms.BaseForm, board, activity=None) -> None:
     """Offer only the board's own terms; another board's id is then not a valid choice."""
     for field in form.fields.values():
-        if not isinstance(field, forms.ModelChoiceField):
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
             continue
         model = field.queryset.model
         if model is models.Dossier:
@@ -75,15 +81,11 @@ class ActivityForm(BoardOwnedForm):
         limit_to_board(self, board)
         # Only someone who may edit activities can own one; a schoolleider counts, though
         # they edit only their own school's activities.
-        self.fields["owner"].queryset = (
-            self.fields["owner"]
-            .queryset.model.objects.filter(
-                memberships__board=board,
-                memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
-            )
-            .distinct()
-        )
-        self.fields["retention_rules"].queryset = board.retention_rules.all()
+        choice_field(self, "owner").queryset = User.objects.filter(
+            memberships__board=board,
+            memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
+        ).distinct()
+        choice_field(self, "retention_rules").queryset = board.retention_rules.all()
         if self.instance.pk:
             self.fields["retention_rules"].initial = self.instance.retention_rules.all()
             self.fields["version"].initial = self.instance.version
@@ -91,7 +93,7 @@ class ActivityForm(BoardOwnedForm):
             # A schoolleider keeps the local activities of their own school, not their reach.
             self.fields["applies_to_all_schools"].disabled = True
             self.fields["applies_to_all_schools"].initial = False
-            self.fields["schools"].queryset = board.schools.filter(pk__in=own_school_ids)
+            choice_field(self, "schools").queryset = board.schools.filter(pk__in=own_school_ids)
             if not self.instance.pk:
                 self.instance.applies_to_all_schools = False
 
@@ -142,7 +144,7 @@ def _formset(model, fields, form=RowForm):
 
 
 # (prefix, heading, formset): the order in which the form shows them.
-FORMSETS = [
+FORMSETS: list[tuple[str, "StrOrPromise", type[forms.BaseInlineFormSet]]] = [
     (
         "doelen",
         _("Doelen en grondslagen"),
@@ -184,7 +186,9 @@ FORMSETS = [
 ]
 
 
-def build_formsets(data, *, activity, board) -> list[tuple[str, str, forms.BaseInlineFormSet]]:
+def build_formsets(
+    data, *, activity, board
+) -> list[tuple[str, "StrOrPromise", forms.BaseInlineFormSet]]:
     return [
         (
             prefix,
@@ -225,7 +229,7 @@ class CopyForm(forms.Form):
     name = forms.CharField(label=_("Naam van de kopie"), max_length=200)
     schools = forms.ModelMultipleChoiceField(
         label=_("Voor welke scholen"),
-        queryset=None,
+        queryset=School.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leeg laten: de kopie geldt, net als het origineel, voor dezelfde scholen."),
@@ -234,7 +238,7 @@ class CopyForm(forms.Form):
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.board = board
-        self.fields["schools"].queryset = board.schools.all()
+        choice_field(self, "schools").queryset = board.schools.all()
 
     def clean_name(self):
         name = self.cleaned_data["name"]

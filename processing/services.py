@@ -18,6 +18,7 @@ from processing.models import (
     ACTIVITY_PARTS,
     Comment,
     Dossier,
+    DossierPart,
     ProcessingActivity,
 )
 from processing.vocabularies import BY_FIXTURE_KEY
@@ -29,11 +30,14 @@ def vocabulary_add_missing(*, board: Board, vocabularies: dict[str, list[dict]])
     created = 0
     for key, items in vocabularies.items():
         model = BY_FIXTURE_KEY[key].model
-        existing = set(model.objects.filter(board=board).values_list("name", flat=True))
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        terms = model._default_manager.filter(board=board)  # type: ignore[misc]
+        existing = set(terms.values_list("name", flat=True))
         for item in items:
             if item["name"] in existing:
                 continue
-            term = model(board=board, **item)
+            # Every list has a board foreign key; django-stubs checks the abstract base's fields.
+            term = model(board=board, **item)  # type: ignore[misc]
             term.full_clean()
             term.save()
             created += 1
@@ -61,10 +65,9 @@ def _claim_version(activity: ProcessingActivity, expected: int | None) -> None:
     """
     if activity.pk is None:
         return
-    claimed = ProcessingActivity.objects.filter(pk=activity.pk, version=expected).update(
-        version=F("version") + 1
-    )
-    if not claimed:
+    if expected is None or not ProcessingActivity.objects.filter(
+        pk=activity.pk, version=expected
+    ).update(version=F("version") + 1):
         raise EditConflict(ProcessingActivity.objects.get(pk=activity.pk))
     activity.version = expected + 1
 
@@ -158,16 +161,18 @@ def activity_copy(
     for field, values in m2m.items():
         getattr(copy, field).set(values)
     copy.retention_rules.set(rules)
-    dossiers = {}
+    dossiers: dict[int, Dossier] = {}
     for model in ACTIVITY_PARTS:
-        for row in model.objects.filter(activity_id=original_pk):
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        rows = model._default_manager.filter(activity_id=original_pk)  # type: ignore[misc]
+        for row in rows:
             old_pk = row.pk
             row.pk = None
             row.activity = copy
-            if getattr(row, "dossier_id", None):
+            if isinstance(row, DossierPart) and row.dossier_id:
                 row.dossier = dossiers[row.dossier_id]
             row.save()
-            if model is Dossier:
+            if isinstance(row, Dossier):
                 dossiers[old_pk] = row
     return copy
 
@@ -184,7 +189,9 @@ def end_of_save(record) -> datetime:
 
 def historical_m2m_ids(record, field: str) -> list[int]:
     """The ids a many-to-many field held in a history record."""
-    target = ProcessingActivity._meta.get_field(field).related_model._meta.model_name
+    related_model = ProcessingActivity._meta.get_field(field).related_model
+    assert related_model is not None  # a many-to-many field has one
+    target = related_model._meta.model_name
     return list(getattr(record, field).values_list(target, flat=True))
 
 
@@ -228,7 +235,8 @@ def activity_restore(
     for field in ACTIVITY_M2M_FIELDS:
         getattr(activity, field).set(historical_m2m_ids(record, field))
     for model in reversed(ACTIVITY_PARTS):
-        model.objects.filter(activity=activity).delete()
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        model._default_manager.filter(activity=activity).delete()  # type: ignore[misc]
     for model in ACTIVITY_PARTS:
         for row in model.history.as_of(moment).filter(activity_id=activity.pk):
             row.save(force_insert=True)

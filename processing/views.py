@@ -207,8 +207,9 @@ def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
             except services.EditConflict as error:
                 conflict = services.conflict_changes(activity, form.cleaned_data["version"])
                 # Keep this person's input; saving again deliberately replaces the other's.
-                form.data = form.data.copy()
-                form.data["version"] = error.current.version
+                kept = data.copy()
+                kept["version"] = str(error.current.version)
+                form.data = kept
             else:
                 messages.success(request, _("De verwerking is opgeslagen."))
                 return _to_detail(request, saved)

@@ -113,8 +113,9 @@ def schedule_download(request: BoardRequest, format: str) -> HttpResponse:
     name = f"bewaartermijnen-{school.slug if school else request.board.slug}"
     if format == "xlsx":
         workbook = Workbook()
-        workbook.active.title = _("Bewaartermijnen")
-        write_sheet(workbook.active, SCHEDULE_HEADINGS, _schedule_rows(rules))
+        sheet = workbook.worksheets[0]  # the one a new workbook starts with
+        sheet.title = _("Bewaartermijnen")
+        write_sheet(sheet, SCHEDULE_HEADINGS, _schedule_rows(rules))
         buffer = io.BytesIO()
         workbook.save(buffer)
         content = buffer.getvalue()

@@ -54,8 +54,8 @@ def request_list(request: BoardRequest) -> HttpResponse:
         requests = requests.filter(status=status)
     today = timezone.localdate()
     page = Paginator(requests.order_by("deadline", "pk"), 25).get_page(request.GET.get("pagina"))
-    rows = [(r, r.days_left(today)) for r in page]
-    rows = [(r, left, -left if left is not None and left < 0 else None) for r, left in rows]
+    days_left = [(r, r.days_left(today)) for r in page]
+    rows = [(r, left, -left if left is not None and left < 0 else None) for r, left in days_left]
     return render(
         request,
         "rights/request_list.html",
@@ -126,7 +126,7 @@ def request_action(request: BoardRequest, pk: int, action: str) -> HttpResponse:
     form = forms[action](request.POST) if action in forms else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("rights_request_detail", board=request.board.slug, pk=pk)
     data = form.cleaned_data if form else {}
     steps = {
