@@ -74,9 +74,12 @@ test-postgres: install-test
 	@echo "== Testrun op PostgreSQL =="
 	$(PY) scripts/with_postgres.py $(PY) -m pytest -m "not browser"
 
+# Types with mypy and django-stubs (settings in pyproject.toml): the apps, tests, benchmarks and
+# scripts, with zero errors.
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # The app under gunicorn against a generated sector on PostgreSQL: latency, throughput, queries
 # per page, PDF timings; writes benchmarks/RESULTS.md. The cluster in .bench-postgres is kept, so
