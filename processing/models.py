@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacyregister.limits import BOUNDED_TEXT
-from privacyregister.models import Board, School, unique_with_optional
+from privacyregister.models import Board, School, User, unique_with_optional
 from privacyregister.permissions import Capability, Scope
 
 
@@ -341,6 +341,9 @@ class ProcessingActivity(models.Model):
     # Raised on every save; a save that started from an older version is a conflict.
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[schools, subject_groups, processors, security_measures])
+    # Who the next save is by, for its history record; without it simple-history takes the
+    # user of the request (services set it, so a command's change names its actor too).
+    _history_user: User
 
     objects = ActivityQuerySet.as_manager()
 
@@ -401,6 +404,7 @@ class ActivityPart(models.Model):
     """A row that belongs to one activity and is versioned with it."""
 
     history = HistoricalRecords(inherit=True)
+    _history_user: User  # as on ProcessingActivity
     # Every concrete part declares its own `activity` foreign key (activity_foreign_key()), for
     # its own related name; the type checker learns them here.
     activity: "ProcessingActivity"

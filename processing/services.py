@@ -98,7 +98,9 @@ def activity_save(
     return activity
 
 
-def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -> None:
+def _set_status(
+    activity: ProcessingActivity, expected_version: int, *, actor: User, **fields: object
+) -> None:
     """Change the status of the version the user saw, and nothing else.
 
     The activity is read again after the claim, under its row lock, so the history record
@@ -109,6 +111,7 @@ def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -
     activity.refresh_from_db()
     for name, value in fields.items():
         setattr(activity, name, value)
+    activity._history_user = actor
     activity.save(update_fields=list(fields))
 
 
@@ -118,7 +121,7 @@ def activity_submit_for_review(
 ) -> None:
     if not activity.can_be_submitted:
         raise ValidationError(_("Alleen een concept kan ter review worden aangeboden."))
-    _set_status(activity, expected_version, status=ProcessingActivity.Status.IN_REVIEW)
+    _set_status(activity, expected_version, actor=actor, status=ProcessingActivity.Status.IN_REVIEW)
 
 
 @transaction.atomic
@@ -129,6 +132,7 @@ def activity_approve(
     _set_status(
         activity,
         expected_version,
+        actor=actor,
         status=ProcessingActivity.Status.APPROVED,
         approved_at=timezone.now(),
         approved_by=actor,
@@ -231,6 +235,7 @@ def activity_restore(
             setattr(activity, model_field.attname, getattr(record, model_field.attname))
     activity.status = ProcessingActivity.Status.CONCEPT
     activity.full_clean()
+    activity._history_user = actor
     activity.save()
     for field in ACTIVITY_M2M_FIELDS:
         getattr(activity, field).set(historical_m2m_ids(record, field))
@@ -239,6 +244,7 @@ def activity_restore(
         model._default_manager.filter(activity=activity).delete()  # type: ignore[misc]
     for model in ACTIVITY_PARTS:
         for row in model.history.as_of(moment).filter(activity_id=activity.pk):
+            row._history_user = actor
             row.save(force_insert=True)
     return activity
 
