@@ -57,14 +57,14 @@ def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
 
 
 @transaction.non_atomic_requests  # not even a BEGIN
-def health(request: HttpRequest) -> HttpResponse:
+def health(_request: HttpRequest) -> HttpResponse:
     """For a load balancer's health check, and the benchmark's reference: Django answers,
     without a database query or a template."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 @transaction.non_atomic_requests
-def ready(request: HttpRequest) -> HttpResponse:
+def ready(_request: HttpRequest) -> HttpResponse:
     """For a readiness check: unlike /gezond/, this one asks the database, so an instance whose
     database does not answer is taken out of the rotation instead of serving errors."""
     try:

@@ -25,7 +25,7 @@ STATIC_PREFIX = BASE_URL + "static/"
 
 
 class StaticFilesOnly(URLFetcher):
-    def fetch(self, url, headers=None):
+    def fetch(self, url, _headers=None):
         if not url.startswith(STATIC_PREFIX):
             raise ValueError(f"Geweigerd: alleen eigen statische bestanden, niet {url}")
         path = finders.find(url.removeprefix(STATIC_PREFIX).split("?")[0])
@@ -60,7 +60,7 @@ def render_statement_pdf(statement: StatementVersion) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "processing/statement_pdf.html",
-            {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
+            {"statement": statement, "body": mark_safe(statement.html)},  # our own render
         )
     return render_pdf(html)
 
