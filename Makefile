@@ -74,11 +74,13 @@ test-postgres: install-test
 	@echo "== Testrun op PostgreSQL =="
 	$(PY) scripts/with_postgres.py $(PY) -m pytest -m "not browser"
 
-# ruff, and import-linter's contracts in pyproject.toml: the core imports no feature app, and
-# only the workspace app combines them all.
+# ruff; mypy with django-stubs (settings in pyproject.toml: the apps, tests, benchmarks and
+# scripts, with zero errors); import-linter's contracts in pyproject.toml: the core imports no
+# feature app, and only the workspace app combines them all.
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-logo
 
 # The app under gunicorn against a generated sector on PostgreSQL: latency, throughput, queries

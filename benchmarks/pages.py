@@ -31,6 +31,7 @@ def officer_session(board) -> str:
         }
     )
     session.create()
+    assert session.session_key is not None  # create() gave it one
     return session.session_key
 
 
@@ -45,6 +46,7 @@ def pages(board) -> dict[str, tuple[str, bool]]:
     visible = ProcessingActivity.objects.visible_to(officer_access(board))
     activity = visible.filter(status=ProcessingActivity.Status.APPROVED).order_by("pk").first()
     school = board.schools.order_by("pk").first()
+    assert activity is not None and school is not None  # generate_sector makes both
     statement = board.statement_versions.filter(school=school).order_by("-number").first()
     last_page = -(-visible.count() // 25)
     return {

@@ -6,21 +6,29 @@ Outsiders (no role in the board) get 404; members without the capability get 403
 
 from collections.abc import Callable, Iterable
 from functools import cached_property, wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from guardian.models import UserObjectPermission
 
-from privacyregister.models import Board
+from privacyregister.models import Board, User
 from privacyregister.permissions import OWN_ACTIVITIES_ONLY, Capability, Scope
 from privacyregister.services import on_board
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind @login_required: its user is a real, logged-in user."""
+
+    user: User
 
 
 class BoardAccess:
     """What one user may do in one board, for use in views and templates."""
 
-    def __init__(self, user, board: Board):
+    def __init__(self, user: User, board: Board):
         self.user = user
         self.board = board
         self.checked: set[str] = set()
@@ -60,7 +68,7 @@ class BoardAccess:
         return {pk for pk, caps in self._school_capabilities.items() if capability in caps}
 
     def can(
-        self, capability: str, *, schools: Iterable[int] | None = None, whole_board=False
+        self, capability: str, *, schools: Iterable[int] | None = None, whole_board: bool = False
     ) -> bool:
         """May the user do this in the board; for an object, give the schools it concerns.
 
@@ -75,12 +83,13 @@ class BoardAccess:
         own = self.school_ids(capability)
         if whole_board:
             return capability not in OWN_ACTIVITIES_ONLY
-        schools = set(schools)
+        assert schools is not None  # handled above: without schools the answer is the scope
+        concerned = set(schools)
         if capability in OWN_ACTIVITIES_ONLY:
-            return bool(schools) and schools <= own
-        return bool(schools & own)
+            return bool(concerned) and concerned <= own
+        return bool(concerned & own)
 
-    def require(self, capability: str, **kwargs) -> None:
+    def require(self, capability: str, **kwargs: Any) -> None:
         self.checked.add(capability)
         if not self.can(capability, **kwargs):
             raise PermissionDenied
@@ -91,7 +100,25 @@ class BoardAccess:
         return {capability: self.scope(capability) is not None for capability in Capability}
 
 
-def board_view(capability: str, *, per_object: bool = False) -> Callable:
+class BoardRequest(AuthenticatedHttpRequest):
+    """The request of a board page (@board_view): the board from the URL, the user's access to
+    it, and the user's boards for the board switcher."""
+
+    board: Board
+    access: BoardAccess
+    my_boards: list[Board]
+
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def board_view(
+    capability: str, *, per_object: bool = False
+) -> Callable[
+    [Callable[Concatenate[BoardRequest, P], R]],
+    Callable[Concatenate[HttpRequest, str, P], HttpResponseBase],
+]:
     """Decorate a view under /b/<board>/: resolves the board, sets request.board and
     request.access, and refuses users without the capability.
 
@@ -100,25 +127,31 @@ def board_view(capability: str, *, per_object: bool = False) -> Callable:
     object; the decorator makes sure it did.
     """
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(
+        view: Callable[Concatenate[BoardRequest, P], R],
+    ) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, board: str, *args, **kwargs):
+        def wrapper(
+            request: HttpRequest, board: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            # From here on the request carries what a board view is promised.
+            board_request = cast(BoardRequest, request)
             # The user's boards (a handful) in one query: the page's board and the switcher.
-            request.my_boards = list(Board.objects.for_user(request.user))
-            request.board = next((b for b in request.my_boards if b.slug == board), None)
-            if request.board is None:
+            board_request.my_boards = list(Board.objects.for_user(board_request.user))
+            found = next((b for b in board_request.my_boards if b.slug == board), None)
+            if found is None:
                 raise Http404
-            request.access = BoardAccess(request.user, request.board)
+            board_request.board = found
+            board_request.access = BoardAccess(board_request.user, found)
             if not per_object:
-                request.access.require(capability)
-            response = view(request, *args, **kwargs)
-            if capability not in request.access.checked:
+                board_request.access.require(capability)
+            response = view(board_request, *args, **kwargs)
+            if capability not in board_request.access.checked:
                 raise ImproperlyConfigured(f"{view.__name__} did not check {capability}")
             return response
 
-        wrapper.capability = capability
         return wrapper
 
     return decorator

@@ -9,7 +9,7 @@ from privacyregister import audit
 from privacyregister.models import Board, Membership, School, SecurityEvent, User
 
 
-class LogsRemovedRoles:
+class LogsRemovedRoles(admin.ModelAdmin):
     """Deleting objects here can take roles with it; the board's log records each one, with the
     administrator as actor. `roles_through` leads from a Membership to the deleted objects."""
 
@@ -61,8 +61,10 @@ class BoardAdmin(GuardedModelAdmin):
     inlines = [SchoolInline]
 
 
+# guardian annotates change_form_template as an instance str, django-stubs as a ClassVar: the
+# two libraries' annotations disagree, the value is fine.
 @admin.register(School)
-class SchoolAdmin(LogsRemovedRoles, GuardedModelAdmin):
+class SchoolAdmin(LogsRemovedRoles, GuardedModelAdmin):  # type: ignore[misc]
     roles_through = "school"
     list_display = ["name", "board", "brin", "sector", "director_name"]
     list_filter = ["sector", "board"]

@@ -25,7 +25,7 @@ FIRST_DAY = datetime.date(1900, 1, 1)
 LAST_DAY = datetime.date(2200, 12, 31)
 
 # The longest period in each unit: a hundred years, rounded down to whole units.
-LONGEST_PERIOD = {
+LONGEST_PERIOD: dict[str, int] = {
     PeriodUnit.DAYS: 36_525,
     PeriodUnit.WEEKS: 5_217,
     PeriodUnit.MONTHS: 1_200,

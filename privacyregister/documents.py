@@ -24,7 +24,7 @@ STATIC_PREFIX = BASE_URL + "static/"
 
 
 class StaticFilesOnly(URLFetcher):
-    def fetch(self, url, headers=None):
+    def fetch(self, url, _headers=None):
         if not url.startswith(STATIC_PREFIX):
             raise ValueError(f"Geweigerd: alleen eigen statische bestanden, niet {url}")
         path = finders.find(url.removeprefix(STATIC_PREFIX).split("?")[0])

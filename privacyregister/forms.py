@@ -13,6 +13,13 @@ from privacyregister.models import Board, School, normalise_email
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A model choice field of the form, as such: `form.fields` holds them as plain Fields."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def limit_text(form: forms.BaseForm) -> None:
     """Give free-text fields an upper bound: a register entry is no place for a novel."""
     for field in form.fields.values():
@@ -26,7 +33,7 @@ def limit_to_board(form: forms.BaseForm, board: Board) -> None:
     """Offer only the board's own rows in every choice of a board-owned model (terms, schools,
     rules, activities); another board's id is then not a valid choice."""
     for field in form.fields.values():
-        if not isinstance(field, forms.ModelChoiceField):
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
             continue
         model = field.queryset.model
         if any(f.name == "board" for f in model._meta.fields):
@@ -61,8 +68,9 @@ def row_counts_are_sound(data: Mapping, prefixes: Iterable[str]) -> bool:
         management = ManagementForm(data, prefix=prefix)
         if not management.is_valid():
             return False
-        counts = management.cleaned_data
-        if not 0 <= counts["INITIAL_FORMS"] <= counts["TOTAL_FORMS"] <= ROW_LIMIT:
+        initial = management.cleaned_data["INITIAL_FORMS"]
+        total = management.cleaned_data["TOTAL_FORMS"]
+        if initial is None or total is None or not 0 <= initial <= total <= ROW_LIMIT:
             return False
     return True
 
@@ -130,7 +138,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         # Only this board's schools can be chosen; another board's id is "not a valid choice".
-        self.fields["school"].queryset = board.schools.all()
+        choice_field(self, "school").queryset = board.schools.all()
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,7 @@
 """Core of the register: users, boards (the controllers), their schools and memberships."""
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from privacyregister import roles
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.permissions import object_permissions
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 AUTORITEIT_PERSOONSGEGEVENS = (
     "Bent u het niet eens met hoe wij met uw gegevens omgaan? Dan kunt u een klacht indienen "
@@ -38,7 +42,11 @@ validate_kvk = RegexValidator(
 
 
 def unique_with_optional(
-    fields: list[str], optional: str, name: str, message: str = "", condition: Q | None = None
+    fields: list[str],
+    optional: str,
+    name: str,
+    message: "StrOrPromise | None" = None,
+    condition: Q | None = None,
 ) -> list[models.UniqueConstraint]:
     """Uniqueness over `fields` + `optional` where an empty `optional` counts as one value,
     among the rows that match `condition` (all rows when there is none).
@@ -46,20 +54,19 @@ def unique_with_optional(
     SQLite has no NULLS NOT DISTINCT, so this is two partial unique indexes, which both
     SQLite and PostgreSQL enforce.
     """
-    extra = {"violation_error_message": message} if message else {}
     among = condition if condition is not None else Q()
     return [
         models.UniqueConstraint(
             fields=fields,
             condition=among & Q(**{f"{optional}__isnull": True}),
             name=f"{name}_without_{optional}",
-            **extra,
+            violation_error_message=message,
         ),
         models.UniqueConstraint(
             fields=[*fields, optional],
             condition=among & Q(**{f"{optional}__isnull": False}),
             name=f"{name}_with_{optional}",
-            **extra,
+            violation_error_message=message,
         ),
     ]
 
@@ -80,7 +87,7 @@ SCHOOL_MATCHES_ROLE_MESSAGE = _(
 )
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
@@ -91,7 +98,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def get_by_natural_key(self, email: str) -> "User":
+    def get_by_natural_key(self, email: str | None) -> "User":
+        # Django's signature allows no address; no address is no user.
+        if email is None:
+            raise self.model.DoesNotExist
         # Addresses are stored lowercased, so "A.Jansen@School.nl" logs in as well.
         return self.get(email=normalise_email(email))
 
@@ -271,6 +281,8 @@ class Membership(models.Model):
     )
     # From here on the board's security log shows the member's logins.
     created_at = models.DateTimeField(_("sinds"), default=timezone.now)
+    # Between pre_save and post_save: the user and board it had (privacyregister.signals).
+    _previous: tuple[int, int] | None
 
     class Meta:
         verbose_name = _("rol")
@@ -300,8 +312,8 @@ class Membership(models.Model):
 
 
 def _check_school_of_board(role_holder: "Membership | Invitation") -> None:
-    school_id, board_id = role_holder.school_id, role_holder.board_id
-    if school_id and board_id and role_holder.school.board_id != board_id:
+    school, board_id = role_holder.school, role_holder.board_id
+    if school is not None and board_id and school.board_id != board_id:
         raise ValidationError({"school": _("Deze school hoort niet bij dit bestuur.")})
 
 

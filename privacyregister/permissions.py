@@ -5,10 +5,15 @@ services.py), views declare the capability they need (see access.py), and the ma
 this same table.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.roles import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Capability(models.TextChoices):
@@ -37,7 +42,7 @@ class Scope(models.TextChoices):
 C, BOARD, SCHOOL = Capability, Scope.BOARD, Scope.SCHOOL
 
 # Role -> capability -> scope. A capability that is not listed is not allowed.
-MATRIX: dict[str, dict[str, str]] = {
+MATRIX: dict[str, dict[str, Scope]] = {
     Role.BEHEERDER: {
         C.VIEW_REGISTER: BOARD,
         C.VIEW_APPROVED_REGISTER: BOARD,
@@ -110,6 +115,6 @@ def roles_with(capability: str) -> list[str]:
     return [role for role, capabilities in MATRIX.items() if capability in capabilities]
 
 
-def object_permissions() -> list[tuple[str, str]]:
+def object_permissions() -> list[tuple[str, "StrOrPromise"]]:
     """The guardian permissions on Board and School: one per capability."""
     return [(capability.value, capability.label) for capability in Capability]

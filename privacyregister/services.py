@@ -22,16 +22,16 @@ from privacyregister.permissions import MATRIX, Scope
 from privacyregister.roles import Role
 
 
-def _desired_permissions(user: User, board: Board) -> set[tuple[str, type, int]]:
+def _desired_permissions(user: User, board: Board) -> set[tuple[str, type[Board | School], int]]:
     """(codename, model, pk) for every object permission the user's roles in the board grant."""
     school_ids = list(board.schools.values_list("pk", flat=True))
-    desired = set()
+    desired: set[tuple[str, type[Board | School], int]] = set()
     for membership in Membership.objects.filter(user=user, board=board):
         for capability, scope in MATRIX[membership.role].items():
             if scope == Scope.BOARD:
                 desired.add((capability, Board, board.pk))
                 desired.update((capability, School, pk) for pk in school_ids)
-            else:
+            elif membership.school_id is not None:  # always: a school role has its school
                 desired.add((capability, School, membership.school_id))
     return desired
 
@@ -60,7 +60,7 @@ def permissions_sync(*, user: User, board: Board) -> None:
         (p.content_type_id, p.codename): p
         for p in board_type.permission_set.all() | school_type.permission_set.all()
     }
-    types = {Board: board_type, School: school_type}
+    types: dict[type[Board | School], ContentType] = {Board: board_type, School: school_type}
     UserObjectPermission.objects.bulk_create(
         UserObjectPermission(
             user=user,

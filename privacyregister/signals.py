@@ -14,7 +14,7 @@ from privacyregister.services import board_permissions_sync, permissions_sync
 
 @receiver(pre_save, sender=Membership)
 def remember_previous_holder(sender, instance: Membership, **kwargs) -> None:
-    previous = Membership.objects.filter(pk=instance.pk).values("user", "board").first()
+    previous = Membership.objects.filter(pk=instance.pk).values_list("user", "board").first()
     instance._previous = previous if instance.pk else None
 
 
@@ -23,10 +23,10 @@ def sync_after_membership_saved(sender, instance: Membership, raw: bool = False,
     if raw:
         return
     previous = getattr(instance, "_previous", None)
-    if previous and (previous["user"], previous["board"]) != (instance.user_id, instance.board_id):
+    if previous and previous != (instance.user_id, instance.board_id):
+        user_id, board_id = previous
         permissions_sync(
-            user=type(instance.user).objects.get(pk=previous["user"]),
-            board=Board.objects.get(pk=previous["board"]),
+            user=type(instance.user).objects.get(pk=user_id), board=Board.objects.get(pk=board_id)
         )
     permissions_sync(user=instance.user, board=instance.board)
 

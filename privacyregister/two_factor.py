@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyregister import audit
+from privacyregister.access import AuthenticatedHttpRequest
 from privacyregister.roles import Role
 
 REQUIRED_FOR = [Role.BEHEERDER, Role.PRIVACY_OFFICER, Role.FG]
@@ -60,7 +61,7 @@ def _qr_data_uri(text: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Link an authenticator app: scan the QR code, confirm with one code, get backup codes."""
     if has_device(request.user):
         return redirect("two_factor_verify")
@@ -91,7 +92,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     next_url = request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -2,13 +2,13 @@
 matrix and security log. The root URLconf (workspace.urls) mounts them with the feature apps'."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from privacyregister import two_factor, views
 from privacyregister.forms import LoginForm
 
 # Under /b/<board>/, where the root URLconf mounts them.
-board_patterns = [
+board_patterns: list[URLPattern | URLResolver] = [
     path("autorisatie/", views.matrix, name="matrix"),
     path("beveiligingslog/", views.audit_log, name="audit_log"),
     path("leden/", views.members, name="members"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacyregister import audit, services
-from privacyregister.access import board_view
+from privacyregister.access import AuthenticatedHttpRequest, BoardRequest, board_view
 from privacyregister.audit import LABELS
 from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
 from privacyregister.limits import ROW_LIMIT
@@ -29,14 +29,14 @@ def rows_refused(request: HttpRequest) -> HttpResponse:
 
 
 @transaction.non_atomic_requests  # not even a BEGIN
-def health(request: HttpRequest) -> HttpResponse:
+def health(_request: HttpRequest) -> HttpResponse:
     """For a load balancer's health check, and the benchmark's reference: Django answers,
     without a database query or a template."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 @transaction.non_atomic_requests
-def ready(request: HttpRequest) -> HttpResponse:
+def ready(_request: HttpRequest) -> HttpResponse:
     """For a readiness check: unlike /gezond/, this one asks the database, so an instance whose
     database does not answer is taken out of the rotation instead of serving errors."""
     try:
@@ -54,7 +54,7 @@ def ready(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Someone else's invitation is as absent as a missing one.
     invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
     try:
@@ -72,7 +72,7 @@ def invitation_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.for_user(request.user), pk=pk)
     try:
         services.invitation_decline(actor=request.user, invitation=invitation)
@@ -87,7 +87,7 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_MATRIX)
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: BoardRequest) -> HttpResponse:
     return render(
         request,
         "privacyregister/matrix.html",
@@ -101,7 +101,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_MEMBERS)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: BoardRequest) -> HttpResponse:
     form = MembershipForm(request.POST or None, board=request.board)
     if form.is_valid():
         try:
@@ -134,7 +134,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @board_view(Capability.MANAGE_MEMBERS, per_object=True)
-def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_withdraw(request: BoardRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(request.board.invitations.pending(), pk=pk)
     request.access.require(Capability.MANAGE_MEMBERS)
     try:
@@ -151,7 +151,7 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_MEMBERS, per_object=True)
-def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_revoke(request: BoardRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(
         request.board.memberships.select_related("user", "school"), pk=pk
     )
@@ -172,13 +172,13 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.MANAGE_SCHOOLS)
-def schools(request: HttpRequest) -> HttpResponse:
+def schools(request: BoardRequest) -> HttpResponse:
     return render(request, "privacyregister/schools.html", {"schools": request.board.schools.all()})
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_SCHOOLS, per_object=True)
-def school_edit(request: HttpRequest, school: str) -> HttpResponse:
+def school_edit(request: BoardRequest, school: str) -> HttpResponse:
     instance = get_object_or_404(request.board.schools, slug=school)
     request.access.require(Capability.MANAGE_SCHOOLS, schools=[instance.pk])
     form = SchoolForm(request.POST or None, instance=instance)
@@ -192,7 +192,7 @@ def school_edit(request: HttpRequest, school: str) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_AUDIT_LOG)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: BoardRequest) -> HttpResponse:
     """Security events of the board, and the logins of its members since they joined: what a
     member did before, perhaps at another board, is none of this board's business."""
     member_then = request.board.memberships.filter(

@@ -1,13 +1,13 @@
 """The FG's export of the register (art. 30 AVG)."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from privacyregister.access import board_view
+from privacyregister.access import BoardRequest, board_view
 from privacyregister.errors import NotFound
 from privacyregister.permissions import Capability, Scope
 from processing import export_jobs
@@ -21,7 +21,7 @@ CONTENT_TYPES = {
 }
 
 
-def _form(request: HttpRequest, data: QueryDict | None = None) -> ExportFilterForm:
+def _form(request: BoardRequest, data: QueryDict | None = None) -> ExportFilterForm:
     """The filters; a schoolleider's export is always limited to the own school."""
     scope = request.access.scope(Capability.EXPORT_REGISTER)
     school_ids = (
@@ -30,15 +30,15 @@ def _form(request: HttpRequest, data: QueryDict | None = None) -> ExportFilterFo
     return ExportFilterForm(data, board=request.board, school_ids=school_ids)
 
 
-def _page(request: HttpRequest, form: ExportFilterForm, status: int = 200) -> HttpResponse:
+def _page(request: BoardRequest, form: ExportFilterForm, status: int = 200) -> HttpResponse:
     exports = request.board.exports.select_related("exported_by").defer("content")[:50]
     return render(
         request, "processing/export.html", {"form": form, "exports": exports}, status=status
     )
 
 
-def _file(export: RegisterExport) -> HttpResponse:
-    response = HttpResponse(bytes(export.content), content_type=CONTENT_TYPES[export.format])
+def _file(export: RegisterExport, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[export.format])
     stamp = timezone.localtime(export.exported_at).strftime("%Y%m%d-%H%M")
     name = f"register-{export.board.slug}-{stamp}.{export.format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -46,7 +46,7 @@ def _file(export: RegisterExport) -> HttpResponse:
 
 
 @board_view(Capability.EXPORT_REGISTER)
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: BoardRequest) -> HttpResponse:
     return _page(request, _form(request))
 
 
@@ -54,7 +54,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 # prefetching browser must not do it.
 @require_POST
 @board_view(Capability.EXPORT_REGISTER)
-def export_download(request: HttpRequest, format: str) -> HttpResponse:
+def export_download(request: BoardRequest, format: str) -> HttpResponse:
     form = _form(request, request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
@@ -71,7 +71,7 @@ def export_download(request: HttpRequest, format: str) -> HttpResponse:
 
 @require_POST
 @board_view(Capability.EXPORT_REGISTER)
-def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def export_retry(request: BoardRequest, pk: int) -> HttpResponse:
     # Like the file, only the person who made an export asks for it again.
     export = get_object_or_404(request.board.exports, pk=pk, exported_by=request.user)
     if export.can_retry:
@@ -83,9 +83,9 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.EXPORT_REGISTER)
-def export_file(request: HttpRequest, pk: int) -> HttpResponse:
+def export_file(request: BoardRequest, pk: int) -> HttpResponse:
     # Only the person who made an export downloads it: it holds what their filters allowed.
     export = get_object_or_404(request.board.exports, pk=pk, exported_by=request.user)
-    if export.status != RegisterExport.Status.READY:
+    if export.status != RegisterExport.Status.READY or export.content is None:
         raise NotFound(_("Dit bestand is (nog) niet klaar."))
-    return _file(export)
+    return _file(export, bytes(export.content))

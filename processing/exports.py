@@ -3,6 +3,7 @@ auditors, with the change history, the authorisation matrix and open findings.""
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
@@ -18,7 +19,10 @@ from processing.history import LogEntry, saves
 from processing.lint import lint_activity
 from processing.models import Comment, ProcessingActivity, choice_label
 
-EXPORT_PREFETCH = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+EXPORT_PREFETCH: list[str | Prefetch] = [
     "schools",
     "subject_groups",
     "processors",
@@ -189,7 +193,7 @@ def export_csv(activities) -> bytes:
 
 # The PDF shows each activity as a few paragraphs of full-width lines (tables of narrow columns
 # make WeasyPrint break ten times as many lines): the columns above, grouped.
-PDF_GROUPS = [
+PDF_GROUPS: list[tuple["StrOrPromise", list[tuple["StrOrPromise", "StrOrPromise"]]]] = [
     # (heading, [(column, its short label in the paragraph; "" for none)])
     ("", [(_("Status"), ""), (_("Geldt voor"), _("geldt voor")), (_("Beschrijving"), "")]),
     (
@@ -264,7 +268,7 @@ def pdf_groups(activities) -> list:
 
 def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one a new workbook starts with
     sheet.title = str(_("Verwerkingen"))
     write_sheet(
         sheet, [h for h, _ in COLUMNS], [[read(a) for _, read in COLUMNS] for a in activities]

@@ -41,7 +41,7 @@ class ActivityFilter(django_filters.FilterSet):
 
     class Meta:
         model = ProcessingActivity
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,13 +49,13 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["subject_group"].queryset = board.subject_groups.all()
         self.filters["processor"].queryset = board.recipients.filter(kind=Recipient.Kind.PROCESSOR)
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, _name, value):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
-    def for_school(self, queryset, name, school):
+    def for_school(self, queryset, _name, school):
         return queryset.for_schools([school.pk])
 
-    def with_special(self, queryset, name, value):
+    def with_special(self, queryset, _name, value):
         special = Exists(
             ActivityDataCategory.objects.filter(
                 activity=OuterRef("pk"), category__kind=DataCategory.Kind.SPECIAL

@@ -1,20 +1,26 @@
 """Forms of the register: the activity with an inline formset per kind of row, comments, a copy
 and the filters of an export."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import (
     BoardOwnedForm,
+    choice_field,
     date_in_range,
     inline_rows,
     limit_text,
     limit_to_board,
 )
-from privacyregister.models import Board
+from privacyregister.models import Board, School, User
 from privacyregister.permissions import Capability, roles_with
 from processing import models
 from retention.models import RetentionRule
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ActivityForm(BoardOwnedForm):
@@ -69,15 +75,11 @@ class ActivityForm(BoardOwnedForm):
         limit_to_board(self, board)
         # Only someone who may edit activities can own one; a schoolleider counts, though
         # they edit only their own school's activities.
-        self.fields["owner"].queryset = (
-            self.fields["owner"]
-            .queryset.model.objects.filter(
-                memberships__board=board,
-                memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
-            )
-            .distinct()
-        )
-        self.fields["retention_rules"].queryset = board.retention_rules.all()
+        choice_field(self, "owner").queryset = User.objects.filter(
+            memberships__board=board,
+            memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
+        ).distinct()
+        choice_field(self, "retention_rules").queryset = board.retention_rules.all()
         if self.instance.pk:
             self.fields["retention_rules"].initial = self.instance.retention_rules.all()
             self.fields["version"].initial = self.instance.version
@@ -85,7 +87,7 @@ class ActivityForm(BoardOwnedForm):
             # A schoolleider keeps the local activities of their own school, not their reach.
             self.fields["applies_to_all_schools"].disabled = True
             self.fields["applies_to_all_schools"].initial = False
-            self.fields["schools"].queryset = board.schools.filter(pk__in=own_school_ids)
+            choice_field(self, "schools").queryset = board.schools.filter(pk__in=own_school_ids)
             if not self.instance.pk:
                 self.instance.applies_to_all_schools = False
 
@@ -119,7 +121,9 @@ def _limit_to_dossiers(form: forms.BaseForm, activity: models.ProcessingActivity
     """A dossier belongs to an activity, not to the board: offer only this activity's own (none
     yet for a new activity)."""
     for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField) and field.queryset.model is models.Dossier:
+        if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+            continue
+        if field.queryset.model is models.Dossier:
             field.queryset = (
                 activity.dossiers.all() if activity.pk else models.Dossier.objects.none()
             )
@@ -147,7 +151,7 @@ def _formset(model, fields, form=RowForm):
 
 
 # (prefix, heading, formset): the order in which the form shows them.
-FORMSETS = [
+FORMSETS: list[tuple[str, "StrOrPromise", type[forms.BaseInlineFormSet]]] = [
     (
         "doelen",
         _("Doelen en grondslagen"),
@@ -189,7 +193,9 @@ FORMSETS = [
 ]
 
 
-def build_formsets(data, *, activity, board) -> list[tuple[str, str, forms.BaseInlineFormSet]]:
+def build_formsets(
+    data, *, activity, board
+) -> list[tuple[str, "StrOrPromise", forms.BaseInlineFormSet]]:
     return [
         (
             prefix,
@@ -230,7 +236,7 @@ class CopyForm(forms.Form):
     name = forms.CharField(label=_("Naam van de kopie"), max_length=200)
     schools = forms.ModelMultipleChoiceField(
         label=_("Voor welke scholen"),
-        queryset=None,
+        queryset=School.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leeg laten: de kopie geldt, net als het origineel, voor dezelfde scholen."),
@@ -239,7 +245,7 @@ class CopyForm(forms.Form):
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.board = board
-        self.fields["schools"].queryset = board.schools.all()
+        choice_field(self, "schools").queryset = board.schools.all()
 
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -252,7 +258,10 @@ class ExportFilterForm(forms.Form):
     """Which activities a register export holds, and the period of its change log."""
 
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("alle scholen"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -281,9 +290,9 @@ class ExportFilterForm(forms.Form):
         schools = board.schools.all()
         if self.limited:  # a schoolleider exports only the own school
             schools = schools.filter(pk__in=school_ids)
-            self.fields["school"].required = True
-            self.fields["school"].empty_label = None
-        self.fields["school"].queryset = schools
+            choice_field(self, "school").required = True
+            choice_field(self, "school").empty_label = None
+        choice_field(self, "school").queryset = schools
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -13,7 +14,7 @@ from django.db.models.functions import JSONObject, Lag
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from processing.models import ACTIVITY_PARTS, ProcessingActivity
+from processing.models import ACTIVITY_PARTS, ActivityPart, ProcessingActivity
 
 HIDDEN_FIELDS = {"version"}
 
@@ -111,9 +112,15 @@ def changes_between(old, new) -> list[Change]:
 
 KIND = {"+": _("toegevoegd"), "~": _("gewijzigd"), "-": _("verwijderd")}
 
+# A version as simple-history stores it: an instance of a model that it makes at runtime.
+HistoricalRecord = Any
+
 # What the history shows: the activity's own versions first, then its rows. A model's place
 # in this list is how the timeline's query refers to it.
-TIMELINE_MODELS = [ProcessingActivity, *ACTIVITY_PARTS]
+TIMELINE_MODELS: list[type[ProcessingActivity] | type[ActivityPart]] = [
+    ProcessingActivity,
+    *ACTIVITY_PARTS,
+]
 
 
 def activity_timeline(activity: ProcessingActivity) -> QuerySet:
@@ -158,7 +165,7 @@ def _related(model) -> list:
     ]
 
 
-def _activity_versions(ids: set[int]) -> dict[int, object]:
+def _activity_versions(ids: set[int]) -> dict[int, HistoricalRecord]:
     """Versions of the activity, with the people they name."""
     related = [model_field.name for model_field in _related(ProcessingActivity)]
     versions = (
@@ -169,7 +176,7 @@ def _activity_versions(ids: set[int]) -> dict[int, object]:
     return {version.history_id: version for version in versions}
 
 
-def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, object]]:
+def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, HistoricalRecord]]:
     """Versions of the activity's rows, of all kinds in one query: a row's columns, and the
     names of the rows it points at, travel as one JSON object, so that tables of different
     shapes fit one UNION. They come back as history records like the ORM's, with those related
@@ -196,7 +203,7 @@ def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, object]]:
             )
             .values_list("timeline_model", "history_id", "columns")
         )
-    versions: dict[int, dict[int, object]] = defaultdict(dict)
+    versions: dict[int, dict[int, HistoricalRecord]] = defaultdict(dict)
     if not queries:
         return versions
     first, *others = queries
@@ -264,7 +271,7 @@ def timeline_page(activity: ProcessingActivity, number: str | None, per_page: in
     """One page of the activity's history; only its entries are read and compared. The
     short index rows of all versions are read at once (which also counts them)."""
     page = Paginator(list(activity_timeline(activity)), per_page).get_page(number)
-    page.object_list = timeline_entries(page.object_list)
+    page.object_list = timeline_entries(list(page.object_list))
     return page
 
 
@@ -281,7 +288,9 @@ def end_of_save(record) -> datetime:
 
 def historical_m2m_ids(record, field: str) -> list[int]:
     """The ids a many-to-many field held in a history record."""
-    target = ProcessingActivity._meta.get_field(field).related_model._meta.model_name
+    related_model = ProcessingActivity._meta.get_field(field).related_model
+    assert related_model is not None  # a many-to-many field has one
+    target = related_model._meta.model_name
     return list(getattr(record, field).values_list(target, flat=True))
 
 
@@ -304,7 +313,7 @@ def change_log(activities, start: date | None, end: date | None) -> list[LogEntr
     if end:
         period &= Q(history_date__date__lte=end)
     entries = []
-    for model in [ProcessingActivity, *ACTIVITY_PARTS]:
+    for model in TIMELINE_MODELS:
         key = "id" if model is ProcessingActivity else "activity_id"
         # The terms a row's text names (its category, recipient, …) come with it.
         related = [f.name for f in model.history.model._meta.concrete_fields if f.many_to_one]

@@ -11,16 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacyregister.limits import BOUNDED_TEXT
-from privacyregister.models import Board, School, unique_with_optional
+from privacyregister.models import Board, School, User, unique_with_optional
 from privacyregister.permissions import Capability, Scope
 
 
 @functools.cache
-def _choices(model, field_name: str) -> dict:
-    return dict(model._meta.get_field(field_name).flatchoices)
+def _choices(model: type[models.Model], field_name: str) -> dict[object, object]:
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, models.Field)  # a reverse relation has no choices
+    return dict(field.flatchoices)
 
 
-def choice_label(instance, field_name: str) -> str:
+def choice_label(instance: models.Model, field_name: str) -> str:
     """get_FOO_display(), without rebuilding the field's choices on every call: a statement or
     an export of a large board asks for thousands of labels."""
     value = getattr(instance, field_name)
@@ -179,6 +181,8 @@ class Recipient(Vocabulary):
         _("volgens het Model Verwerkersovereenkomst van het Privacyconvenant"), default=False
     )
     dpa_document_url = models.URLField(_("link naar de overeenkomst"), blank=True)
+    # While it is deleted: the activities to lint again afterwards (processing.findings).
+    _linted_activities: set[int]
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("ontvanger of verwerker")
@@ -337,6 +341,9 @@ class ProcessingActivity(models.Model):
     # Raised on every save; a save that started from an older version is a conflict.
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[schools, subject_groups, processors, security_measures])
+    # Who the next save is by, for its history record; without it simple-history takes the
+    # user of the request (services set it, so a command's change names its actor too).
+    _history_user: User
 
     objects = ActivityQuerySet.as_manager()
 
@@ -397,6 +404,11 @@ class ActivityPart(models.Model):
     """A row that belongs to one activity and is versioned with it."""
 
     history = HistoricalRecords(inherit=True)
+    _history_user: User  # as on ProcessingActivity
+    # Every concrete part declares its own `activity` foreign key (activity_foreign_key()), for
+    # its own related name; the type checker learns them here.
+    activity: "ProcessingActivity"
+    activity_id: int
 
     class Meta:
         abstract = True
@@ -447,7 +459,8 @@ class DossierPart(ActivityPart):
 
     def clean(self) -> None:
         super().clean()
-        if self.dossier_id and self.activity_id and self.dossier.activity_id != self.activity_id:
+        dossier = self.dossier
+        if dossier is not None and self.activity_id and dossier.activity_id != self.activity_id:
             raise ValidationError({"dossier": _("Dit dossier hoort bij een andere verwerking.")})
 
 
@@ -723,7 +736,7 @@ class ActivityFinding(models.Model):
 
 # The rows that belong to an activity, in the order they can be recreated (dossiers first:
 # the others may point at one).
-ACTIVITY_PARTS = [
+ACTIVITY_PARTS: list[type[ActivityPart]] = [
     Dossier,
     Purpose,
     ActivityDataCategory,

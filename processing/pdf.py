@@ -15,7 +15,7 @@ def render_statement_pdf(statement: StatementVersion) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         return render_document(
             "processing/statement_pdf.html",
-            {"statement": statement, "body": mark_safe(statement.html)},  # noqa: S308 (our own render)
+            {"statement": statement, "body": mark_safe(statement.html)},  # our own render
         )
 
 

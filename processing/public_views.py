@@ -143,7 +143,7 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
             {
                 "statement": statement,
                 "asked_for_latest": version.asked_for_latest,
-                "body": mark_safe(statement.html),  # noqa: S308 (our own escaped render)
+                "body": mark_safe(statement.html),  # our own escaped render
                 # Published in the product language, also inside an English page.
                 "statement_language": settings.LANGUAGE_CODE,
             },
@@ -154,7 +154,7 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
 
 
 @_cached
-def statement_pdf_download(request: HttpRequest, version: Published) -> HttpResponse:
+def statement_pdf_download(_request: HttpRequest, version: Published) -> HttpResponse:
     statement = _statement(version, "pdf")  # the HTML is read only to render the PDF once
     name = (
         f"privacyverklaring-{statement.school.slug if statement.school else statement.board.slug}"

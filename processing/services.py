@@ -17,6 +17,7 @@ from processing.models import (
     ACTIVITY_PARTS,
     Comment,
     Dossier,
+    DossierPart,
     ProcessingActivity,
 )
 from processing.vocabularies import BY_FIXTURE_KEY
@@ -28,11 +29,14 @@ def vocabulary_add_missing(*, board: Board, vocabularies: dict[str, list[dict]])
     created = 0
     for key, items in vocabularies.items():
         model = BY_FIXTURE_KEY[key].model
-        existing = set(model.objects.filter(board=board).values_list("name", flat=True))
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        terms = model._default_manager.filter(board=board)  # type: ignore[misc]
+        existing = set(terms.values_list("name", flat=True))
         for item in items:
             if item["name"] in existing:
                 continue
-            term = model(board=board, **item)
+            # Every list has a board foreign key; django-stubs checks the abstract base's fields.
+            term = model(board=board, **item)  # type: ignore[misc]
             term.full_clean()
             term.save()
             created += 1
@@ -60,10 +64,9 @@ def _claim_version(activity: ProcessingActivity, expected: int | None) -> None:
     """
     if activity.pk is None:
         return
-    claimed = ProcessingActivity.objects.filter(pk=activity.pk, version=expected).update(
-        version=F("version") + 1
-    )
-    if not claimed:
+    if expected is None or not ProcessingActivity.objects.filter(
+        pk=activity.pk, version=expected
+    ).update(version=F("version") + 1):
         raise EditConflict(ProcessingActivity.objects.get(pk=activity.pk))
     activity.version = expected + 1
 
@@ -94,7 +97,9 @@ def activity_save(
     return activity
 
 
-def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -> None:
+def _set_status(
+    activity: ProcessingActivity, expected_version: int, *, actor: User, **fields: object
+) -> None:
     """Change the status of the version the user saw, and nothing else.
 
     The activity is read again after the claim, under its row lock, so the history record
@@ -105,6 +110,7 @@ def _set_status(activity: ProcessingActivity, expected_version: int, **fields) -
     activity.refresh_from_db()
     for name, value in fields.items():
         setattr(activity, name, value)
+    activity._history_user = actor
     activity.save(update_fields=list(fields))
 
 
@@ -114,7 +120,7 @@ def activity_submit_for_review(
 ) -> None:
     if not activity.can_be_submitted:
         raise ValidationError(_("Alleen een concept kan ter review worden aangeboden."))
-    _set_status(activity, expected_version, status=ProcessingActivity.Status.IN_REVIEW)
+    _set_status(activity, expected_version, actor=actor, status=ProcessingActivity.Status.IN_REVIEW)
 
 
 @transaction.atomic
@@ -125,6 +131,7 @@ def activity_approve(
     _set_status(
         activity,
         expected_version,
+        actor=actor,
         status=ProcessingActivity.Status.APPROVED,
         approved_at=timezone.now(),
         approved_by=actor,
@@ -157,16 +164,18 @@ def activity_copy(
     for field, values in m2m.items():
         getattr(copy, field).set(values)
     copy.retention_rules.set(rules)
-    dossiers = {}
+    dossiers: dict[int, Dossier] = {}
     for model in ACTIVITY_PARTS:
-        for row in model.objects.filter(activity_id=original_pk):
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        rows = model._default_manager.filter(activity_id=original_pk)  # type: ignore[misc]
+        for row in rows:
             old_pk = row.pk
             row.pk = None
             row.activity = copy
-            if getattr(row, "dossier_id", None):
+            if isinstance(row, DossierPart) and row.dossier_id:
                 row.dossier = dossiers[row.dossier_id]
             row.save()
-            if model is Dossier:
+            if isinstance(row, Dossier):
                 dossiers[old_pk] = row
     return copy
 
@@ -207,13 +216,16 @@ def activity_restore(
             setattr(activity, model_field.attname, getattr(record, model_field.attname))
     activity.status = ProcessingActivity.Status.CONCEPT
     activity.full_clean()
+    activity._history_user = actor
     activity.save()
     for field in ACTIVITY_M2M_FIELDS:
         getattr(activity, field).set(historical_m2m_ids(record, field))
     for model in reversed(ACTIVITY_PARTS):
-        model.objects.filter(activity=activity).delete()
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        model._default_manager.filter(activity=activity).delete()  # type: ignore[misc]
     for model in ACTIVITY_PARTS:
         for row in model.history.as_of(moment).filter(activity_id=activity.pk):
+            row._history_user = actor
             row.save(force_insert=True)
     return activity
 

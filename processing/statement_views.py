@@ -2,14 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from privacyregister.access import board_view
+from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
 from processing.statements import PublishRefused, statement_preview, statement_publish
 
@@ -23,7 +23,7 @@ class PublishForm(forms.Form):
 
 
 @board_view(Capability.VIEW_REGISTER)
-def statement_overview(request: HttpRequest) -> HttpResponse:
+def statement_overview(request: BoardRequest) -> HttpResponse:
     board = request.board
     latest = {}
     for version in board.statement_versions.defer("html", "snapshot", "pdf").order_by("number"):
@@ -34,7 +34,7 @@ def statement_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "processing/statements.html", {"targets": targets})
 
 
-def _publish(request: HttpRequest, school) -> HttpResponse:
+def _publish(request: BoardRequest, school) -> HttpResponse:
     board = request.board
     form = PublishForm(request.POST or None)
     if form.is_valid():
@@ -58,20 +58,20 @@ def _publish(request: HttpRequest, school) -> HttpResponse:
             "school": school,
             "form": form,
             "findings": findings,
-            "preview": mark_safe(preview),  # noqa: S308 (our own render)
+            "preview": mark_safe(preview),  # our own render
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.PUBLISH_STATEMENT)
-def publish_board_statement(request: HttpRequest) -> HttpResponse:
+def publish_board_statement(request: BoardRequest) -> HttpResponse:
     return _publish(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.PUBLISH_STATEMENT, per_object=True)
-def publish_school_statement(request: HttpRequest, school: str) -> HttpResponse:
+def publish_school_statement(request: BoardRequest, school: str) -> HttpResponse:
     instance = get_object_or_404(request.board.schools, slug=school)
     request.access.require(Capability.PUBLISH_STATEMENT, schools=[instance.pk])
     return _publish(request, instance)

@@ -8,6 +8,7 @@ stored result, never the live register.
 import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,7 +42,7 @@ class ApprovedVersion:
 
     activity: register.ProcessingActivity
     m2m: dict[str, list]
-    parts: dict[type, list] = field(default_factory=dict)
+    parts: dict[type[register.ActivityPart], list] = field(default_factory=dict)
     edited_since: bool = False  # the register holds a later draft that is not approved yet
 
 
@@ -62,7 +63,8 @@ def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion |
     m2m = {}
     for name in register.ACTIVITY_M2M_FIELDS:
         model = register.ProcessingActivity._meta.get_field(name).related_model
-        m2m[name] = list(model.objects.filter(pk__in=historical_m2m_ids(record, name)))
+        assert isinstance(model, type)  # a many-to-many field has its model
+        m2m[name] = list(model._default_manager.filter(pk__in=historical_m2m_ids(record, name)))
     parts = {
         model: list(model.history.as_of(moment).filter(activity_id=activity.pk))
         for model in register.ACTIVITY_PARTS
@@ -221,8 +223,10 @@ class _Terms(dict):
     """A vocabulary's terms of one board by pk. A version approved before one of its terms was
     deleted still names that term: it is read from the term's history, as it was last."""
 
-    def __init__(self, model: type, board: Board):
-        super().__init__((term.pk, term) for term in model.objects.filter(board=board))
+    def __init__(self, model: type[register.Vocabulary], board: Board):
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        terms = model._default_manager.filter(board=board)  # type: ignore[misc]
+        super().__init__((term.pk, term) for term in terms)
         self.model, self.board = model, board
 
     def __missing__(self, pk: int):
@@ -410,7 +414,10 @@ def _publish_errors(board: Board, versions: list[ApprovedVersion]) -> list[Findi
     return [
         finding
         for version in versions
-        for finding in lint_activity(_AsApproved(version, vocabulary), today)
+        # The version reads like the activity it was (duck typing, see _AsApproved).
+        for finding in lint_activity(
+            cast(register.ProcessingActivity, _AsApproved(version, vocabulary)), today
+        )
         if finding.is_error
     ]
 

@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from privacyregister.access import board_view
+from privacyregister.access import BoardRequest, board_view
 from privacyregister.forms import row_counts_are_sound
 from privacyregister.limits import ROW_LIMIT
 from privacyregister.permissions import Capability, Scope
@@ -43,7 +43,7 @@ from retention.models import RetentionRule
 PAGE_SIZE = 25
 
 
-def _activity(request: HttpRequest, pk: int, capability: str, queryset=None) -> ProcessingActivity:
+def _activity(request: BoardRequest, pk: int, capability: str, queryset=None) -> ProcessingActivity:
     """An activity of this board (404 otherwise) that the user may act on (403 otherwise)."""
     queryset = queryset if queryset is not None else request.board.activities.all()
     activity = get_object_or_404(queryset.prefetch_related("schools"), pk=pk)
@@ -53,12 +53,12 @@ def _activity(request: HttpRequest, pk: int, capability: str, queryset=None) -> 
     return activity
 
 
-def _to_detail(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
+def _to_detail(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
     return redirect("activity_detail", board=request.board.slug, pk=activity.pk)
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER)
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: BoardRequest) -> HttpResponse:
     activity_filter = ActivityFilter(
         request.GET or None,
         queryset=ProcessingActivity.objects.visible_to(request.access),
@@ -103,7 +103,7 @@ ACCESS_PREFETCH = [
 ]
 
 
-def _activity_tab(request: HttpRequest, pk: int, capability: str, prefetch: list):
+def _activity_tab(request: BoardRequest, pk: int, capability: str, prefetch: list):
     """An activity for one of its tabs, with what the tabs themselves show: the number of open
     advices and what the user may do with it."""
     queryset = (
@@ -128,7 +128,7 @@ def _activity_tab(request: HttpRequest, pk: int, capability: str, prefetch: list
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER, per_object=True)
-def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_detail(request: BoardRequest, pk: int) -> HttpResponse:
     activity, can = _activity_tab(request, pk, Capability.VIEW_APPROVED_REGISTER, DETAIL_PREFETCH)
     findings = lint_activity(activity, timezone.localdate()) if can["see_concepts"] else []
     return render(
@@ -139,7 +139,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER, per_object=True)
-def activity_access(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_access(request: BoardRequest, pk: int) -> HttpResponse:
     activity, can = _activity_tab(request, pk, Capability.VIEW_APPROVED_REGISTER, ACCESS_PREFETCH)
     return render(
         request,
@@ -149,7 +149,7 @@ def activity_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_REGISTER, per_object=True)
-def activity_comments(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_comments(request: BoardRequest, pk: int) -> HttpResponse:
     comments = Comment.objects.select_related("author", "resolved_by").order_by(
         F("resolved_at").desc(nulls_first=True), "-created_at"
     )
@@ -163,7 +163,7 @@ def activity_comments(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_extra_row(request: HttpRequest, data):
+def _with_extra_row(request: BoardRequest, data):
     """The "Rij toevoegen" button: the same input with one more empty row in that formset, up to
     ROW_LIMIT rows. The row counts are known to be sound numbers by now."""
     prefix = data["meer"]
@@ -180,7 +180,7 @@ def _with_extra_row(request: HttpRequest, data):
     return data
 
 
-def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
+def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
     """Create or edit: the activity form and its row formsets, saved as one change."""
     data = request.POST if request.method == "POST" else None
     if data is not None and not row_counts_are_sound(data, FORMSET_PREFIXES):
@@ -209,8 +209,9 @@ def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
             except services.EditConflict as error:
                 conflict = services.conflict_changes(activity, form.cleaned_data["version"])
                 # Keep this person's input; saving again deliberately replaces the other's.
-                form.data = form.data.copy()
-                form.data["version"] = error.current.version
+                kept = data.copy()
+                kept["version"] = str(error.current.version)
+                form.data = kept
             else:
                 messages.success(request, _("De verwerking is opgeslagen."))
                 return _to_detail(request, saved)
@@ -226,17 +227,17 @@ def _edit(request: HttpRequest, activity: ProcessingActivity) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY)
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: BoardRequest) -> HttpResponse:
     return _edit(request, ProcessingActivity(board=request.board))
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: BoardRequest, pk: int) -> HttpResponse:
     return _edit(request, _activity(request, pk, Capability.EDIT_ACTIVITY))
 
 
-def _seen_version(request: HttpRequest) -> int:
+def _seen_version(request: BoardRequest) -> int:
     """The version of the activity that was on the user's page when they pressed the button.
 
     The buttons always send it; without it we cannot tell what the user agreed to."""
@@ -247,7 +248,7 @@ def _seen_version(request: HttpRequest) -> int:
 
 
 def _status_change(
-    request: HttpRequest, activity: ProcessingActivity, change: Callable, done: str
+    request: BoardRequest, activity: ProcessingActivity, change: Callable, done: str
 ) -> HttpResponse:
     """Submit, approve or restore over the version the user saw; a 409 page with what changed
     if it is no longer the current one."""
@@ -270,7 +271,7 @@ def _status_change(
 
 @require_POST
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_submit(request: BoardRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
     return _status_change(
         request,
@@ -282,7 +283,7 @@ def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @board_view(Capability.APPROVE_ACTIVITY, per_object=True)
-def activity_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_approve(request: BoardRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
     return _status_change(
         request, activity, services.activity_approve, _("De verwerking is vastgesteld.")
@@ -291,7 +292,7 @@ def activity_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_delete(request: BoardRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
     if request.method == "POST":
         activity.delete()
@@ -302,7 +303,7 @@ def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_copy(request: BoardRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.VIEW_REGISTER)
     request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
     form = CopyForm(
@@ -319,7 +320,7 @@ def activity_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.COMMENT_ACTIVITY, per_object=True)
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: BoardRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.COMMENT_ACTIVITY)
     form = CommentForm(request.POST or None)
     if form.is_valid():
@@ -331,7 +332,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.APPROVE_ACTIVITY, per_object=True)
-def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
+def comment_resolve(request: BoardRequest, pk: int, comment: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
     instance = get_object_or_404(activity.comments.filter(resolved_at=None), pk=comment)
     form = ResolveCommentForm(request.POST or None, instance=instance)
@@ -348,7 +349,7 @@ def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse
     )
 
 
-def _restorable(request: HttpRequest, activity: ProcessingActivity, records: list) -> set[int]:
+def _restorable(request: BoardRequest, activity: ProcessingActivity, records: list) -> set[int]:
     """The versions the user may restore. Restoring gives the activity the schools of that
     version again, so the user must be allowed to edit it both as it is and as it was:
     otherwise a schoolleider could make a local activity board-wide, or another school's, by
@@ -363,7 +364,7 @@ def _restorable(request: HttpRequest, activity: ProcessingActivity, records: lis
 
 
 @board_view(Capability.VIEW_HISTORY, per_object=True)
-def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_history(request: BoardRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.VIEW_HISTORY)
     page = timeline_page(activity, request.GET.get("pagina"), PAGE_SIZE)
     restorable = _restorable(request, activity, [entry.record for entry in page if entry.record])
@@ -376,7 +377,7 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse:
+def activity_restore(request: BoardRequest, pk: int, record: int) -> HttpResponse:
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
     instance = get_object_or_404(activity.history.all(), history_id=record)
     if instance.history_id not in _restorable(request, activity, [instance]):
@@ -394,7 +395,7 @@ def activity_restore(request: HttpRequest, pk: int, record: int) -> HttpResponse
 
 
 @board_view(Capability.VIEW_REGISTER)
-def lint_page(request: HttpRequest) -> HttpResponse:
+def lint_page(request: BoardRequest) -> HttpResponse:
     findings = stored_findings(
         ProcessingActivity.objects.visible_to(request.access), timezone.localdate()
     )

@@ -3,12 +3,12 @@ and processors, staff roles and security measures."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from privacyregister.access import board_view
+from privacyregister.access import BoardRequest, board_view
 from privacyregister.forms import BoardOwnedForm, limit_to_board
 from privacyregister.permissions import Capability
 from processing.vocabularies import BY_SLUG, VOCABULARIES, Vocabulary
@@ -35,12 +35,14 @@ def _form_class(vocabulary: Vocabulary) -> type[forms.ModelForm]:
     )
 
 
-def _term(request: HttpRequest, vocabulary: Vocabulary, pk: int):
-    return get_object_or_404(vocabulary.model.objects.filter(board=request.board), pk=pk)
+def _term(request: BoardRequest, vocabulary: Vocabulary, pk: int):
+    # django-stubs cannot resolve lookups on the subclasses of an abstract model
+    terms = vocabulary.model._default_manager.filter(board=request.board)  # type: ignore[misc]
+    return get_object_or_404(terms, pk=pk)
 
 
 @board_view(Capability.VIEW_REGISTER)
-def term_list(request: HttpRequest, kind: str) -> HttpResponse:
+def term_list(request: BoardRequest, kind: str) -> HttpResponse:
     vocabulary = _vocabulary(kind)
     return render(
         request,
@@ -50,13 +52,14 @@ def term_list(request: HttpRequest, kind: str) -> HttpResponse:
             "vocabulary": vocabulary,
             # Per request, not at import: the titles are in the user's language.
             "titles": {vocabulary.slug: vocabulary.title for vocabulary in VOCABULARIES},
-            "terms": vocabulary.model.objects.filter(board=request.board),
+            # django-stubs cannot resolve lookups on the subclasses of an abstract model
+            "terms": vocabulary.model._default_manager.filter(board=request.board),  # type: ignore[misc]
             "can_edit": request.access.can(Capability.EDIT_ACTIVITY, whole_board=True),
         },
     )
 
 
-def _edit(request: HttpRequest, kind: str, term) -> HttpResponse:
+def _edit(request: BoardRequest, kind: str, term) -> HttpResponse:
     vocabulary = _vocabulary(kind)
     request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
     term.board = request.board
@@ -75,19 +78,20 @@ def _edit(request: HttpRequest, kind: str, term) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def term_create(request: HttpRequest, kind: str) -> HttpResponse:
-    return _edit(request, kind, _vocabulary(kind).model(board=request.board))
+def term_create(request: BoardRequest, kind: str) -> HttpResponse:
+    # Every list has a board foreign key; django-stubs checks the abstract base's fields.
+    return _edit(request, kind, _vocabulary(kind).model(board=request.board))  # type: ignore[misc]
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def term_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def term_edit(request: BoardRequest, kind: str, pk: int) -> HttpResponse:
     return _edit(request, kind, _term(request, _vocabulary(kind), pk))
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def term_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def term_delete(request: BoardRequest, kind: str, pk: int) -> HttpResponse:
     vocabulary = _vocabulary(kind)
     term = _term(request, vocabulary, pk)
     request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)

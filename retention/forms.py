@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.dates import FIRST_DAY, LAST_DAY
 from privacyregister.forms import BoardOwnedForm, date_in_range, inline_rows, limit_to_board
+from privacyregister.models import School
 from retention.models import POSITIVE_PERIOD, RetentionException, RetentionRule
 
 
@@ -61,7 +62,10 @@ class CalculatorForm(forms.Form):
 
 class CalendarForm(forms.Form):
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("alle scholen"),
     )
     month = forms.RegexField(
         label=_("Maand"),

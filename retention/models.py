@@ -2,12 +2,12 @@
 
 import datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from simple_history.models import HistoricalRecords
@@ -18,6 +18,9 @@ from privacyregister.models import Board
 from privacyregister.reference import read_fixture
 from processing.models import DataCategory, DataSubjectGroup, ProcessingActivity
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The fields of a rule that, when they differ from the reference default, mark it as changed.
 COMPARED_WITH_DEFAULT = ["period_amount", "period_unit", "period_kind", "start_event", "action"]
 DEFAULTS_WHEN_MISSING = {"period_kind": "maximaal", "action": "vernietigen"}
@@ -25,7 +28,9 @@ DEFAULTS_WHEN_MISSING = {"period_kind": "maximaal", "action": "vernietigen"}
 
 def too_long(amount: int | None, unit: str) -> bool:
     """A period beyond a hundred years; an incomplete period is the constraints' business."""
-    return bool(amount and unit) and not period_is_valid(amount, unit)
+    if not amount or not unit:
+        return False
+    return not period_is_valid(amount, unit)
 
 
 def longer_than(period: tuple, maximum: tuple) -> bool:
@@ -44,7 +49,7 @@ def default_rules() -> dict[str, dict]:
 
 # "1 week", "6 maanden", "7 jaar": a number with a year stays singular in Dutch.
 # Lazy with "n" as the count: the language and the plural form are chosen when formatted.
-UNIT_FORMS = {
+UNIT_FORMS: dict[str, "StrOrPromise"] = {
     PeriodUnit.DAYS: ngettext_lazy("%(n)d dag", "%(n)d dagen", "n"),
     PeriodUnit.WEEKS: ngettext_lazy("%(n)d week", "%(n)d weken", "n"),
     PeriodUnit.MONTHS: ngettext_lazy("%(n)d maand", "%(n)d maanden", "n"),
@@ -56,7 +61,7 @@ def period_text(amount: int, unit: str) -> str:
     return UNIT_FORMS[unit] % {"n": amount}
 
 
-def period_complete(prefix: str, name: str, message: str | Promise) -> models.CheckConstraint:
+def period_complete(prefix: str, name: str, message: "StrOrPromise") -> models.CheckConstraint:
     """A period is either absent (no amount, no unit) or whole (an amount of at least 1 and a
     unit): the rule's active phase and maximum, and an exception's own period."""
     amount, unit = f"{prefix}_amount", f"{prefix}_unit"

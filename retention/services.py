@@ -1,6 +1,7 @@
 """Use cases for retention rules."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,7 +80,7 @@ def schedule(board: Board, school: School | None = None):
 # Start events that happen on a fixed day of the year for most people: pupils leave at the end
 # of the school year, the books close at the end of the calendar year, exam results in July.
 # Other events (a recording, the end of a contract) happen any day: they are a standing duty.
-CALENDAR_EVENTS = {
+CALENDAR_EVENTS: dict[str, tuple[int, int]] = {
     RetentionRule.StartEvent.END_OF_SCHOOL_YEAR: (7, 31),
     RetentionRule.StartEvent.END_OF_ENROLMENT: (7, 31),
     RetentionRule.StartEvent.END_OF_FINANCIAL_YEAR: (12, 31),
@@ -89,9 +90,18 @@ CALENDAR_EVENTS = {
 
 @dataclass(frozen=True)
 class Duty:
+    """Destroy by `due_on` what the rule keeps from a start event on `start`."""
+
     rule: RetentionRule
-    start: datetime.date | None  # None: a standing duty, due continuously
-    due_on: datetime.date | None
+    start: datetime.date
+    due_on: datetime.date
+
+
+@dataclass(frozen=True)
+class StandingDuty:
+    """A rule whose start event is not on the calendar: due continuously."""
+
+    rule: RetentionRule
 
 
 def calculate(rules, start: datetime.date) -> list[tuple]:
@@ -105,15 +115,18 @@ def calculate(rules, start: datetime.date) -> list[tuple]:
     ]
 
 
-def duties(rules, first: datetime.date, last: datetime.date) -> tuple[list[Duty], list[Duty]]:
+def duties(
+    rules: Iterable[RetentionRule], first: datetime.date, last: datetime.date
+) -> tuple[list[Duty], list[StandingDuty]]:
     """What falls due between first and last (inclusive), and the standing duties. A rule whose
     stored period is invalid is left out (the calendar names it)."""
-    due, standing = [], []
+    due: list[Duty] = []
+    standing: list[StandingDuty] = []
     for rule in rules:
         if not rule.period_is_valid:
             continue
         if rule.start_event not in CALENDAR_EVENTS:
-            standing.append(Duty(rule, None, None))
+            standing.append(StandingDuty(rule))
             continue
         month, day = CALENDAR_EVENTS[rule.start_event]
         # A period is at most a hundred years, so older start events cannot fall due now.

@@ -4,7 +4,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 
-from privacyregister.access import board_view
+from privacyregister.access import BoardRequest, board_view
 from privacyregister.documents import render_document, write_sheet
 from privacyregister.forms import row_counts_are_sound
 from privacyregister.permissions import Capability
@@ -36,13 +36,13 @@ from retention.services import (
 )
 
 
-def _school(request: HttpRequest):
+def _school(request: BoardRequest):
     slug = request.GET.get("school")
     return get_object_or_404(request.board.schools, slug=slug) if slug else None
 
 
 @board_view(Capability.VIEW_REGISTER)
-def schedule_page(request: HttpRequest) -> HttpResponse:
+def schedule_page(request: BoardRequest) -> HttpResponse:
     school = _school(request)
     return render(
         request,
@@ -62,7 +62,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @board_view(Capability.MANAGE_RETENTION)
-def rule_adopt(request: HttpRequest) -> HttpResponse:
+def rule_adopt(request: BoardRequest) -> HttpResponse:
     try:
         rule = retention_rule_adopt(
             board=request.board, reference_key=request.POST.get("standaard", "")
@@ -105,14 +105,15 @@ SCHEDULE_HEADINGS = [
 
 
 @board_view(Capability.VIEW_REGISTER)
-def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
+def schedule_download(request: BoardRequest, format: str) -> HttpResponse:
     school = _school(request)
     rules = schedule(request.board, school)
     name = f"bewaartermijnen-{school.slug if school else request.board.slug}"
     if format == "xlsx":
         workbook = Workbook()
-        workbook.active.title = _("Bewaartermijnen")
-        write_sheet(workbook.active, SCHEDULE_HEADINGS, _schedule_rows(rules))
+        sheet = workbook.worksheets[0]  # the one a new workbook starts with
+        sheet.title = _("Bewaartermijnen")
+        write_sheet(sheet, SCHEDULE_HEADINGS, _schedule_rows(rules))
         buffer = io.BytesIO()
         workbook.save(buffer)
         content = buffer.getvalue()
@@ -133,7 +134,7 @@ def schedule_download(request: HttpRequest, format: str) -> HttpResponse:
     return response
 
 
-def _edit(request: HttpRequest, rule) -> HttpResponse:
+def _edit(request: BoardRequest, rule) -> HttpResponse:
     request.access.require(Capability.MANAGE_RETENTION)
     data = request.POST if request.method == "POST" else None
     if data is not None and not row_counts_are_sound(data, [EXCEPTIONS_PREFIX]):
@@ -153,19 +154,19 @@ def _edit(request: HttpRequest, rule) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_RETENTION, per_object=True)
-def rule_create(request: HttpRequest) -> HttpResponse:
+def rule_create(request: BoardRequest) -> HttpResponse:
     return _edit(request, RetentionRule(board=request.board))
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_RETENTION, per_object=True)
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_edit(request: BoardRequest, pk: int) -> HttpResponse:
     return _edit(request, get_object_or_404(request.board.retention_rules, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_RETENTION, per_object=True)
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_delete(request: BoardRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(request.board.retention_rules, pk=pk)
     request.access.require(Capability.MANAGE_RETENTION)
     users = rule.activities.order_by("name")
@@ -182,7 +183,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_REGISTER)
-def calculator(request: HttpRequest) -> HttpResponse:
+def calculator(request: BoardRequest) -> HttpResponse:
     form = CalculatorForm(request.GET or None)
     results = []
     if form.is_valid():
@@ -191,7 +192,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_REGISTER)
-def destruction_calendar(request: HttpRequest) -> HttpResponse:
+def destruction_calendar(request: BoardRequest) -> HttpResponse:
     form = CalendarForm(request.GET or None, board=request.board)
     due = standing = period = None
     invalid = []

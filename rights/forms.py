@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import BoardOwnedForm, date_in_range
 from privacyregister.limits import TEXT_LIMIT
-from privacyregister.models import User
+from privacyregister.models import School, User
 from privacyregister.permissions import Capability, roles_with
 from rights.models import RightsRequest
 
@@ -97,7 +97,10 @@ class DecisionForm(forms.Form):
 
 class RequestFilter(forms.Form):
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=None, required=False, empty_label=_("alle scholen")
+        label=_("School"),
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=_("alle scholen"),
     )
     status = forms.ChoiceField(
         label=_("Status"),

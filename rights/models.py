@@ -4,6 +4,7 @@ Store as little personal data as possible: enough to answer and to prove the ans
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +18,9 @@ from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.models import Board, School
 from privacyregister.permissions import Capability, Scope
 from rights.deadlines import extension_notice_deadline, rights_deadline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RightsRequestQuerySet(models.QuerySet):
@@ -197,8 +201,8 @@ class RightsRequest(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
-        if self.school_id and self.board_id and self.school.board_id != self.board_id:
+        errors: dict[str, StrOrPromise] = {}
+        if self.school is not None and self.board_id and self.school.board_id != self.board_id:
             errors["school"] = _("Deze school hoort niet bij dit bestuur.")
         if self.received_on and self.received_on > timezone.localdate():
             errors["received_on"] = _("De datum van ontvangst ligt in de toekomst.")

@@ -20,21 +20,22 @@ def _event(rights_request: RightsRequest, actor: User | None, description: str, 
     )
 
 
-def _save(rights_request: RightsRequest) -> RightsRequest:
-    rights_request.deadline = rights_request.compute_deadline()
+def _save(rights_request: RightsRequest) -> datetime.date:
+    """Save the request with its deadline brought up to date; returns that deadline."""
+    deadline = rights_request.deadline = rights_request.compute_deadline()
     rights_request.full_clean()
     rights_request.save()
-    return rights_request
+    return deadline
 
 
 @transaction.atomic
 def request_register(*, actor: User, rights_request: RightsRequest) -> RightsRequest:
-    _save(rights_request)
+    deadline = _save(rights_request)
     _event(
         rights_request,
         actor,
         _("Verzoek ontvangen en geregistreerd; uiterste antwoorddatum %(date)s.")
-        % {"date": rights_request.deadline.strftime("%d-%m-%Y")},
+        % {"date": deadline.strftime("%d-%m-%Y")},
         RightsRequestEvent.Kind.REGISTERED,
     )
     return rights_request
@@ -84,13 +85,13 @@ def request_extend(
 ) -> RightsRequest:
     rights_request.extension_reason, rights_request.extension_notified_on = reason, notified_on
     rights_request.status = RightsRequest.Status.EXTENDED
-    _save(rights_request)
+    deadline = _save(rights_request)
     _event(
         rights_request,
         actor,
         _("Termijn verlengd tot %(date)s; verzoeker geïnformeerd op %(notified)s.")
         % {
-            "date": rights_request.deadline.strftime("%d-%m-%Y"),
+            "date": deadline.strftime("%d-%m-%Y"),
             "notified": notified_on.strftime("%d-%m-%Y"),
         },
         RightsRequestEvent.Kind.EXTENDED,
@@ -155,7 +156,7 @@ def send_rights_reminders(today: datetime.date) -> int:
         .prefetch_related("events")
     )
     for rights_request in open_requests:
-        days_left = (rights_request.deadline - today).days
+        days_left = rights_request.days_left(today)  # None without a deadline: no reminders
         done = {event.kind for event in rights_request.events.all()}
         for kind, days, subject in REMINDERS:
             if days_left == days and kind not in done:

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from privacyregister.access import board_view
+from privacyregister.access import BoardRequest, board_view
 from privacyregister.documents import render_document
 from privacyregister.permissions import Capability, Scope
 from rights import services
@@ -25,7 +25,7 @@ LETTERS = {
 }
 
 
-def _rights_request(request: HttpRequest, pk: int, capability: str) -> RightsRequest:
+def _rights_request(request: BoardRequest, pk: int, capability: str) -> RightsRequest:
     rights_request = get_object_or_404(
         request.board.rights_requests.select_related("school"), pk=pk
     )
@@ -39,7 +39,7 @@ def _reach(rights_request: RightsRequest) -> dict:
 
 
 @board_view(Capability.VIEW_RIGHTS_REQUESTS)
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: BoardRequest) -> HttpResponse:
     requests = RightsRequest.objects.visible_to(request.access).select_related("school", "handler")
     form = RequestFilter(request.GET or None, schools=request.board.schools.all())
     status = request.GET.get("status", "")
@@ -53,8 +53,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(status=status)
     today = timezone.localdate()
     page = Paginator(requests.order_by("deadline", "pk"), 25).get_page(request.GET.get("pagina"))
-    rows = [(r, r.days_left(today)) for r in page]
-    rows = [(r, left, -left if left is not None and left < 0 else None) for r, left in rows]
+    days_left = [(r, r.days_left(today)) for r in page]
+    rows = [(r, left, -left if left is not None and left < 0 else None) for r, left in days_left]
     return render(
         request,
         "rights/request_list.html",
@@ -69,7 +69,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.HANDLE_RIGHTS_REQUESTS)
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: BoardRequest) -> HttpResponse:
     scope = request.access.scope(Capability.HANDLE_RIGHTS_REQUESTS)
     school_ids = (
         request.access.school_ids(Capability.HANDLE_RIGHTS_REQUESTS)
@@ -94,7 +94,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_RIGHTS_REQUESTS, per_object=True)
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: BoardRequest, pk: int) -> HttpResponse:
     rights_request = _rights_request(request, pk, Capability.VIEW_RIGHTS_REQUESTS)
     can_handle = request.access.can(Capability.HANDLE_RIGHTS_REQUESTS, **_reach(rights_request))
     return render(
@@ -116,7 +116,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @board_view(Capability.HANDLE_RIGHTS_REQUESTS, per_object=True)
-def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def request_action(request: BoardRequest, pk: int, action: str) -> HttpResponse:
     rights_request = _rights_request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
     if not rights_request.is_open:
         messages.error(request, _("Dit verzoek is al afgesloten."))
@@ -125,7 +125,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = forms[action](request.POST) if action in forms else None
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("rights_request_detail", board=request.board.slug, pk=pk)
     data = form.cleaned_data if form else {}
     steps = {
@@ -158,7 +158,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @board_view(Capability.HANDLE_RIGHTS_REQUESTS, per_object=True)
-def request_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def request_letter(request: BoardRequest, pk: int, kind: str) -> HttpResponse:
     rights_request = _rights_request(request, pk, Capability.HANDLE_RIGHTS_REQUESTS)
     if kind not in LETTERS:
         raise Http404

@@ -35,7 +35,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def main(address: list[str]) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda signum, frame: sys.exit(0))
+        signal.signal(signum, lambda _signum, _frame: sys.exit(0))
     worker = start(["db_worker"])
     server = start(["runserver", *address])
     try:

@@ -8,7 +8,7 @@ from retention.models import RetentionRule
 from rights.models import RightsRequest
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["email"]
@@ -18,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("een-lang-testwachtwoord")
 
 
-class BoardFactory(factory.django.DjangoModelFactory):
+class BoardFactory(factory.django.DjangoModelFactory[Board]):
     class Meta:
         model = Board
 
@@ -29,7 +29,7 @@ class BoardFactory(factory.django.DjangoModelFactory):
     fg_email = "fg@bestuur.example"
 
 
-class SchoolFactory(factory.django.DjangoModelFactory):
+class SchoolFactory(factory.django.DjangoModelFactory[School]):
     class Meta:
         model = School
 
@@ -40,7 +40,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     sector = School.Sector.PO
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -50,7 +50,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     school = None
 
 
-class SubjectGroupFactory(factory.django.DjangoModelFactory):
+class SubjectGroupFactory(factory.django.DjangoModelFactory[register.DataSubjectGroup]):
     class Meta:
         model = register.DataSubjectGroup
 
@@ -58,7 +58,7 @@ class SubjectGroupFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Groep {n}")
 
 
-class DataCategoryFactory(factory.django.DjangoModelFactory):
+class DataCategoryFactory(factory.django.DjangoModelFactory[register.DataCategory]):
     class Meta:
         model = register.DataCategory
 
@@ -66,7 +66,7 @@ class DataCategoryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Gegeven {n}")
 
 
-class RecipientFactory(factory.django.DjangoModelFactory):
+class RecipientFactory(factory.django.DjangoModelFactory[register.Recipient]):
     class Meta:
         model = register.Recipient
 
@@ -75,7 +75,7 @@ class RecipientFactory(factory.django.DjangoModelFactory):
     kind = register.Recipient.Kind.PUBLIC_BODY
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory[register.ProcessingActivity]):
     class Meta:
         model = register.ProcessingActivity
 
@@ -84,7 +84,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     description = "Wat wij doen, in gewone taal."
 
 
-class StatementVersionFactory(factory.django.DjangoModelFactory):
+class StatementVersionFactory(factory.django.DjangoModelFactory[register.StatementVersion]):
     class Meta:
         model = register.StatementVersion
 
@@ -98,7 +98,7 @@ class StatementVersionFactory(factory.django.DjangoModelFactory):
     html = "<p>Privacyverklaring</p>"
 
 
-class RetentionRuleFactory(factory.django.DjangoModelFactory):
+class RetentionRuleFactory(factory.django.DjangoModelFactory[RetentionRule]):
     class Meta:
         model = RetentionRule
 
@@ -109,7 +109,7 @@ class RetentionRuleFactory(factory.django.DjangoModelFactory):
     start_event = RetentionRule.StartEvent.END_OF_ENROLMENT
 
 
-class RightsRequestFactory(factory.django.DjangoModelFactory):
+class RightsRequestFactory(factory.django.DjangoModelFactory[RightsRequest]):
     class Meta:
         model = RightsRequest
 

@@ -1,6 +1,20 @@
 """Fill in a page's form the way a browser would submit it untouched."""
 
-from bs4 import BeautifulSoup
+from typing import overload
+
+from bs4 import BeautifulSoup, Tag
+
+
+@overload
+def attribute(tag: Tag, name: str) -> str | None: ...
+@overload
+def attribute(tag: Tag, name: str, default: str) -> str: ...
+def attribute(tag: Tag, name: str, default: str | None = None) -> str | None:
+    """A single-valued attribute (name, type, value) as text; bs4 types every attribute as
+    possibly a list, which only class-like attributes are."""
+    value = tag.get(name, default)
+    assert value is None or isinstance(value, str)
+    return value
 
 
 def form_data(response, form_index: int = -1) -> dict[str, object]:
@@ -8,29 +22,33 @@ def form_data(response, form_index: int = -1) -> dict[str, object]:
     form = BeautifulSoup(response.content, "html.parser").find_all("form")[form_index]
     data: dict[str, object] = {}
     for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or field.get("type") == "submit":
+        name = attribute(field, "name")
+        if not name or attribute(field, "type") == "submit":
             continue
         if field.name == "select":
             chosen = [
-                o.get("value", "") for o in field.find_all("option") if o.has_attr("selected")
+                attribute(o, "value", "")
+                for o in field.find_all("option")
+                if o.has_attr("selected")
             ]
             if field.has_attr("multiple"):
                 data[name] = chosen
             else:
                 data[name] = chosen[0] if chosen else ""
-        elif field.get("type") in ("checkbox", "radio"):
+        elif attribute(field, "type") in ("checkbox", "radio"):
             if field.has_attr("checked"):
-                value = field.get("value", "on")
-                if field.get("type") == "checkbox" and name in data:
+                value = attribute(field, "value", "on")
+                if attribute(field, "type") == "checkbox" and name in data:
                     existing = data[name]
                     data[name] = [*(existing if isinstance(existing, list) else [existing]), value]
                 else:
                     data[name] = (
-                        [value] if field.get("type") == "checkbox" and field.get("value") else value
+                        [value]
+                        if attribute(field, "type") == "checkbox" and attribute(field, "value")
+                        else value
                     )
         elif field.name == "textarea":
             data[name] = field.text.lstrip("\n")
         else:
-            data[name] = field.get("value", "")
+            data[name] = attribute(field, "value", "")
     return data

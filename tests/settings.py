@@ -8,7 +8,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # Most tests log in with force_login; the two-factor tests switch enforcement on themselves.
 os.environ.setdefault("TWO_FACTOR_ENFORCED", "0")
 
-from privacyregister.settings import *  # noqa: E402,F403
+from privacyregister.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The manifest storage needs collectstatic first; the tests do not serve built assets.

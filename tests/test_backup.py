@@ -45,7 +45,7 @@ def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
         call_command("restore", path, verbosity=0)
 
 
-def board_state(slug: str) -> dict:
+def board_state(slug: str) -> list[tuple[str, str, str]]:
     from privacyregister.models import Board
     from workspace.backup import board_objects
 
@@ -101,17 +101,19 @@ def _activity_in_backup(path: str, activity_pk: int) -> dict:
 
     with gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path) as file:
         objects = ElementTree.parse(file).getroot().findall("object")
-    found = {"version": None, "history": [], "purposes": []}
+    version: int | None = None
+    history: list[int] = []
+    purposes: list[int] = []
     for element in objects:
         model = element.get("model")
         if model == "processing.processingactivity" and element.get("pk") == str(activity_pk):
-            found["version"] = int(field(element, "version"))
+            version = int(field(element, "version"))
         elif model == "processing.historicalprocessingactivity":
             if field(element, "id") == str(activity_pk):
-                found["history"].append(int(field(element, "version")))
+                history.append(int(field(element, "version")))
         elif model == "processing.purpose":
-            found["purposes"].append(int(field(element, "description").removeprefix("Doel ")))
-    return found
+            purposes.append(int(field(element, "description").removeprefix("Doel ")))
+    return {"version": version, "history": history, "purposes": purposes}
 
 
 @pytest.mark.parametrize("bestuur", [False, True], ids=["installatie", "bestuur"])

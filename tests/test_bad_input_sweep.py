@@ -26,7 +26,7 @@ from tests.factories import (
     SchoolFactory,
     SubjectGroupFactory,
 )
-from tests.forms import form_data
+from tests.forms import attribute, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,9 @@ def database() -> dict:
     state = {}
     for model in apps.get_models():
         if model._meta.app_label in CHECKED_APPS and model.__name__ not in NOT_COMPARED:
-            state[model._meta.label] = serializers.serialize("python", model.objects.order_by("pk"))
+            state[model._meta.label] = serializers.serialize(
+                "python", model._default_manager.order_by("pk")
+            )
     return state
 
 
@@ -118,13 +120,15 @@ def offered(response) -> dict[str, set[str]]:
     form = BeautifulSoup(response.content, "html.parser").find_all("form")[-1]
     values: dict[str, set[str]] = {}
     for field in form.find_all(["input", "select"]):
-        name = field.get("name")
+        name = attribute(field, "name")
+        if not name:  # not posted
+            continue
         if field.name == "select":
             values.setdefault(name, set()).update(
-                o.get("value", "") for o in field.find_all("option")
+                attribute(o, "value", "") for o in field.find_all("option")
             )
-        elif name:
-            values.setdefault(name, set()).add(field.get("value", ""))
+        else:
+            values.setdefault(name, set()).add(attribute(field, "value", ""))
     return values
 
 
@@ -133,7 +137,7 @@ def field_kinds(response) -> dict[str, str]:
     form = BeautifulSoup(response.content, "html.parser").find_all("form")[-1]
     kinds = {}
     for field in form.find_all(["input", "select", "textarea"]):
-        name, kind = field.get("name"), field.get("type", "")
+        name, kind = attribute(field, "name"), attribute(field, "type", "")
         if (
             not name
             or name == "csrfmiddlewaretoken"
@@ -147,7 +151,7 @@ def field_kinds(response) -> dict[str, str]:
         elif (
             field.name == "select"
             or kind in ("checkbox", "radio")
-            and field.get("value") not in (None, "on")
+            and attribute(field, "value") not in (None, "on")
         ) or name.endswith("-id"):
             kinds[name] = "select"
         elif kind in ("number", "date", "month", "email", "url"):

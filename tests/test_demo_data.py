@@ -38,7 +38,7 @@ COUNTED = [
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
+    return {model.__name__: model._default_manager.count() for model in COUNTED}
 
 
 def rule(board_slug: str, name: str) -> RetentionRule:

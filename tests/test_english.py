@@ -23,6 +23,7 @@ from tests.factories import (
     RightsRequestFactory,
     SchoolFactory,
 )
+from tests.forms import attribute
 from tests.processing.test_exports import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,10 @@ def dutch_words_in(html: str) -> list[str]:
     for hidden in soup(["script", "style"]):
         hidden.decompose()
     texts = [soup.get_text(" ")]
-    texts += [tag[name] for name in READ_ATTRIBUTES for tag in soup.find_all(attrs={name: True})]
-    texts += [tag["value"] for tag in soup.find_all("input", type="submit", value=True)]
+    texts += [
+        attribute(tag, name, "") for name in READ_ATTRIBUTES for tag in soup.select(f"[{name}]")
+    ]
+    texts += [attribute(tag, "value", "") for tag in soup.select("input[type=submit][value]")]
     text = " ".join(texts).lower()
     return [word for word in DUTCH_WORDS if word.lower() in text]
 

@@ -36,7 +36,7 @@ def _in_threads(*jobs):
         barrier.wait()
         try:
             results[index] = job()
-        except Exception as error:  # noqa: BLE001 (the test inspects what happened)
+        except Exception as error:  # the test inspects what happened
             results[index] = error
         finally:
             connection.close()

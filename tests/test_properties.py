@@ -48,9 +48,7 @@ def test_next_working_day_is_idempotent(day):
     assert next_working_day(next_working_day(day)) == next_working_day(day)
 
 
-text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80
-)
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=80)
 
 
 @pytest.mark.django_db

@@ -42,9 +42,11 @@ def boards(django_db_setup, django_db_blocker):
 def _with_every_kind_of_row(board: Board) -> None:
     """The first activity gets a row of each kind, so its detail page reads them all."""
     activity = board.activities.filter(status="vastgesteld").order_by("pk").first()
+    assert activity is not None
     dossier = activity.dossiers.create(name="Leerlingdossier")
     activity.data_categories.update(dossier=dossier)
     processor = board.recipients.filter(in_eea=False).first()
+    assert processor is not None
     activity.processors.add(processor)
     activity.transfers.create(recipient=processor, country=processor.country, safeguard="scc")
     # Not one of generate_sector's cookie names: that one gives every 30th activity (by primary

@@ -6,6 +6,7 @@ missing is created, so a second run changes nothing and never overwrites demo ed
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,16 +40,22 @@ def _saved(obj):
     return obj
 
 
+V = TypeVar("V", bound=register.Vocabulary)
+
+
 class _BoardTerms:
     """Looks up a board's vocabulary terms by name, with a clear error for a typo in a fixture."""
 
     def __init__(self, board: Board):
         self.board = board
-        self._cache: dict[type, dict[str, object]] = {}
+        # Per model, that model's terms by name.
+        self._cache: dict[type, dict[str, Any]] = {}
 
-    def get(self, model: type, name: str):
+    def get(self, model: type[V], name: str) -> V:
         if model not in self._cache:
-            self._cache[model] = {t.name: t for t in model.objects.filter(board=self.board)}
+            # django-stubs cannot resolve lookups on the subclasses of an abstract model
+            terms = model._default_manager.filter(board=self.board)  # type: ignore[misc]
+            self._cache[model] = {t.name: t for t in terms}
         try:
             return self._cache[model][name]
         except KeyError:
@@ -222,7 +229,7 @@ def publish_demo_statements(path: str, report: LoadReport) -> None:
     """The board statement and those of a few schools, published once by the privacy officer."""
     data = read_fixture(path)
     board = Board.objects.get(slug=data["board"]["slug"])
-    officer = board.memberships.filter(role="privacy_officer").order_by("pk").first().user
+    officer = board.memberships.filter(role="privacy_officer").earliest("pk").user
     schools = [None, *board.schools.filter(slug__in=data["publish"]["schools"]).order_by("name")]
     for school in schools:
         if not board.statement_versions.filter(school=school).exists():
@@ -241,7 +248,7 @@ def load_demo_rights_requests(path: str, report: LoadReport) -> None:
     board = Board.objects.get(slug=data["board"]["slug"])
     if board.rights_requests.exists():
         return
-    officer = board.memberships.filter(role="privacy_officer").order_by("pk").first().user
+    officer = board.memberships.filter(role="privacy_officer").earliest("pk").user
     for item in data.get("rights_requests", []):
         fields = dict(item)
         received = timezone.localdate() - datetime.timedelta(days=fields.pop("days_ago"))

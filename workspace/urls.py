@@ -1,12 +1,12 @@
 """The root URLconf: the core's pages and every feature app's, under one address space."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from privacyregister import urls as core_urls
 from workspace import views
 
-board_patterns = [
+board_patterns: list[URLPattern | URLResolver] = [
     path("", views.board_home, name="board_home"),
     path("", include(core_urls.board_patterns)),
     path("", include("processing.urls")),

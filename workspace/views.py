@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from privacyregister.access import BoardAccess, board_view
+from privacyregister.access import AuthenticatedHttpRequest, BoardAccess, BoardRequest, board_view
 from privacyregister.models import Board, Invitation, Membership
 from privacyregister.permissions import Capability, Scope
 from processing.findings import finding_counts
@@ -39,7 +39,7 @@ def _requests_due(access: BoardAccess, today) -> list[RightsRequest]:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My boards, and for the boards whose whole register I see: what needs attention."""
     memberships = (
         Membership.objects.filter(user=request.user)
@@ -81,5 +81,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @board_view(Capability.VIEW_APPROVED_REGISTER)
-def board_home(request: HttpRequest) -> HttpResponse:
+def board_home(request: BoardRequest) -> HttpResponse:
     return redirect("activity_list", board=request.board.slug)

@@ -101,7 +101,7 @@ def test_rendering_a_pdf_never_reaches_the_network():
     requests = []
 
     class Spy(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             requests.append(self.path)
             self.send_response(200)
             self.end_headers()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from processing import services
 from processing.models import ProcessingActivity
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, UserFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,27 @@ def test_approving_writes_only_the_approval_not_a_stale_copy_of_the_activity(off
     assert activity.status == ProcessingActivity.Status.APPROVED
     assert activity.approved_at <= timezone.now()
     assert activity.history.latest("history_date").description == "Nieuw"
+
+
+def test_the_history_names_who_submitted_and_approved_also_without_a_request():
+    # A command or a job calls the services without a request for simple-history to read the
+    # user from: the actor given to the service is the one the history names.
+    author, approver = UserFactory.create(), UserFactory.create()
+    activity = ActivityFactory.create(status="concept", version=1)
+    services.activity_submit_for_review(actor=author, activity=activity, expected_version=1)
+    services.activity_approve(actor=approver, activity=activity, expected_version=2)
+    latest_first = activity.history.order_by("-history_id")
+    assert [record.history_user for record in latest_first[:2]] == [approver, author]
+
+
+def test_the_history_names_who_restored_a_version_also_without_a_request():
+    restorer = UserFactory.create()
+    activity = ActivityFactory.create(description="Eerst", version=1)
+    activity.purposes.create(description="Doel", legal_basis="e")
+    first = activity.history.earliest("history_id")
+    activity.description = "Later"
+    activity.version = 2
+    activity.save()
+    services.activity_restore(actor=restorer, activity=activity, record=first, expected_version=2)
+    assert activity.history.latest("history_id").history_user == restorer
+    assert activity.purposes.get().history.latest("history_id").history_user == restorer

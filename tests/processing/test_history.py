@@ -28,12 +28,14 @@ def history_url(activity: ProcessingActivity, **params) -> str:
 def saved(board, times: int) -> ProcessingActivity:
     """An activity saved `times` times after its creation, as the edit page saves it: the
     activity (by someone, with a new owner), one of its rows, and now and then its terms."""
-    activity = ActivityFactory(board=board)
+    activity = ActivityFactory.create(board=board)
     purpose = activity.purposes.create(description="Doel 0", legal_basis="e")
-    groups = [SubjectGroupFactory(board=board, name=f"Groep {n} van {activity}") for n in range(3)]
+    groups = [
+        SubjectGroupFactory.create(board=board, name=f"Groep {n} van {activity}") for n in range(3)
+    ]
     for n in range(1, times + 1):
         activity.description = f"Versie {n}"
-        activity.owner = UserFactory()
+        activity.owner = UserFactory.create()
         activity.save()
         purpose.description = f"Doel {n}"
         purpose.save()

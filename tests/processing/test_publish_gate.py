@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 def approved(board, *, with_purpose: bool = True, **fields) -> ProcessingActivity:
-    activity = ActivityFactory(
+    activity = ActivityFactory.create(
         board=board, status="vastgesteld", approved_at=timezone.now(), **fields
     )
     if with_purpose:
         activity.purposes.create(description="Onderwijs geven", legal_basis="e")
-    activity.retention_rules.add(RetentionRuleFactory(board=board))
+    activity.retention_rules.add(RetentionRuleFactory.create(board=board))
     return activity
 
 

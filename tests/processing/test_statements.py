@@ -138,13 +138,13 @@ def test_the_pdf_has_a_title_page_contents_and_page_numbers(demo):
 
 
 def approved_activity(board, **fields) -> ProcessingActivity:
-    activity = ActivityFactory(
+    activity = ActivityFactory.create(
         board=board, status="vastgesteld", approved_at=timezone.now(), **fields
     )
     activity.purposes.create(
         description="Onderwijs geven", legal_basis="e", legal_basis_detail="WPO"
     )
-    activity.retention_rules.add(RetentionRuleFactory(board=board))
+    activity.retention_rules.add(RetentionRuleFactory.create(board=board))
     return activity
 
 
