@@ -73,10 +73,11 @@ def board_create(
     nothing behind; an address without an account gets one with a link to choose a password.
     `actor` is None from the command line.
     """
+    errors: dict[str, list[str]] = {}
     try:
         validate_email(normalise_email(beheerder_email))
     except ValidationError as error:
-        raise ValidationError({"beheerder_email": error.messages}) from None
+        errors["beheerder_email"] = error.messages
     board = Board(
         name=name,
         slug=slug,
@@ -85,7 +86,12 @@ def board_create(
         kvk_number=kvk_number,
         website=website,
     )
-    board.full_clean()
+    try:
+        board.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:  # all of them at once, before anything is saved
+        raise ValidationError(errors)
     board.save()
     installed = board_setup(board=board)
     audit.record("board.created", actor=actor, board=board, name=board.name, slug=board.slug)
@@ -199,7 +205,13 @@ def _invitation_close(
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User | None, board: Board, email: str, full_name: str, role: str, school: School | None
+    *,
+    actor: User | None,
+    board: Board,
+    email: str,
+    full_name: str,
+    role: str,
+    school: School | None,
 ) -> Invitation:
     """Offer a role in the board to whoever uses this e-mail address.
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from privacyregister import two_factor, views
+from privacyregister import board_views, two_factor, views
 from privacyregister.forms import LoginForm
 
 board_patterns = [
@@ -60,6 +60,8 @@ urlpatterns = [
     path("gereed/", views.ready, name="ready"),
     path("uitnodigingen/<int:pk>/aannemen/", views.invitation_accept, name="invitation_accept"),
     path("uitnodigingen/<int:pk>/afwijzen/", views.invitation_decline, name="invitation_decline"),
+    path("besturen/nieuw/", board_views.board_create, name="board_create"),
+    path("besturen/<slug:slug>/aangemaakt/", board_views.board_created, name="board_created"),
     *account_patterns,
     path("b/<slug:board>/", include(board_patterns)),
     path("privacy/", include("processing.public_urls")),
