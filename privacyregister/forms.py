@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.dates import FIRST_DAY, LAST_DAY
 from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
-from privacyregister.models import Board, School, normalise_email
+from privacyregister.models import Board, School, normalise_email, validate_web_address
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
@@ -170,6 +170,8 @@ class BoardCreateForm(forms.ModelForm):
             "postal_address": forms.Textarea(attrs={"rows": 3}),
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
+        # One message for any address that is not http(s), however it is wrong.
+        error_messages = {"website": {"invalid": validate_web_address.message}}
 
     def __init__(self, data=None, *args, **kwargs):
         # An empty short name is suggested from the name, and shown if the page comes back.

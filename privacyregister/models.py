@@ -39,6 +39,8 @@ validate_kvk = RegexValidator(
 validate_web_address = URLValidator(
     schemes=["http", "https"],
     message=_("Vul een webadres in dat begint met http:// of https://."),
+    # Not "invalid": a model form would show its own message for that code instead.
+    code="invalid_web_address",
 )
 
 

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='board',
             name='website',
-            field=models.URLField(blank=True, validators=[django.core.validators.URLValidator(message='Vul een webadres in dat begint met http:// of https://.', schemes=['http', 'https'])], verbose_name='website'),
+            field=models.URLField(blank=True, validators=[django.core.validators.URLValidator(code='invalid_web_address', message='Vul een webadres in dat begint met http:// of https://.', schemes=['http', 'https'])], verbose_name='website'),
         ),
         migrations.RunPython(create_operators_group, migrations.RunPython.noop),
     ]
