@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from privacyregister import audit
+from privacyregister import audit, services
 from privacyregister.models import Board, Membership, School, SecurityEvent, User
 
 
@@ -58,7 +58,17 @@ class BoardAdmin(GuardedModelAdmin):
     list_filter = ["fg_is_external"]
     search_fields = ["name", "slug", "kvk_number", "fg_name"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["set_up_at"]
     inlines = [SchoolInline]
+
+    def save_model(self, request, obj: Board, form, change: bool) -> None:
+        """A board added here starts like one made on the product page (services.board_setup)."""
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.board_setup(board=obj)
+            audit.record(
+                "board.created", actor=request.user, board=obj, name=obj.name, slug=obj.slug
+            )
 
 
 # guardian annotates change_form_template as an instance str, django-stubs as a ClassVar: the

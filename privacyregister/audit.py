@@ -13,6 +13,7 @@ LABELS = {
     "auth.logout": _("uitgelogd"),
     "auth.password_reset_requested": _("nieuw wachtwoord aangevraagd"),
     "auth.two_factor_enabled": _("tweestapsverificatie aangezet"),
+    "board.created": _("bestuur aangemaakt"),
     "invitation.created": _("uitgenodigd"),
     "invitation.declined": _("uitnodiging afgewezen"),
     "invitation.withdrawn": _("uitnodiging ingetrokken"),

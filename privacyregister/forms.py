@@ -5,11 +5,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.forms.formsets import ManagementForm
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.dates import FIRST_DAY, LAST_DAY
 from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
-from privacyregister.models import Board, School, normalise_email
+from privacyregister.models import Board, School, normalise_email, validate_web_address
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
@@ -164,3 +165,50 @@ class SchoolForm(BoardOwnedForm):
             "director_email",
             "website",
         ]
+
+
+class BoardCreateForm(forms.ModelForm):
+    """A new board and the address of its first beheerder, for services.board_create."""
+
+    beheerder_email = forms.EmailField(
+        label=_("E-mailadres van de eerste beheerder"),
+        help_text=_(
+            "Deze persoon krijgt een uitnodiging per e-mail, met een link om een wachtwoord te "
+            "kiezen als er nog geen account is."
+        ),
+    )
+    beheerder_name = forms.CharField(
+        label=_("Naam van de eerste beheerder"), max_length=150, required=False
+    )
+
+    class Meta:
+        model = Board
+        fields = ["name", "slug", "visiting_address", "postal_address", "kvk_number", "website"]
+        widgets = {
+            "visiting_address": forms.Textarea(attrs={"rows": 3}),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "kvk_number": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        # One message for any address that is not http(s), however it is wrong.
+        error_messages = {"website": {"invalid": validate_web_address.message}}
+
+    def __init__(self, data=None, *args, **kwargs):
+        # An empty short name is suggested from the name, and shown if the page comes back.
+        if data is not None and not data.get("slug", "").strip() and data.get("name"):
+            data = data.copy()
+            data["slug"] = slugify(data["name"])[:60].strip("-")
+        super().__init__(data, *args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _(
+            "Voor de adressen van de pagina's, bijvoorbeeld /privacy/%(example)s/. "
+            "Leeg laten: dan maken we die van de naam."
+        ) % {"example": "stichting-voorbeeld"}
+        limit_text(self)
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        if not slug:
+            raise forms.ValidationError(
+                _("Vul een korte naam in (kleine letters, cijfers en streepjes)."), code="required"
+            )
+        return slug

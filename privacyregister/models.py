@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +38,13 @@ validate_school_slug = RegexValidator(
 )
 validate_kvk = RegexValidator(
     r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."), code="invalid_kvk"
+)
+# A website is opened by parents from the statement: no ftp:, let alone javascript:.
+validate_web_address = URLValidator(
+    schemes=["http", "https"],
+    message=_("Vul een webadres in dat begint met http:// of https://."),
+    # Not "invalid": a model form would show its own message for that code instead.
+    code="invalid_web_address",
 )
 
 
@@ -159,19 +166,29 @@ class Board(models.Model):
     """The bevoegd gezag: the controller (verwerkingsverantwoordelijke) under the AVG."""
 
     name = models.CharField(_("naam"), max_length=200)
-    slug = models.SlugField(_("korte naam in de URL"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("korte naam in de URL"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("Er is al een bestuur met deze korte naam; kies een andere.")},
+    )
     visiting_address = models.TextField(_("bezoekadres"), blank=True, validators=[BOUNDED_TEXT])
     postal_address = models.TextField(_("postadres"), blank=True, validators=[BOUNDED_TEXT])
     kvk_number = models.CharField(
         _("KvK-nummer"), max_length=8, blank=True, validators=[validate_kvk]
     )
-    website = models.URLField(_("website"), blank=True)
-    privacy_email = models.EmailField(_("e-mailadres voor privacyvragen"))
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_address])
+    # The statement facts below may be empty while the board is being set up: the operator who
+    # creates a board does not know them, its beheerder fills them in, and publishing a statement
+    # is refused until they are there (processing.lint.missing_board_facts).
+    privacy_email = models.EmailField(_("e-mailadres voor privacyvragen"), blank=True)
     privacy_phone = models.CharField(
         _("telefoonnummer voor privacyvragen"), max_length=30, blank=True
     )
-    fg_name = models.CharField(_("naam functionaris gegevensbescherming"), max_length=150)
-    fg_email = models.EmailField(_("e-mailadres FG"))
+    fg_name = models.CharField(
+        _("naam functionaris gegevensbescherming"), max_length=150, blank=True
+    )
+    fg_email = models.EmailField(_("e-mailadres FG"), blank=True)
     fg_phone = models.CharField(_("telefoonnummer FG"), max_length=30, blank=True)
     fg_organisation = models.CharField(_("organisatie van de FG"), max_length=200, blank=True)
     fg_is_external = models.BooleanField(_("FG is extern ingehuurd"), default=False)
@@ -197,6 +214,9 @@ class Board(models.Model):
         default=AUTORITEIT_PERSOONSGEGEVENS,
         validators=[BOUNDED_TEXT],
     )
+    # Set when the board received what every board starts with (services.board_setup): a restore
+    # sets up only boards that never were, so it does not bring back terms a board removed.
+    set_up_at = models.DateTimeField(_("ingericht op"), null=True, blank=True, editable=False)
 
     objects = BoardQuerySet.as_manager()
 

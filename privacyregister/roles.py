@@ -14,3 +14,8 @@ class Role(models.TextChoices):
 
 # These roles act for one school; the others act for the whole board.
 SCHOOL_ROLES = [Role.SCHOOLLEIDER.value, Role.MEDEWERKER.value]
+
+# Not a role in a board but one of the installation: who may create boards. An operator gets it
+# through this group (made by migration 0005) and sees no board's register unless invited to it.
+CREATE_BOARDS = "privacyregister.add_board"
+OPERATORS_GROUP = "Installatiebeheer"

@@ -1,10 +1,14 @@
-"""Use cases of the core app: memberships and the guardian permissions they grant."""
+"""Use cases of the core app: boards, memberships and the guardian permissions they grant."""
+
+from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -20,6 +24,88 @@ from privacyregister import audit
 from privacyregister.models import Board, Invitation, Membership, School, User, normalise_email
 from privacyregister.permissions import MATRIX, Scope
 from privacyregister.roles import Role
+
+
+@dataclass
+class BoardCreated:
+    board: Board
+    installed: dict[str, int]  # what the board starts with: {label: count}
+    invitation: Invitation
+
+
+def board_setup(*, board: Board) -> dict[str, int]:
+    """Give a board what every board starts with: the reference vocabularies and the default
+    retention rules, installed by the feature apps on the board_created signal.
+
+    Once per board: a board that was set up before (also one restored from a backup) keeps
+    what it made of its lists, including terms it removed.
+    """
+    # Here, not at the top: signals.py imports this module for its receivers.
+    from privacyregister.signals import board_created
+
+    if board.set_up_at is not None:
+        return {}
+    installed: dict[str, int] = {}
+    for _receiver, added in board_created.send(sender=Board, board=board):
+        counts = cast(dict[str, int], added or {})  # each receiver returns {label: count}
+        for label, count in counts.items():
+            installed[label] = installed.get(label, 0) + count
+    board.set_up_at = timezone.now()
+    board.save(update_fields=["set_up_at"])
+    return installed
+
+
+@transaction.atomic
+def board_create(
+    *,
+    actor: User | None,
+    name: str,
+    slug: str,
+    beheerder_email: str,
+    beheerder_name: str = "",
+    visiting_address: str = "",
+    postal_address: str = "",
+    kvk_number: str = "",
+    website: str = "",
+) -> BoardCreated:
+    """A new board, set up with the reference lists, and an invitation to its first beheerder.
+
+    The statement facts (privacy contact, FG) stay empty: the beheerder fills them in, and no
+    statement is published before that. Any invalid value raises ValidationError and leaves
+    nothing behind; an address without an account gets one with a link to choose a password.
+    `actor` is None from the command line.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(normalise_email(beheerder_email))
+    except ValidationError as error:
+        errors["beheerder_email"] = error.messages
+    board = Board(
+        name=name,
+        slug=slug,
+        visiting_address=visiting_address,
+        postal_address=postal_address,
+        kvk_number=kvk_number,
+        website=website,
+    )
+    try:
+        board.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:  # all of them at once, before anything is saved
+        raise ValidationError(errors)
+    board.save()
+    installed = board_setup(board=board)
+    audit.record("board.created", actor=actor, board=board, name=board.name, slug=board.slug)
+    invitation = invitation_create(
+        actor=actor,
+        board=board,
+        email=beheerder_email,
+        full_name=beheerder_name,
+        role=Role.BEHEERDER,
+        school=None,
+    )
+    return BoardCreated(board=board, installed=installed, invitation=invitation)
 
 
 def _desired_permissions(user: User, board: Board) -> set[tuple[str, type[Board | School], int]]:
@@ -121,7 +207,13 @@ def _invitation_close(
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, board: Board, email: str, full_name: str, role: str, school: School | None
+    *,
+    actor: User | None,
+    board: Board,
+    email: str,
+    full_name: str,
+    role: str,
+    school: School | None,
 ) -> Invitation:
     """Offer a role in the board to whoever uses this e-mail address.
 

@@ -5,11 +5,17 @@ Role changes are logged where the actor is known (services.py, admin.py), not he
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from guardian.models import UserObjectPermission
 
 from privacyregister.models import Board, Membership, School
 from privacyregister.services import board_permissions_sync, permissions_sync
+
+# Sent by services.board_setup, with `board`, by every route that makes a board (the product
+# page, create_board, the admin, restore). The feature apps install what a new board starts with:
+# the core never imports them. A receiver adds only what is missing and returns what it added,
+# as {label: count}.
+board_created = Signal()
 
 
 @receiver(pre_save, sender=Membership)

@@ -21,15 +21,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacyregister import audit
 from privacyregister.access import AuthenticatedHttpRequest
-from privacyregister.roles import Role
+from privacyregister.roles import CREATE_BOARDS, Role
 
 REQUIRED_FOR = [Role.BEHEERDER, Role.PRIVACY_OFFICER, Role.FG]
 BACKUP_CODES = 10
 
 
 def requires_two_factor(user) -> bool:
-    # Staff reach /admin/, which shows every board's register and rights requests.
-    if user.is_staff or user.is_superuser:
+    # Staff reach /admin/, which shows every board's register and rights requests; an operator
+    # creates boards and chooses who becomes their beheerder.
+    if user.is_staff or user.is_superuser or user.has_perm(CREATE_BOARDS):
         return True
     return user.memberships.filter(role__in=REQUIRED_FOR).exists()
 

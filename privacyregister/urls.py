@@ -4,7 +4,7 @@ matrix and security log. The root URLconf (workspace.urls) mounts them with the 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
-from privacyregister import two_factor, views
+from privacyregister import board_views, two_factor, views
 from privacyregister.forms import LoginForm
 
 # Under /b/<board>/, where the root URLconf mounts them.
@@ -56,5 +56,7 @@ urlpatterns = [
     path("gereed/", views.ready, name="ready"),
     path("uitnodigingen/<int:pk>/aannemen/", views.invitation_accept, name="invitation_accept"),
     path("uitnodigingen/<int:pk>/afwijzen/", views.invitation_decline, name="invitation_decline"),
+    path("besturen/nieuw/", board_views.board_create, name="board_create"),
+    path("besturen/<slug:slug>/aangemaakt/", board_views.board_created, name="board_created"),
     *account_patterns,
 ]

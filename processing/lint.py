@@ -56,6 +56,29 @@ MESSAGES = {
 }
 
 
+# What every statement says about the controller (art. 13(1)(a) and (b) AVG). A new board starts
+# without them; its beheerder fills them in on the board's settings page.
+BOARD_FACTS = {
+    "privacy_email": _(
+        "Vul het e-mailadres voor privacyvragen in bij de instellingen van het bestuur."
+    ),
+    "fg_name": _(
+        "Vul de naam van de functionaris gegevensbescherming (FG) in bij de instellingen van "
+        "het bestuur."
+    ),
+    "fg_email": _(
+        "Vul het e-mailadres van de functionaris gegevensbescherming (FG) in bij de instellingen "
+        "van het bestuur."
+    ),
+}
+
+
+def missing_board_facts(board) -> list[str]:
+    """What a statement must say about the board but is not filled in yet: errors that block
+    publishing, like the activities' errors."""
+    return [str(text) for name, text in BOARD_FACTS.items() if not getattr(board, name).strip()]
+
+
 def message(code: str, params: dict) -> str:
     return str(MESSAGES[code] % params) if params else str(MESSAGES[code])
 

@@ -49,6 +49,11 @@ def board_install_reference_vocabularies(*, board: Board) -> int:
     )
 
 
+def install_for_new_board(*, board: Board, **kwargs: object) -> dict[str, int]:
+    """Receiver of privacyregister.signals.board_created (connected in apps.py)."""
+    return {_("termen in de lijsten"): board_install_reference_vocabularies(board=board)}
+
+
 class EditConflict(Exception):
     """Someone else saved the activity after this edit started."""
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
+from processing.lint import missing_board_facts
 from processing.statements import PublishRefused, statement_preview, statement_publish
 
 
@@ -58,6 +59,7 @@ def _publish(request: BoardRequest, school) -> HttpResponse:
             "school": school,
             "form": form,
             "findings": findings,
+            "missing_facts": missing_board_facts(board),
             "preview": mark_safe(preview),  # our own render
         },
     )

@@ -22,7 +22,7 @@ from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
 from processing.history import end_of_save, historical_m2m_ids
-from processing.lint import Finding, lint_activity
+from processing.lint import Finding, lint_activity, missing_board_facts
 from processing.models import choice_label
 from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionRule
@@ -31,9 +31,10 @@ STATEMENT_TEMPLATE = "processing/statement_body.html"
 
 
 class PublishRefused(Exception):
-    def __init__(self, findings: list[Finding]):
+    def __init__(self, findings: list[Finding], missing_facts: list[str] | None = None):
         super().__init__("lint errors")
         self.findings = findings
+        self.missing_facts = missing_facts or []  # of the board itself (lint.BOARD_FACTS)
 
 
 @dataclass
@@ -428,9 +429,9 @@ def statement_publish(
 ) -> register.StatementVersion:
     # One read of the approved versions: the gate passes exactly what is published.
     approved = approved_versions(board, school)
-    errors = _publish_errors(board, approved)
-    if errors:
-        raise PublishRefused(errors)
+    errors, missing_facts = _publish_errors(board, approved), missing_board_facts(board)
+    if errors or missing_facts:
+        raise PublishRefused(errors, missing_facts)
     # Lock the board row: two publications at the same moment get consecutive numbers.
     Board.objects.select_for_update().get(pk=board.pk)
     versions = board.statement_versions.filter(school=school)

@@ -28,7 +28,7 @@ from processing.forms import (
     build_formsets,
 )
 from processing.history import timeline_page
-from processing.lint import lint_activity
+from processing.lint import lint_activity, missing_board_facts
 from processing.models import (
     ActivityDataCategory,
     ActivityRecipient,
@@ -399,12 +399,14 @@ def lint_page(request: BoardRequest) -> HttpResponse:
     findings = stored_findings(
         ProcessingActivity.objects.visible_to(request.access), timezone.localdate()
     )
+    missing_facts = missing_board_facts(request.board)
     return render(
         request,
         "processing/lint.html",
         {
             "findings": findings,
-            "errors": sum(f.is_error for f in findings),
+            "missing_facts": missing_facts,
+            "errors": len(missing_facts) + sum(f.is_error for f in findings),
             "warnings": sum(not f.is_error for f in findings),
         },
     )

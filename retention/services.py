@@ -66,6 +66,11 @@ def board_install_default_retention_rules(*, board: Board) -> int:
     )
 
 
+def install_for_new_board(*, board: Board, **kwargs: object) -> dict[str, int]:
+    """Receiver of privacyregister.signals.board_created (connected in apps.py)."""
+    return {_("bewaartermijnen"): board_install_default_retention_rules(board=board)}
+
+
 def schedule(board: Board, school: School | None = None):
     """The board's rules, or the rules of the activities that apply to one school."""
     rules = board.retention_rules.select_related("subject_group").prefetch_related(

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
+from privacyregister.services import board_setup
 from processing import models as register
-from processing.services import board_install_reference_vocabularies, vocabulary_add_missing
+from processing.services import vocabulary_add_missing
 from processing.statements import statement_publish
-from retention.services import board_install_default_retention_rules, retention_rules_add_missing
+from retention.services import retention_rules_add_missing
 from rights.models import RightsRequest
 from rights.services import request_register
 
@@ -164,9 +165,10 @@ def load_demo_board(path: str, report: LoadReport) -> Board:
     if board is None:
         board = _saved(Board(**data["board"]))
         report.add("besturen")
-    report.add("termen", board_install_reference_vocabularies(board=board))
+    # What every board starts with, once (a no-op on a second run); then the demo's own terms.
+    for label, count in board_setup(board=board).items():
+        report.add(label, count)
     report.add("termen", vocabulary_add_missing(board=board, vocabularies=data["vocabularies"]))
-    report.add("bewaartermijnen", board_install_default_retention_rules(board=board))
     report.add(
         "bewaartermijnen", retention_rules_add_missing(board=board, rules=data["retention_rules"])
     )

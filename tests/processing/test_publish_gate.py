@@ -110,3 +110,37 @@ def test_a_term_deleted_after_approval_is_still_named_by_the_approved_version(cl
     assert "Naam en adres" in preview
     statement = statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
     assert "Naam en adres" in statement.html
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("privacy_email", "Vul het e-mailadres voor privacyvragen in bij de instellingen"),
+        ("fg_name", "Vul de naam van de functionaris gegevensbescherming (FG) in"),
+        ("fg_email", "Vul het e-mailadres van de functionaris gegevensbescherming (FG) in"),
+    ],
+)
+def test_a_board_without_its_privacy_contact_or_fg_cannot_publish_until_they_are_filled_in(
+    client, officer, field, message
+):
+    """A new board starts without them (issue 17): its statement would name no one to ask."""
+    board = officer.board
+    approved(board, name="Leerlingadministratie")
+    setattr(board, field, "")
+    board.save()
+
+    with pytest.raises(PublishRefused) as refused:
+        statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
+    assert refused.value.findings == []
+    assert [message in fact for fact in refused.value.missing_facts] == [True]
+    page = publish_page(client, board)
+    assert "Publiceren kan nog niet" in page and message in page
+    assert 'name="change_summary"' not in page
+    lint = client.get(reverse("lint", kwargs={"board": board.slug})).text
+    assert message in lint and "1 fouten" in lint
+    assert not board.statement_versions.exists()
+
+    setattr(board, field, "ingevuld@bestuur.example" if "email" in field else "F. Gegevens")
+    board.save()
+    statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
+    assert board.statement_versions.count() == 1

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from privacyregister.models import Board, User
+from privacyregister.services import board_setup
 from processing.findings import findings_deferred
 
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         # So do the stored lint findings.
         with override_settings(SIMPLE_HISTORY_ENABLED=False), findings_deferred(refresh=False):
             call_command("loaddata", bestand, verbosity=0)
+        # A board from a backup made before it was ever set up starts like any new board.
+        for board in Board.objects.filter(set_up_at=None):
+            board_setup(board=board)
         self.stdout.write(
             f"Teruggezet: {Board.objects.count()} besturen, {User.objects.count()} gebruikers."
         )
