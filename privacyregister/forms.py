@@ -7,9 +7,10 @@ from django.core.validators import MaxLengthValidator
 from django.forms.formsets import ManagementForm
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.branding import logo_reencoded, logo_store
 from privacyregister.dates import FIRST_DAY, LAST_DAY
 from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
-from privacyregister.models import Board, School, normalise_email
+from privacyregister.models import Board, BoardDocument, School, normalise_email
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
@@ -119,7 +120,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         # Only this board's schools can be chosen; another board's id is "not a valid choice".
-        self.fields["school"].queryset = board.schools.all()
+        self.fields["school"].queryset = board.schools.active()
 
     def clean(self):
         cleaned = super().clean()
@@ -144,4 +145,71 @@ class SchoolForm(BoardOwnedForm):
             "director_name",
             "director_email",
             "website",
+            "audience",
         ]
+
+    def clean_brin(self) -> str:
+        # "12ab " is what someone means by 12AB; the format check then still applies.
+        return self.cleaned_data["brin"].strip().upper()
+
+
+class BoardSettingsForm(forms.ModelForm):
+    """The facts the board's statements tell: contact, FG, how to use your rights, identity."""
+
+    logo = forms.FileField(
+        label=_("Nieuw logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG of JPEG, hoogstens 1 MB. Het wordt opnieuw opgeslagen zonder metadata."),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo weghalen"), required=False)
+
+    class Meta:
+        model = Board
+        fields = [
+            "privacy_email",
+            "privacy_phone",
+            "visiting_address",
+            "postal_address",
+            "kvk_number",
+            "website",
+            "fg_name",
+            "fg_email",
+            "fg_phone",
+            "fg_organisation",
+            "fg_is_external",
+            "rights_request_instructions",
+            "complaint_authority_text",
+            "house_colour",
+        ]
+        widgets = {
+            "visiting_address": forms.Textarea(attrs={"rows": 3}),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "rights_request_instructions": forms.Textarea(attrs={"rows": 4}),
+            "complaint_authority_text": forms.Textarea(attrs={"rows": 4}),
+            "house_colour": forms.TextInput(attrs={"placeholder": "#0b4f8a", "size": 7}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_text(self)
+
+    def clean_house_colour(self) -> str:
+        return self.cleaned_data["house_colour"].strip().lower()
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        return logo_reencoded(upload) if upload else None
+
+    def save(self, commit: bool = True) -> Board:
+        # The logo is stored only now, when everything else on the page is valid too.
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            self.instance.logo.name = logo_store(logo)
+        elif self.cleaned_data.get("remove_logo"):
+            self.instance.logo.name = ""
+        return super().save(commit)
+
+
+DOCUMENTS_PREFIX = "documenten"
+BoardDocumentFormSet = inline_rows(Board, BoardDocument, fields=["title", "url"])

@@ -1,6 +1,7 @@
 """The activity form: the activity itself plus an inline formset per kind of row."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import BoardOwnedForm, inline_rows, limit_text
@@ -84,6 +85,10 @@ class ActivityForm(BoardOwnedForm):
             .distinct()
         )
         self.fields["retention_rules"].queryset = board.retention_rules.all()
+        # An archived school is not offered for new work, but an activity keeps the schools
+        # it already concerns.
+        kept = self.instance.schools.values("pk") if self.instance.pk else []
+        self.fields["schools"].queryset = board.schools.filter(Q(archived_at=None) | Q(pk__in=kept))
         if self.instance.pk:
             self.fields["retention_rules"].initial = self.instance.retention_rules.all()
             self.fields["version"].initial = self.instance.version
@@ -234,7 +239,7 @@ class CopyForm(forms.Form):
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.board = board
-        self.fields["schools"].queryset = board.schools.all()
+        self.fields["schools"].queryset = board.schools.active()
 
     def clean_name(self):
         name = self.cleaned_data["name"]

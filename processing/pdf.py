@@ -1,11 +1,13 @@
 """PDF of a published statement, rendered by WeasyPrint from the stored HTML.
 
-WeasyPrint gets a fetcher that serves only the app's own static files: whatever a statement
-text contains, rendering cannot read local files or reach the network.
+WeasyPrint gets a fetcher that serves only the app's own static files and the boards' logos and
+house colours: whatever a statement text contains, rendering cannot read other files or reach
+the network.
 """
 
 import gc
 import mimetypes
+import re
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -17,15 +19,29 @@ from django.utils.safestring import mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from privacyregister.branding import colour_css, logo_read
 from processing.models import StatementVersion
 
 # A base URL that cannot resolve: relative links in the document become URLs under it.
 BASE_URL = "https://privacyregister.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
+# The public URLs of a logo and a house colour (processing/public_urls.py), read here from the
+# storage and the colour itself: nothing but a name of the strict form reaches the storage.
+LOGO_PREFIX = BASE_URL + "privacy/logo/"
+COLOUR = re.compile(re.escape(BASE_URL) + r"privacy/kleur/([0-9a-f]{6})\.css")
 
 
 class StaticFilesOnly(URLFetcher):
     def fetch(self, url, headers=None):
+        if url.startswith(LOGO_PREFIX):
+            found = logo_read(url.removeprefix(LOGO_PREFIX))
+            if found is None:
+                raise ValueError(f"Geweigerd: geen logo van deze installatie: {url}")
+            body, content_type = found
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+        if match := COLOUR.fullmatch(url):
+            css = colour_css(f"#{match.group(1)}").encode()
+            return URLFetcherResponse(url, css, {"Content-Type": "text/css"})
         if not url.startswith(STATIC_PREFIX):
             raise ValueError(f"Geweigerd: alleen eigen statische bestanden, niet {url}")
         path = finders.find(url.removeprefix(STATIC_PREFIX).split("?")[0])

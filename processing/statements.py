@@ -269,6 +269,11 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
             "fg_is_external": board.fg_is_external,
             "rights_request_instructions": board.rights_request_instructions,
             "complaint_authority_text": board.complaint_authority_text,
+            "documents": [{"title": d.title, "url": d.url} for d in board.documents.all()],
+            # The logo's content-addressed name: the file it names never changes, so a
+            # published version keeps the logo it was published with.
+            "logo": board.logo_file,
+            "house_colour": board.house_colour,
         },
         "school": {
             "name": school.name,
@@ -277,10 +282,11 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
             "director_name": school.director_name,
             "director_email": school.director_email,
             "website": school.website,
+            "audience": school.audience,
         }
         if school
         else None,
-        "schools": [s.name for s in board.schools.all()],
+        "schools": [s.name for s in board.schools.active()],
         "activities": [_activity_snapshot(v, vocabulary) for v in versions],
     }
 
@@ -346,6 +352,7 @@ def statement_context(snapshot: dict) -> dict:
         # The snapshot keeps a category's kind as its stored value; the template compares it
         # with these names, not with the raw strings.
         "Kind": register.DataCategory.Kind,
+        "Audience": School.Audience,
     }
 
 
