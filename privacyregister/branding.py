@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 LOGO_MAX_BYTES = 1024 * 1024
 # A 1 MB PNG of one colour can claim 20,000 x 20,000 pixels (1.6 GB decoded); the size is read
@@ -92,6 +92,17 @@ def colour_css(colour: str) -> str:
     return f":root {{ --huiskleur: {colour}; }}\n"
 
 
+def _load_whole(image: Image.Image) -> None:
+    """Decode all pixels, refusing a cut-off file. WeasyPrint switches Pillow to accept
+    truncated images for the whole process (weasyprint/images.py); a logo must be whole."""
+    accepted = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepted
+
+
 def logo_reencoded(upload) -> ContentFile:
     """The uploaded logo as a fresh PNG or JPEG of at most LOGO_MAX_SIDE pixels a side, named by
     its content. Raises ValidationError (in Dutch) for anything else."""
@@ -104,7 +115,7 @@ def logo_reencoded(upload) -> ContentFile:
             width, height = image.size
             if width * height > LOGO_MAX_SOURCE_PIXELS:
                 raise ValidationError(LOGO_REFUSED, code="logo_too_many_pixels")
-            image.load()
+            _load_whole(image)
             source_format = image.format
             keeps_transparency = image.mode in ("RGBA", "LA", "P", "PA") or (
                 "transparency" in image.info

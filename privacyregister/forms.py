@@ -3,14 +3,20 @@ from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.forms.formsets import ManagementForm
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.branding import logo_reencoded, logo_store
 from privacyregister.dates import FIRST_DAY, LAST_DAY
 from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
-from privacyregister.models import Board, BoardDocument, School, normalise_email
+from privacyregister.models import (
+    Board,
+    BoardDocument,
+    School,
+    normalise_email,
+    validate_web_url,
+)
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
@@ -21,6 +27,15 @@ def limit_text(form: forms.BaseForm) -> None:
             field.max_length = TEXT_LIMIT
             field.validators.append(MaxLengthValidator(TEXT_LIMIT))
             field.widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
+
+
+def web_urls_only(form: forms.BaseForm) -> None:
+    """Web addresses only (Django's URL field also takes ftp://), with the message that says so
+    instead of a bare "not a valid URL"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.URLField):
+            others = [v for v in field.validators if not isinstance(v, URLValidator)]
+            field.validators = [*others, validate_web_url]
 
 
 def date_in_range(value: datetime.date) -> None:
@@ -133,6 +148,10 @@ class MembershipForm(forms.Form):
 
 
 class SchoolForm(BoardOwnedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        web_urls_only(self)
+
     class Meta:
         model = School
         fields = [
@@ -193,6 +212,7 @@ class BoardSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_text(self)
+        web_urls_only(self)
 
     def clean_house_colour(self) -> str:
         return self.cleaned_data["house_colour"].strip().lower()
@@ -212,4 +232,16 @@ class BoardSettingsForm(forms.ModelForm):
 
 
 DOCUMENTS_PREFIX = "documenten"
-BoardDocumentFormSet = inline_rows(Board, BoardDocument, fields=["title", "url"])
+
+
+class BoardDocumentForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        web_urls_only(self)
+
+    class Meta:
+        model = BoardDocument
+        fields = ["title", "url"]
+
+
+BoardDocumentFormSet = inline_rows(Board, BoardDocument, form=BoardDocumentForm)

@@ -38,6 +38,8 @@ validate_school_slug = RegexValidator(
 validate_web_url = URLValidator(
     schemes=["http", "https"],
     message=_("Geef een webadres dat begint met http:// of https://."),
+    # Not "invalid": a URL field would put its own, vaguer message for that code in its place.
+    code="not_web_address",
 )
 validate_kvk = RegexValidator(
     r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."), code="invalid_kvk"
