@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, transaction
@@ -40,6 +41,7 @@ from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
 from processing.findings import finding_counts
 from processing.models import ProcessingActivity
+from processing.statements import version_cache_key
 from rights.models import RightsRequest
 
 
@@ -318,6 +320,12 @@ def school_create(request: HttpRequest) -> HttpResponse:
     return render(request, "privacyregister/school_edit.html", {"form": form, "school": None})
 
 
+def _public_pages_follow(school: School) -> None:
+    """This worker's public pages know at once that the school is (no longer) archived; the
+    other workers within public_views.LOOKUP_SECONDS, as after a publication."""
+    cache.delete(version_cache_key(school.board.slug, school.slug, None))
+
+
 def _school(request: HttpRequest, slug: str) -> School:
     school = get_object_or_404(request.board.schools, slug=slug)
     request.access.require(Capability.MANAGE_SCHOOLS, schools=[school.pk])
@@ -348,6 +356,7 @@ def school_archive(request: HttpRequest, school: str) -> HttpResponse:
         except ValidationError as error:  # archived a moment ago
             messages.error(request, " ".join(error.messages))
         else:
+            _public_pages_follow(instance)
             messages.success(request, _("%(school)s is gearchiveerd.") % {"school": instance})
         return redirect("schools", board=request.board.slug)
     return render(request, "privacyregister/school_archive.html", {"school": instance})
@@ -362,6 +371,7 @@ def school_restore(request: HttpRequest, school: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        _public_pages_follow(instance)
         messages.success(request, _("%(school)s is teruggezet.") % {"school": instance})
     return redirect("schools", board=request.board.slug)
 
