@@ -187,6 +187,7 @@ BAD_LOGOS = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # what is tested
 @pytest.mark.parametrize("kind", BAD_LOGOS)
 def test_only_a_png_or_jpeg_of_at_most_1_mb_is_a_logo(client, beheerder, media, kind):
     content, name, content_type = BAD_LOGOS[kind]
