@@ -19,6 +19,10 @@ LABELS = {
     "invitation.withdrawn": _("uitnodiging ingetrokken"),
     "membership.created": _("rol gegeven"),
     "membership.deleted": _("rol ingetrokken"),
+    "board.settings_changed": _("bestuursgegevens gewijzigd"),
+    "school.created": _("school toegevoegd"),
+    "school.archived": _("school gearchiveerd"),
+    "school.restored": _("school teruggezet"),
     "processing.statement.published": _("privacyverklaring gepubliceerd"),
     "processing.register.exported": _("register geëxporteerd"),
 }

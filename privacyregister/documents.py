@@ -1,12 +1,14 @@
 """Documents every part of the register hands out: PDFs rendered by WeasyPrint from a template
 that extends documents/pdf_base.html, and spreadsheets written with openpyxl.
 
-WeasyPrint gets a fetcher that serves only the app's own static files: whatever a document's
-text contains, rendering cannot read local files or reach the network.
+WeasyPrint gets a fetcher that serves only the app's own static files and the boards' logos and
+house colours: whatever a document's text contains, rendering cannot read local files or reach
+the network.
 """
 
 import gc
 import mimetypes
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,13 +20,28 @@ from openpyxl.worksheet.worksheet import Worksheet
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from privacyregister.branding import colour_css, logo_read
+
 # A base URL that cannot resolve: relative links in the document become URLs under it.
 BASE_URL = "https://privacyregister.invalid/"
 STATIC_PREFIX = BASE_URL + "static/"
+# The public URLs of a logo and a house colour (processing/public_urls.py), answered here from the
+# storage and from the colour itself: nothing but a name of the strict form reaches the storage.
+LOGO_PREFIX = BASE_URL + "privacy/logo/"
+COLOUR = re.compile(re.escape(BASE_URL) + r"privacy/kleur/([0-9a-f]{6})\.css")
 
 
 class StaticFilesOnly(URLFetcher):
     def fetch(self, url, _headers=None):
+        if url.startswith(LOGO_PREFIX):
+            found = logo_read(url.removeprefix(LOGO_PREFIX))
+            if found is None:
+                raise ValueError(f"Geweigerd: geen logo van deze installatie: {url}")
+            logo, logo_type = found
+            return URLFetcherResponse(url, logo, {"Content-Type": logo_type})
+        if match := COLOUR.fullmatch(url):
+            css = colour_css(f"#{match.group(1)}").encode()
+            return URLFetcherResponse(url, css, {"Content-Type": "text/css"})
         if not url.startswith(STATIC_PREFIX):
             raise ValueError(f"Geweigerd: alleen eigen statische bestanden, niet {url}")
         path = finders.find(url.removeprefix(STATIC_PREFIX).split("?")[0])

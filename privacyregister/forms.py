@@ -3,14 +3,21 @@ from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.forms.formsets import ManagementForm
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from privacyregister.branding import logo_reencoded, logo_store
 from privacyregister.dates import FIRST_DAY, LAST_DAY
 from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
-from privacyregister.models import Board, School, normalise_email, validate_web_address
+from privacyregister.models import (
+    Board,
+    BoardDocument,
+    School,
+    normalise_email,
+    validate_web_url,
+)
 from privacyregister.roles import SCHOOL_ROLES, Role
 
 
@@ -39,6 +46,15 @@ def limit_to_board(form: forms.BaseForm, board: Board) -> None:
         model = field.queryset.model
         if any(f.name == "board" for f in model._meta.fields):
             field.queryset = field.queryset.filter(board=board)
+
+
+def web_urls_only(form: forms.BaseForm) -> None:
+    """Web addresses only (Django's URL field also takes ftp://), with the message that says so
+    instead of a bare "not a valid URL"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.URLField):
+            others = [v for v in field.validators if not isinstance(v, URLValidator)]
+            field.validators = [*others, validate_web_url]
 
 
 def date_in_range(value: datetime.date) -> None:
@@ -139,7 +155,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         # Only this board's schools can be chosen; another board's id is "not a valid choice".
-        choice_field(self, "school").queryset = board.schools.all()
+        choice_field(self, "school").queryset = board.schools.active()
 
     def clean(self):
         cleaned = super().clean()
@@ -152,6 +168,10 @@ class MembershipForm(forms.Form):
 
 
 class SchoolForm(BoardOwnedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        web_urls_only(self)
+
     class Meta:
         model = School
         fields = [
@@ -164,7 +184,92 @@ class SchoolForm(BoardOwnedForm):
             "director_name",
             "director_email",
             "website",
+            "audience",
         ]
+
+    def clean_brin(self) -> str:
+        # "12ab " is what someone means by 12AB; the format check then still applies.
+        return self.cleaned_data["brin"].strip().upper()
+
+
+class BoardSettingsForm(forms.ModelForm):
+    """The facts the board's statements tell: contact, FG, how to use your rights, identity."""
+
+    logo = forms.FileField(
+        label=_("Nieuw logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("PNG of JPEG, hoogstens 1 MB. Het wordt opnieuw opgeslagen zonder metadata."),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo weghalen"), required=False)
+
+    class Meta:
+        model = Board
+        fields = [
+            "privacy_email",
+            "privacy_phone",
+            "visiting_address",
+            "postal_address",
+            "kvk_number",
+            "website",
+            "fg_name",
+            "fg_email",
+            "fg_phone",
+            "fg_organisation",
+            "fg_is_external",
+            "rights_request_instructions",
+            "complaint_authority_text",
+            "house_colour",
+        ]
+        widgets = {
+            "visiting_address": forms.Textarea(attrs={"rows": 3}),
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "rights_request_instructions": forms.Textarea(attrs={"rows": 4}),
+            "complaint_authority_text": forms.Textarea(attrs={"rows": 4}),
+            "house_colour": forms.TextInput(attrs={"placeholder": "#0b4f8a", "size": 7}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model lets a new board wait for them; the beheerder who keeps the board's facts
+        # gives them: where parents ask privacy questions, and the FG every school board must
+        # have (art. 37 AVG: a public authority).
+        for name in ("privacy_email", "fg_name", "fg_email"):
+            self.fields[name].required = True
+        limit_text(self)
+        web_urls_only(self)
+
+    def clean_house_colour(self) -> str:
+        return self.cleaned_data["house_colour"].strip().lower()
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        return logo_reencoded(upload) if upload else None
+
+    def save(self, commit: bool = True) -> Board:
+        # The logo is stored only now, when everything else on the page is valid too.
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            self.instance.logo.name = logo_store(logo)
+        elif self.cleaned_data.get("remove_logo"):
+            self.instance.logo.name = ""
+        return super().save(commit)
+
+
+DOCUMENTS_PREFIX = "documenten"
+
+
+class BoardDocumentForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        web_urls_only(self)
+
+    class Meta:
+        model = BoardDocument
+        fields = ["title", "url"]
+
+
+BoardDocumentFormSet = inline_rows(Board, BoardDocument, form=BoardDocumentForm)
 
 
 class BoardCreateForm(forms.ModelForm):
@@ -190,7 +295,7 @@ class BoardCreateForm(forms.ModelForm):
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
         # One message for any address that is not http(s), however it is wrong.
-        error_messages = {"website": {"invalid": validate_web_address.message}}
+        error_messages = {"website": {"invalid": validate_web_url.message}}
 
     def __init__(self, data=None, *args, **kwargs):
         # An empty short name is suggested from the name, and shown if the page comes back.

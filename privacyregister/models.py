@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister import roles
+from privacyregister.branding import LOGO_DIRECTORY, validate_house_colour, validate_logo_name
 from privacyregister.limits import BOUNDED_TEXT
 from privacyregister.permissions import object_permissions
 
@@ -29,22 +30,23 @@ validate_brin = RegexValidator(
     _("Een BRIN-nummer bestaat uit 2 cijfers gevolgd door 2 hoofdletters, bijvoorbeeld 12AB."),
     code="invalid_brin",
 )
-# The public pages use these words next to school slugs: /privacy/<board>/versies/ etc.
+# The public pages use these words next to school slugs: /privacy/<board>/versies/ etc.; the
+# board's own pages have /b/<board>/scholen/nieuw/.
 validate_school_slug = RegexValidator(
-    r"^(versies|verschil|privacyverklaring|v[0-9]+)$",
-    _("Deze korte naam is gereserveerd voor de openbare pagina's; kies een andere."),
+    r"^(versies|verschil|privacyverklaring|nieuw|v[0-9]+)$",
+    _("Deze korte naam is gereserveerd voor pagina's van het register; kies een andere."),
     code="reserved_slug",
     inverse_match=True,
 )
-validate_kvk = RegexValidator(
-    r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."), code="invalid_kvk"
-)
-# A website is opened by parents from the statement: no ftp:, let alone javascript:.
-validate_web_address = URLValidator(
+# Links in a statement are followed by parents: web addresses only (Django also allows ftp).
+validate_web_url = URLValidator(
     schemes=["http", "https"],
     message=_("Vul een webadres in dat begint met http:// of https://."),
-    # Not "invalid": a model form would show its own message for that code instead.
-    code="invalid_web_address",
+    # Not "invalid": a URL field would put its own, vaguer message for that code in its place.
+    code="not_web_address",
+)
+validate_kvk = RegexValidator(
+    r"^[0-9]{8}$", _("Een KvK-nummer bestaat uit 8 cijfers."), code="invalid_kvk"
 )
 
 
@@ -177,7 +179,7 @@ class Board(models.Model):
     kvk_number = models.CharField(
         _("KvK-nummer"), max_length=8, blank=True, validators=[validate_kvk]
     )
-    website = models.URLField(_("website"), blank=True, validators=[validate_web_address])
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     # The statement facts below may be empty while the board is being set up: the operator who
     # creates a board does not know them, its beheerder fills them in, and publishing a statement
     # is refused until they are there (processing.lint.missing_board_facts).
@@ -217,6 +219,22 @@ class Board(models.Model):
     # Set when the board received what every board starts with (services.board_setup): a restore
     # sets up only boards that never were, so it does not bring back terms a board removed.
     set_up_at = models.DateTimeField(_("ingericht op"), null=True, blank=True, editable=False)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=LOGO_DIRECTORY,
+        blank=True,
+        validators=[validate_logo_name],
+        help_text=_("PNG of JPEG, hoogstens 1 MB. Komt boven de privacyverklaring en in de PDF."),
+    )
+    house_colour = models.CharField(
+        _("huiskleur"),
+        max_length=7,
+        blank=True,
+        validators=[validate_house_colour],
+        help_text=_(
+            "Als #rrggbb, bijvoorbeeld #0b4f8a. Witte tekst moet er goed leesbaar op zijn."
+        ),
+    )
 
     objects = BoardQuerySet.as_manager()
 
@@ -229,12 +247,48 @@ class Board(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def logo_file(self) -> str:
+        """The logo's name as the public logo URL has it (without the storage directory)."""
+        return (self.logo.name or "").rpartition("/")[2]
+
     def memberships_by_role(self) -> models.QuerySet:
         """Who holds which role, as the matrix page and the register's appendix list them."""
         return self.memberships.select_related("user", "school").order_by("role", "user__email")
 
 
+class BoardDocument(models.Model):
+    """A further document the statement links to: privacy regulation, school guide, camera
+    protocol."""
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="documents", verbose_name=_("bestuur")
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    url = models.URLField(_("webadres"), max_length=500, validators=[validate_web_url])
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+        ordering = ["board_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SchoolQuerySet(models.QuerySet):
+    def active(self) -> "SchoolQuerySet":
+        """The schools that are not archived: the ones offered for new work and shown to
+        the public."""
+        return self.filter(archived_at=None)
+
+
 class School(models.Model):
+    class Audience(models.TextChoices):
+        PUPILS_AND_PARENTS = "leerlingen_ouders", _("leerlingen en ouders")
+        PARENTS = "ouders", _("alleen ouders")
+        STAFF = "medewerkers", _("medewerkers")
+
     class Sector(models.TextChoices):
         PO = "PO", _("primair onderwijs")
         SBO = "SBO", _("speciaal basisonderwijs")
@@ -256,7 +310,19 @@ class School(models.Model):
     address = models.TextField(_("adres"), blank=True, validators=[BOUNDED_TEXT])
     director_name = models.CharField(_("naam directeur"), max_length=150, blank=True)
     director_email = models.EmailField(_("e-mailadres directeur"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
+    audience = models.CharField(
+        _("voor wie de privacyverklaring is"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.PUPILS_AND_PARENTS,
+        help_text=_("Bepaalt hoe de verklaring de lezer aanspreekt."),
+    )
+    # Archived: gone from lists, new work and the public pages; its history and published
+    # statements stay, and it can be brought back. One field, so flag and date cannot disagree.
+    archived_at = models.DateTimeField(_("gearchiveerd op"), null=True, blank=True)
+
+    objects = SchoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("school")
@@ -278,6 +344,10 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Membership(models.Model):

@@ -30,6 +30,7 @@ class Capability(models.TextChoices):
     HANDLE_RIGHTS_REQUESTS = "handle_rights_requests", _("verzoeken van betrokkenen behandelen")
     MANAGE_MEMBERS = "manage_members", _("gebruikers en rollen beheren")
     MANAGE_SCHOOLS = "manage_schools", _("scholen beheren")
+    MANAGE_BOARD = "manage_board", _("bestuursgegevens beheren")
     VIEW_MATRIX = "view_matrix", _("autorisatiematrix bekijken")
     VIEW_AUDIT_LOG = "view_audit_log", _("beveiligingslog bekijken")
 
@@ -56,6 +57,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.HANDLE_RIGHTS_REQUESTS: BOARD,
         C.MANAGE_MEMBERS: BOARD,
         C.MANAGE_SCHOOLS: BOARD,
+        C.MANAGE_BOARD: BOARD,
         C.VIEW_MATRIX: BOARD,
         C.VIEW_AUDIT_LOG: BOARD,
     },

@@ -287,6 +287,28 @@ def membership_delete(*, actor: User, membership: Membership) -> None:
     audit.record_membership("membership.deleted", membership, actor=actor)
 
 
+@transaction.atomic
+def school_archive(*, actor: User, school: School) -> None:
+    """Take a school out of lists, new work and the public pages; its history and published
+    statements stay, and school_restore() brings it back."""
+    school = School.objects.select_for_update().get(pk=school.pk)
+    if school.is_archived:
+        raise ValidationError(_("Deze school is al gearchiveerd."))
+    school.archived_at = timezone.now()
+    school.save(update_fields=["archived_at"])
+    audit.record("school.archived", actor=actor, board=school.board, school=school.name)
+
+
+@transaction.atomic
+def school_restore(*, actor: User, school: School) -> None:
+    school = School.objects.select_for_update().get(pk=school.pk)
+    if not school.is_archived:
+        raise ValidationError(_("Deze school is niet gearchiveerd."))
+    school.archived_at = None
+    school.save(update_fields=["archived_at"])
+    audit.record("school.restored", actor=actor, board=school.board, school=school.name)
+
+
 def _send_invitation(*, invitation: Invitation, new_user: User | None) -> None:
     """E-mail the invitation; a new account also gets the link to choose a password."""
     context = {

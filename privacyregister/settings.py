@@ -180,6 +180,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (the boards' logos) go to the default storage: on disk under MEDIA_ROOT here, in
+# object storage on a hosted installation by setting another backend. They are served by the
+# app itself (privacyregister.branding), so MEDIA_URL is never exposed as a directory.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

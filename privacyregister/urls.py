@@ -18,8 +18,12 @@ board_patterns: list[URLPattern | URLResolver] = [
         views.invitation_withdraw,
         name="invitation_withdraw",
     ),
+    path("instellingen/", views.board_settings, name="board_settings"),
     path("scholen/", views.schools, name="schools"),
+    path("scholen/nieuw/", views.school_create, name="school_create"),
     path("scholen/<slug:school>/", views.school_edit, name="school_edit"),
+    path("scholen/<slug:school>/archiveren/", views.school_archive, name="school_archive"),
+    path("scholen/<slug:school>/terugzetten/", views.school_restore, name="school_restore"),
 ]
 
 account_patterns = [

@@ -13,9 +13,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from privacyregister import audit, services
 from privacyregister.access import AuthenticatedHttpRequest, BoardRequest, board_view
 from privacyregister.audit import LABELS
-from privacyregister.forms import ROWS_REFUSED, MembershipForm, SchoolForm
+from privacyregister.forms import (
+    DOCUMENTS_PREFIX,
+    ROWS_REFUSED,
+    BoardDocumentFormSet,
+    BoardSettingsForm,
+    MembershipForm,
+    SchoolForm,
+    row_counts_are_sound,
+)
 from privacyregister.limits import ROW_LIMIT
-from privacyregister.models import Invitation, SecurityEvent, normalise_email
+from privacyregister.models import Invitation, School, SecurityEvent, normalise_email
 from privacyregister.permissions import Capability, matrix_rows
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
@@ -171,16 +179,73 @@ def membership_revoke(request: BoardRequest, pk: int) -> HttpResponse:
     return render(request, "privacyregister/membership_revoke.html", {"membership": membership})
 
 
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.MANAGE_BOARD)
+def board_settings(request: BoardRequest) -> HttpResponse:
+    """What the board's statements say about the board: contact, FG, rights, documents, logo."""
+    board = request.board
+    data = request.POST if request.method == "POST" else None
+    if data is not None and not row_counts_are_sound(data, [DOCUMENTS_PREFIX]):
+        return rows_refused(request)  # before a single row is built from the tampered counts
+    form = BoardSettingsForm(data, request.FILES if data is not None else None, instance=board)
+    documents = BoardDocumentFormSet(data, instance=board, prefix=DOCUMENTS_PREFIX)
+    if data is not None and form.is_valid() and documents.is_valid():
+        form.save()
+        documents.save()
+        audit.record(
+            "board.settings_changed",
+            actor=request.user,
+            board=board,
+            fields=form.changed_data + (["documents"] if documents.has_changed() else []),
+        )
+        messages.success(
+            request,
+            _(
+                "De bestuursgegevens zijn opgeslagen. Ze staan in de privacyverklaringen die u "
+                "hierna publiceert."
+            ),
+        )
+        return redirect("board_settings", board=board.slug)
+    return render(
+        request, "privacyregister/board_settings.html", {"form": form, "documents": documents}
+    )
+
+
 @board_view(Capability.MANAGE_SCHOOLS)
 def schools(request: BoardRequest) -> HttpResponse:
-    return render(request, "privacyregister/schools.html", {"schools": request.board.schools.all()})
+    schools = list(request.board.schools.order_by("name"))
+    return render(
+        request,
+        "privacyregister/schools.html",
+        {
+            "schools": [school for school in schools if not school.is_archived],
+            "archived": [school for school in schools if school.is_archived],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.MANAGE_SCHOOLS)
+def school_create(request: BoardRequest) -> HttpResponse:
+    form = SchoolForm(request.POST or None, instance=School(board=request.board))
+    if form.is_valid():
+        school = form.save()
+        audit.record("school.created", actor=request.user, board=request.board, school=school.name)
+        messages.success(request, _("%(school)s is toegevoegd.") % {"school": school})
+        return redirect("schools", board=request.board.slug)
+    return render(request, "privacyregister/school_edit.html", {"form": form, "school": None})
+
+
+def _school(request: BoardRequest, slug: str) -> School:
+    school = get_object_or_404(request.board.schools, slug=slug)
+    request.access.require(Capability.MANAGE_SCHOOLS, schools=[school.pk])
+    return school
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.MANAGE_SCHOOLS, per_object=True)
 def school_edit(request: BoardRequest, school: str) -> HttpResponse:
-    instance = get_object_or_404(request.board.schools, slug=school)
-    request.access.require(Capability.MANAGE_SCHOOLS, schools=[instance.pk])
+    instance = _school(request, school)
     form = SchoolForm(request.POST or None, instance=instance)
     if form.is_valid():
         form.save()
@@ -189,6 +254,34 @@ def school_edit(request: BoardRequest, school: str) -> HttpResponse:
         )
         return redirect("schools", board=request.board.slug)
     return render(request, "privacyregister/school_edit.html", {"form": form, "school": instance})
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.MANAGE_SCHOOLS, per_object=True)
+def school_archive(request: BoardRequest, school: str) -> HttpResponse:
+    instance = _school(request, school)
+    if request.method == "POST":
+        try:
+            services.school_archive(actor=request.user, school=instance)
+        except ValidationError as error:  # archived a moment ago
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(school)s is gearchiveerd.") % {"school": instance})
+        return redirect("schools", board=request.board.slug)
+    return render(request, "privacyregister/school_archive.html", {"school": instance})
+
+
+@require_POST
+@board_view(Capability.MANAGE_SCHOOLS, per_object=True)
+def school_restore(request: BoardRequest, school: str) -> HttpResponse:
+    instance = _school(request, school)
+    try:
+        services.school_restore(actor=request.user, school=instance)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(school)s is teruggezet.") % {"school": instance})
+    return redirect("schools", board=request.board.slug)
 
 
 @board_view(Capability.VIEW_AUDIT_LOG)

@@ -4,6 +4,7 @@ and the filters of an export."""
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import (
@@ -80,6 +81,12 @@ class ActivityForm(BoardOwnedForm):
             memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
         ).distinct()
         choice_field(self, "retention_rules").queryset = board.retention_rules.all()
+        # An archived school is not offered for new work, but an activity keeps the schools
+        # it already concerns.
+        kept = self.instance.schools.values("pk") if self.instance.pk else []
+        choice_field(self, "schools").queryset = board.schools.filter(
+            Q(archived_at=None) | Q(pk__in=kept)
+        )
         if self.instance.pk:
             self.fields["retention_rules"].initial = self.instance.retention_rules.all()
             self.fields["version"].initial = self.instance.version
@@ -245,7 +252,7 @@ class CopyForm(forms.Form):
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.board = board
-        choice_field(self, "schools").queryset = board.schools.all()
+        choice_field(self, "schools").queryset = board.schools.active()
 
     def clean_name(self):
         name = self.cleaned_data["name"]

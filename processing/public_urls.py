@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from processing import public_views as views
 
@@ -13,6 +13,10 @@ SUFFIXES = [
 ]
 
 urlpatterns = [
+    # The board's logo and house colour, named by content. No statement URL looks like these
+    # (a slug has no dot; its only files are privacyverklaring.pdf and v<number>.pdf).
+    re_path(r"^logo/(?P<name>[0-9a-f]{64}\.(?:png|jpg))$", views.logo, name="public_logo"),
+    re_path(r"^kleur/(?P<colour>[0-9a-f]{6})\.css$", views.house_colour, name="public_colour"),
     *(
         path(f"<slug:board>/{suffix}", view, name=f"board_{name}")
         for suffix, view, name in SUFFIXES

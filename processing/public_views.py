@@ -11,7 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.http import http_date
@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from privacyregister.branding import colour_css, logo_read
 from privacyregister.errors import NotFound
 from privacyregister.models import Board
 from processing.models import StatementVersion
@@ -28,7 +29,7 @@ from processing.statements import statement_diff, version_cache_key
 
 def _versions(board: str, school: str | None):
     board_obj = get_object_or_404(Board, slug=board)
-    school_obj = get_object_or_404(board_obj.schools, slug=school) if school else None
+    school_obj = get_object_or_404(board_obj.schools.active(), slug=school) if school else None
     versions = StatementVersion.objects.filter(board=board_obj, school=school_obj).select_related(
         "board", "school"
     )
@@ -38,7 +39,9 @@ def _versions(board: str, school: str | None):
 def _published(board: str, school: str | None):
     """The published versions of one statement, found by the slugs in the URL."""
     versions = StatementVersion.objects.filter(board__slug=board)
-    return versions.filter(school__slug=school) if school else versions.filter(school=None)
+    if school:  # an archived school's statements are kept, but no longer public
+        return versions.filter(school__slug=school, school__archived_at=None)
+    return versions.filter(school=None)
 
 
 @dataclass(frozen=True)
@@ -202,3 +205,25 @@ def statement_changes(request: HttpRequest, board: str, school: str | None = Non
             "numbers": numbers,
         },
     )
+
+
+# Logos and colour sheets are named by their content: a name always means the same bytes.
+FOREVER = "public, max-age=31536000, immutable"
+
+
+@transaction.non_atomic_requests
+def logo(_request: HttpRequest, name: str) -> HttpResponse:
+    found = logo_read(name)
+    if found is None:
+        raise Http404
+    content, content_type = found
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = FOREVER
+    return response
+
+
+@transaction.non_atomic_requests
+def house_colour(_request: HttpRequest, colour: str) -> HttpResponse:
+    response = HttpResponse(colour_css(f"#{colour}"), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = FOREVER
+    return response

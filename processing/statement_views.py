@@ -30,7 +30,7 @@ def statement_overview(request: BoardRequest) -> HttpResponse:
     for version in board.statement_versions.defer("html", "snapshot", "pdf").order_by("number"):
         latest[version.school_id] = version
     targets = [(None, latest.get(None))] + [
-        (school, latest.get(school.pk)) for school in board.schools.all()
+        (school, latest.get(school.pk)) for school in board.schools.active()
     ]
     return render(request, "processing/statements.html", {"targets": targets})
 
@@ -74,6 +74,6 @@ def publish_board_statement(request: BoardRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.PUBLISH_STATEMENT, per_object=True)
 def publish_school_statement(request: BoardRequest, school: str) -> HttpResponse:
-    instance = get_object_or_404(request.board.schools, slug=school)
+    instance = get_object_or_404(request.board.schools.active(), slug=school)
     request.access.require(Capability.PUBLISH_STATEMENT, schools=[instance.pk])
     return _publish(request, instance)

@@ -274,6 +274,11 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
             "fg_is_external": board.fg_is_external,
             "rights_request_instructions": board.rights_request_instructions,
             "complaint_authority_text": board.complaint_authority_text,
+            "documents": [{"title": d.title, "url": d.url} for d in board.documents.all()],
+            # The logo's content-addressed name: the file it names never changes, so a
+            # published version keeps the logo it was published with.
+            "logo": board.logo_file,
+            "house_colour": board.house_colour,
         },
         "school": {
             "name": school.name,
@@ -282,10 +287,11 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
             "director_name": school.director_name,
             "director_email": school.director_email,
             "website": school.website,
+            "audience": school.audience,
         }
         if school
         else None,
-        "schools": [s.name for s in board.schools.all()],
+        "schools": [s.name for s in board.schools.active()],
         "activities": [_activity_snapshot(v, vocabulary) for v in versions],
     }
 
@@ -351,6 +357,7 @@ def statement_context(snapshot: dict) -> dict:
         # The snapshot keeps a category's kind as its stored value; the template compares it
         # with these names, not with the raw strings.
         "Kind": register.DataCategory.Kind,
+        "Audience": School.Audience,
     }
 
 
@@ -377,6 +384,13 @@ def render_statement(
 def version_cache_key(board_slug: str, school_slug: str | None, number: int | None) -> str:
     """The public pages keep which version a URL shows for a short while (public_views)."""
     return f"versie:{board_slug}:{school_slug or ''}:{'laatste' if number is None else number}"
+
+
+def forget_public_lookup(*, instance: School, raw: bool = False, **kwargs: object) -> None:
+    """Receiver of School's post_save: this worker's public pages follow an archived or restored
+    school at once; the other workers within public_views.LOOKUP_SECONDS, as after publishing."""
+    if not raw:
+        cache.delete(version_cache_key(instance.board.slug, instance.slug, None))
 
 
 class _Rows(list):

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import BoardOwnedForm, date_in_range
@@ -29,7 +30,8 @@ class RequestForm(BoardOwnedForm):
 
     def __init__(self, *args, board, school_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        schools = board.schools.all()
+        # Not an archived school, unless the request already concerns it.
+        schools = board.schools.filter(Q(archived_at=None) | Q(pk=self.instance.school_id))
         if school_ids is not None:  # a schoolleider registers requests of the own school
             schools = schools.filter(pk__in=school_ids)
             self.fields["school"].required = True

@@ -48,6 +48,8 @@ EXPECTED = {
     "handle_rights_requests": {"beheerder": B, "privacy_officer": B, "schoolleider": S},
     "manage_members": {"beheerder": B},
     "manage_schools": {"beheerder": B},
+    # Issue 17: the statement facts of the board (contact, FG, documents, logo, colour).
+    "manage_board": {"beheerder": B},
     "view_matrix": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": B},
     # Not in DESIGN.md's table: the audit log (issue 11) for the beheerder and the FG.
     "view_audit_log": {"beheerder": B, "fg": B},
@@ -76,6 +78,11 @@ ROWS = [
     Row("invitation_withdraw", "manage_members", target="invitation", method="post", ok=302),
     Row("schools", "manage_schools"),
     Row("school_edit", "manage_schools", target="school"),
+    Row("school_create", "manage_schools"),
+    Row("school_archive", "manage_schools", target="school"),
+    # The world's schools are not archived: the view says so and goes back to the list.
+    Row("school_restore", "manage_schools", target="school", method="post", ok=302),
+    Row("board_settings", "manage_board"),
     Row("activity_list", "view_approved_register"),
     Row("activity_create", "edit_activity"),
     Row("activity_detail", "view_approved_register", target="activity"),
