@@ -4,7 +4,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from privacyregister.models import SecurityEvent
 from privacyregister.reference import read_fixture
@@ -29,6 +29,13 @@ def all_keys() -> list[str]:
 
 def page_url(board) -> str:
     return reverse("catalogue", kwargs={"board": board.slug})
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    """Messages of the services are read in Dutch, whatever an earlier test left active."""
+    with translation.override("nl"):
+        yield
 
 
 @pytest.fixture
