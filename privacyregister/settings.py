@@ -214,6 +214,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # export takes (a PDF of 300 activities: 5 s, benchmarks/RESULTS.md).
 EXPORT_JOB_TIMEOUT = datetime.timedelta(minutes=env.int("EXPORT_JOB_TIMEOUT_MINUTES", default=10))
 
+# The sector catalogue of standard activities (processing/catalogue.py), under fixtures/.
+CATALOGUE_FILE = "catalogue/activities.json"
+
 # Links in e-mails (invitations, password reset from commands) point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacyregister@localhost")

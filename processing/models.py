@@ -340,6 +340,18 @@ class ProcessingActivity(models.Model):
     next_review_on = models.DateField(_("volgende controle op"), null=True, blank=True)
     # Raised on every save; a save that started from an older version is a conflict.
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    # Where an activity adopted from the sector catalogue (processing/catalogue.py) came from:
+    # the entry, the version the board has seen, and that entry as it was then, so that a
+    # later version of the entry can be shown field by field against it.
+    catalogue_key = models.SlugField(
+        _("uit de catalogus"), max_length=60, blank=True, editable=False
+    )
+    catalogue_version = models.PositiveIntegerField(
+        _("catalogusversie"), null=True, blank=True, editable=False
+    )
+    catalogue_snapshot = models.JSONField(
+        _("catalogusitem zoals gezien"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords(m2m_fields=[schools, subject_groups, processors, security_measures])
     # Who the next save is by, for its history record; without it simple-history takes the
     # user of the request (services set it, so a command's change names its actor too).
@@ -356,6 +368,12 @@ class ProcessingActivity(models.Model):
                 fields=["board", "name"],
                 name="activity_unique_name_per_board",
                 violation_error_message=_("Dit bestuur heeft al een verwerking met deze naam."),
+            ),
+            models.UniqueConstraint(
+                fields=["board", "catalogue_key"],
+                condition=~Q(catalogue_key=""),
+                name="activity_catalogue_entry_once_per_board",
+                violation_error_message=_("Dit bestuur heeft deze verwerking al uit de catalogus."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="vastgesteld") | Q(approved_at__isnull=False),

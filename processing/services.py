@@ -22,6 +22,8 @@ from processing.models import (
 )
 from processing.vocabularies import BY_FIXTURE_KEY
 
+CATALOGUE_FIELDS = ("catalogue_key", "catalogue_version", "catalogue_snapshot")
+
 
 @transaction.atomic
 def vocabulary_add_missing(*, board: Board, vocabularies: dict[str, list[dict]]) -> int:
@@ -161,6 +163,8 @@ def activity_copy(
     copy.approved_at = copy.approved_by = None
     copy.version = 1
     copy.owner = actor
+    # A copy was not adopted from the catalogue: the board may adopt that entry only once.
+    copy.catalogue_key, copy.catalogue_version, copy.catalogue_snapshot = "", None, None
     if schools:
         copy.applies_to_all_schools = False
         m2m["schools"] = list(schools)
@@ -215,7 +219,8 @@ def activity_restore(
     _claim_version(activity, expected_version)
     activity.refresh_from_db()  # locked by the claim: what it is now is what the user saw
     moment = end_of_save(record)
-    kept = {"id", "board", "version", "status", "approved_at", "approved_by"}
+    # Where it came from in the catalogue is not content: an earlier version keeps today's.
+    kept = {"id", "board", "version", "status", "approved_at", "approved_by", *CATALOGUE_FIELDS}
     for model_field in ProcessingActivity._meta.concrete_fields:
         if model_field.name not in kept:
             setattr(activity, model_field.attname, getattr(record, model_field.attname))

@@ -1,10 +1,16 @@
 from django.urls import path, re_path
 
-from processing import export_views, statement_views, views, vocabulary_views
+from processing import catalogue_views, export_views, statement_views, views, vocabulary_views
 
 urlpatterns = [
     path("register/", views.activity_list, name="activity_list"),
     path("register/nieuw/", views.activity_create, name="activity_create"),
+    path("register/catalogus/", catalogue_views.catalogue_page, name="catalogue"),
+    path(
+        "register/<int:pk>/catalogus-gezien/",
+        catalogue_views.catalogue_seen,
+        name="catalogue_seen",
+    ),
     path("register/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("register/<int:pk>/toegang/", views.activity_access, name="activity_access"),
     path("register/<int:pk>/adviezen/", views.activity_comments, name="activity_comments"),

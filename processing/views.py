@@ -17,6 +17,7 @@ from privacyregister.limits import ROW_LIMIT
 from privacyregister.permissions import Capability, Scope
 from privacyregister.views import rows_refused
 from processing import services
+from processing.catalogue import catalogue_update
 from processing.filters import ActivityFilter
 from processing.findings import stored_findings, with_finding_counts
 from processing.forms import (
@@ -73,7 +74,12 @@ def activity_list(request: BoardRequest) -> HttpResponse:
     return render(
         request,
         "processing/activity_list.html",
-        {"page": page, "filter": activity_filter, "query": query.urlencode()},
+        {
+            "page": page,
+            "filter": activity_filter,
+            "query": query.urlencode(),
+            "can_adopt": request.access.can(Capability.EDIT_ACTIVITY, whole_board=True),
+        },
     )
 
 
@@ -134,7 +140,13 @@ def activity_detail(request: BoardRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "processing/activity_detail.html",
-        {"activity": activity, "can": can, "findings": findings, "tab": "overzicht"},
+        {
+            "activity": activity,
+            "can": can,
+            "findings": findings,
+            "tab": "overzicht",
+            "catalogue_update": catalogue_update(activity) if can["see_concepts"] else None,
+        },
     )
 
 

@@ -142,7 +142,7 @@ def test_the_page_creates_a_set_up_board_and_invites_its_first_beheerder(client,
     page = client.get(response.url).content.decode()
     assert "Stichting Lumen is aangemaakt" in page
     assert "pim@lumen.example" in page
-    assert "13 bewaartermijnen" in page
+    assert f"{len(read_fixture('reference/retention_rules.json'))} bewaartermijnen" in page
     assert "Wat er nu gebeurt" in page
 
 
@@ -258,7 +258,7 @@ def test_the_command_creates_a_set_up_board_and_says_what_it_created():
     assert out.getvalue().splitlines() == [
         "Bestuur aangemaakt: Stichting Lumen (korte naam: lumen)",
         f"  meegegeven: {terms} termen in de lijsten",
-        "  meegegeven: 13 bewaartermijnen",
+        f"  meegegeven: {len(read_fixture('reference/retention_rules.json'))} bewaartermijnen",
         "Uitnodiging als beheerder gestuurd naar pim@lumen.example; wie nog geen account heeft, "
         "kiest via de link in die e-mail een wachtwoord.",
     ]

@@ -6,7 +6,6 @@ missing is created, so a second run changes nothing and never overwrites demo ed
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from privacyregister.services import board_setup
 from processing import models as register
+from processing.activity_data import BoardTerms, activity_create_from_data
 from processing.services import vocabulary_add_missing
 from processing.statements import statement_publish
 from retention.services import retention_rules_add_missing
@@ -41,123 +41,6 @@ def _saved(obj):
     return obj
 
 
-V = TypeVar("V", bound=register.Vocabulary)
-
-
-class _BoardTerms:
-    """Looks up a board's vocabulary terms by name, with a clear error for a typo in a fixture."""
-
-    def __init__(self, board: Board):
-        self.board = board
-        # Per model, that model's terms by name.
-        self._cache: dict[type, dict[str, Any]] = {}
-
-    def get(self, model: type[V], name: str) -> V:
-        if model not in self._cache:
-            # django-stubs cannot resolve lookups on the subclasses of an abstract model
-            terms = model._default_manager.filter(board=self.board)  # type: ignore[misc]
-            self._cache[model] = {t.name: t for t in terms}
-        try:
-            return self._cache[model][name]
-        except KeyError:
-            raise ValueError(f"{model.__name__} '{name}' ontbreekt bij {self.board}") from None
-
-
-def _create_activity(board: Board, data: dict, terms: _BoardTerms) -> register.ProcessingActivity:
-    data = dict(data)
-    school_slugs = data.pop("schools", None)
-    m2m = {
-        "subject_groups": [
-            terms.get(register.DataSubjectGroup, n) for n in data.pop("subject_groups", [])
-        ],
-        "processors": [terms.get(register.Recipient, n) for n in data.pop("processors", [])],
-        "security_measures": [
-            terms.get(register.SecurityMeasure, n) for n in data.pop("security_measures", [])
-        ],
-    }
-    rule_names = data.pop("retention_rules", [])
-    data.pop("comments", None)  # loaded after the users, see load_demo_comments
-    parts = {
-        key: data.pop(key, [])
-        for key in (
-            "dossiers",
-            "purposes",
-            "data",
-            "sources",
-            "recipients",
-            "transfers",
-            "staff_access",
-            "cookies",
-        )
-    }
-    activity = register.ProcessingActivity(
-        board=board, applies_to_all_schools=school_slugs is None, **data
-    )
-    if activity.status == register.ProcessingActivity.Status.APPROVED:
-        activity.approved_at = timezone.now()
-    _saved(activity)
-    for name, objects in m2m.items():
-        getattr(activity, name).set(objects)
-    if school_slugs:
-        activity.schools.set(board.schools.filter(slug__in=school_slugs))
-    activity.retention_rules.set(board.retention_rules.filter(name__in=rule_names))
-
-    dossiers = {
-        d["name"]: _saved(register.Dossier(activity=activity, **d)) for d in parts["dossiers"]
-    }
-    for purpose in parts["purposes"]:
-        _saved(register.Purpose(activity=activity, **purpose))
-    for row in parts["data"]:
-        _saved(
-            register.ActivityDataCategory(
-                activity=activity,
-                category=terms.get(register.DataCategory, row["category"]),
-                subject_group=terms.get(register.DataSubjectGroup, row["subject_group"]),
-                dossier=dossiers.get(row.get("dossier")),
-                note=row.get("note", ""),
-            )
-        )
-    for row in parts["sources"]:
-        group = row.get("subject_group")
-        _saved(
-            register.ActivitySource(
-                activity=activity,
-                source=terms.get(register.DataSource, row["source"]),
-                subject_group=terms.get(register.DataSubjectGroup, group) if group else None,
-                note=row.get("note", ""),
-            )
-        )
-    for row in parts["recipients"]:
-        _saved(
-            register.ActivityRecipient(
-                activity=activity,
-                recipient=terms.get(register.Recipient, row["recipient"]),
-                ground=row["ground"],
-                ground_detail=row.get("ground_detail", ""),
-                dossier=dossiers.get(row.get("dossier")),
-            )
-        )
-    for row in parts["transfers"]:
-        _saved(
-            register.Transfer(
-                activity=activity,
-                **{**row, "recipient": terms.get(register.Recipient, row["recipient"])},
-            )
-        )
-    for row in parts["staff_access"]:
-        _saved(
-            register.StaffAccess(
-                activity=activity,
-                staff_role=terms.get(register.StaffRole, row["role"]),
-                access=row["access"],
-                dossier=dossiers.get(row.get("dossier")),
-            )
-        )
-    for row in parts["cookies"]:
-        _saved(register.Cookie(activity=activity, **row))
-    return activity
-
-
 @transaction.atomic
 def load_demo_board(path: str, report: LoadReport) -> Board:
     data = read_fixture(path)
@@ -179,11 +62,13 @@ def load_demo_board(path: str, report: LoadReport) -> Board:
             _saved(School(board=board, **school))
             report.add("scholen")
 
-    terms = _BoardTerms(board)
+    terms = BoardTerms(board)
     existing_activities = set(board.activities.values_list("name", flat=True))
     for activity in data["activities"]:
         if activity["name"] not in existing_activities:
-            _create_activity(board, activity, terms)
+            # FG comments are loaded after the users who wrote them, see load_demo_comments.
+            fields = {key: value for key, value in activity.items() if key != "comments"}
+            activity_create_from_data(board=board, data=fields, terms=terms)
             report.add("verwerkingen")
     return board
 

@@ -93,6 +93,8 @@ ROWS = [
     Row("activity_approve", "approve_activity", target="activity", method="post", ok=302),
     Row("activity_delete", "edit_activity", target="activity"),
     Row("activity_copy", "edit_activity", target="activity", board_only=True),
+    Row("catalogue", "edit_activity", board_only=True),
+    Row("catalogue_seen", "edit_activity", target="activity", method="post", ok=302),
     Row("comment_add", "comment_activity", target="activity"),
     Row("comment_resolve", "approve_activity", target="comment"),
     Row("activity_history", "view_history", target="activity"),
@@ -283,7 +285,8 @@ def url_for(world, row: Row, place: str) -> str:
 def data_for(world, row: Row, place: str) -> dict:
     """What the page's button posts: the buttons on an activity send the version shown."""
     if row.method == "post" and row.target == "activity":
-        return {"version": world["objects"]["activity"][place].version}
+        # "Gezien" sends the catalogue version it showed; the other buttons ignore it.
+        return {"version": world["objects"]["activity"][place].version, "catalogue_version": 1}
     return {}
 
 
