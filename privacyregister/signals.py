@@ -3,12 +3,14 @@
 Role changes are logged where the actor is known (services.py, admin.py), not here.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 from guardian.models import UserObjectPermission
 
 from privacyregister.models import Board, Membership, School
+from privacyregister.roles import CREATE_BOARDS, OPERATORS_GROUP
 from privacyregister.services import board_permissions_sync, permissions_sync
 
 # Sent by services.board_setup, with `board`, by every route that makes a board (the product
@@ -57,3 +59,15 @@ def forget_permissions_on_deleted_object(sender, instance, **kwargs) -> None:
     UserObjectPermission.objects.filter(
         content_type=ContentType.objects.get_for_model(sender), object_pk=str(instance.pk)
     ).delete()
+
+
+def ensure_operators_group(*, using: str = "default", **kwargs: object) -> None:
+    """Receiver of post_migrate (connected in apps.py): the group "Installatiebeheer", whose
+    members may create boards and nothing more, exists after every migrate, like Django's own
+    permissions, and also after a test flushes the database."""
+    app_label, codename = CREATE_BOARDS.split(".")
+    add_board = Permission.objects.using(using).get(
+        content_type__app_label=app_label, codename=codename
+    )
+    group, _created = Group.objects.using(using).get_or_create(name=OPERATORS_GROUP)
+    group.permissions.add(add_board)

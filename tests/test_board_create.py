@@ -49,7 +49,7 @@ def assert_set_up(board: Board) -> None:
 
 @pytest.fixture
 def operator(client):
-    """Someone in the group Installatiebeheer (made by the migration), without any role."""
+    """Someone in the group Installatiebeheer (made after every migrate), without any role."""
     user = UserFactory(email="operator@sector.example")
     user.groups.add(Group.objects.get(name=OPERATORS_GROUP))
     client.force_login(user)
@@ -70,6 +70,14 @@ def setups():
 
 
 # --- who may create boards ---
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_operators_group_exists_after_every_migrate_and_flush():
+    """A flush (as transactional tests do) empties auth_group; post_migrate makes it again."""
+    call_command("flush", interactive=False, verbosity=0)
+    group = Group.objects.get(name=OPERATORS_GROUP)
+    assert [p.codename for p in group.permissions.all()] == ["add_board"]
 
 
 def test_an_operator_opens_the_page_from_the_dashboard(client, operator):

@@ -4,28 +4,10 @@ import django.core.validators
 from django.db import migrations, models
 
 
-def create_operators_group(apps, schema_editor):
-    """The group "Installatiebeheer": its members may create boards and nothing more.
-
-    Django creates the model permissions after the migrations (of a fresh database), so this
-    one is made here first, as Django would name it; later Django finds it there.
-    """
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    board, _created = ContentType.objects.get_or_create(app_label="privacyregister", model="board")
-    add_board, _created = Permission.objects.get_or_create(
-        content_type=board, codename="add_board", defaults={"name": "Can add schoolbestuur"}
-    )
-    group, _created = Group.objects.get_or_create(name="Installatiebeheer")
-    group.permissions.add(add_board)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('privacyregister', '0004_board_and_school_text_bounded'),
-        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -59,5 +41,4 @@ class Migration(migrations.Migration):
             name='website',
             field=models.URLField(blank=True, validators=[django.core.validators.URLValidator(code='invalid_web_address', message='Vul een webadres in dat begint met http:// of https://.', schemes=['http', 'https'])], verbose_name='website'),
         ),
-        migrations.RunPython(create_operators_group, migrations.RunPython.noop),
     ]
