@@ -60,6 +60,12 @@ class Person:
         self.page.goto(url)
         self.clicks += 1
 
+    def menu(self, name: str) -> None:
+        """A link in the board's menu."""
+        self.click(
+            self.page.get_by_role("navigation", name="Bestuur").get_by_role("link", name=name)
+        )
+
     def heading(self) -> str:
         return self.page.locator("h1").first.inner_text()
 
@@ -129,34 +135,11 @@ def test_a_new_board_goes_from_create_board_to_a_published_statement_in_under_an
     marit.click(p.get_by_role("button", name="Verder"))
     assert marit.heading() == "Mijn besturen"
 
-    # 2. The board's statement facts, and its first school.
+    # 2. The board's home is its empty register, which leads to the catalogue: tick, preview,
+    # adopt; then check each concept and approve it.
     marit.click(p.get_by_role("link", name="Stichting Klavertje Vier"))
     assert marit.heading() == "Register van verwerkingen"
-    marit.click(p.get_by_role("navigation", name="Bestuur").get_by_role("link", name="Bestuur"))
-    assert marit.heading() == "Bestuursgegevens"
-    marit.fill(p.get_by_label("E-mailadres voor privacyvragen"), "privacy@klavertje.example")
-    marit.fill(p.get_by_label("Naam functionaris gegevensbescherming"), "Joost de Wit")
-    marit.fill(p.get_by_label("E-mailadres FG"), "fg@privacybureau.example")
-    marit.fill(p.get_by_label("Organisatie van de FG"), "Privacybureau Noord")
-    marit.click(p.get_by_label("FG is extern ingehuurd"))
-    marit.click(p.get_by_role("button", name="Opslaan"))
-    assert "opgeslagen" in marit.messages()
-
-    marit.click(p.get_by_role("navigation", name="Bestuur").get_by_role("link", name="Scholen"))
-    marit.click(p.get_by_role("button", name="School toevoegen"))
-    assert marit.heading() == "School toevoegen"
-    marit.fill(p.get_by_label("Naam:", exact=True), "Basisschool De Klimop")
-    marit.fill(p.get_by_label("Korte naam in de URL"), "de-klimop")
-    marit.fill(p.get_by_label("BRIN-nummer"), "09XK")
-    marit.choose(p.get_by_label("Sector"), "primair onderwijs")
-    marit.fill(p.get_by_label("Adres:", exact=True), "Klimopstraat 4\n1234 AB Groenveld")
-    marit.choose(p.get_by_label("Voor wie de privacyverklaring is"), "leerlingen en ouders")
-    marit.click(p.get_by_role("button", name="Opslaan"))
-    assert "Basisschool De Klimop" in p.locator("table").inner_text()
-
-    # 3. The register from the catalogue: tick, preview, adopt; check and approve each concept.
-    marit.click(p.get_by_role("navigation", name="Bestuur").get_by_role("link", name="Register"))
-    marit.click(p.get_by_role("link", name="Overnemen uit de catalogus"))
+    marit.click(p.get_by_role("link", name="Begin met de standaardverwerkingen uit de catalogus."))
     assert marit.heading() == "Catalogus van standaardverwerkingen"
     for name in ACTIVITIES:
         entry = p.locator("article.catalogue-entry").filter(has=p.get_by_text(name, exact=True))
@@ -171,19 +154,40 @@ def test_a_new_board_goes_from_create_board_to_a_published_statement_in_under_an
         assert p.locator("hgroup .status").inner_text() == "concept"
         marit.click(p.get_by_role("button", name="Vaststellen"))
         assert "De verwerking is vastgesteld." in marit.messages()
-        marit.click(
-            p.get_by_role("navigation", name="Bestuur").get_by_role("link", name="Register")
-        )
+        marit.menu("Register")
     assert p.locator("table .status-vastgesteld").count() == len(ACTIVITIES)
 
-    marit.click(p.get_by_role("navigation", name="Bestuur").get_by_role("link", name="Controle"))
-    assert marit.heading() == "Controle van het register"
+    # 3. The check names what the board has not said yet and leads to where it is said.
+    marit.menu("Controle")
+    assert p.locator("hgroup p").inner_text().startswith("3 fouten")
+    marit.click(p.get_by_role("link", name="Invullen").first)
+    assert marit.heading() == "Bestuursgegevens"
+    marit.fill(p.get_by_label("E-mailadres voor privacyvragen"), "privacy@klavertje.example")
+    marit.fill(p.get_by_label("Naam functionaris gegevensbescherming"), "Joost de Wit")
+    marit.fill(p.get_by_label("E-mailadres FG"), "fg@privacybureau.example")
+    marit.fill(p.get_by_label("Organisatie van de FG"), "Privacybureau Noord")
+    marit.click(p.get_by_label("FG is extern ingehuurd"))
+    marit.click(p.get_by_role("button", name="Opslaan"))
+    assert "opgeslagen" in marit.messages()
+
+    marit.menu("Scholen")
+    marit.click(p.get_by_role("button", name="School toevoegen"))
+    assert marit.heading() == "School toevoegen"
+    marit.fill(p.get_by_label("Naam:", exact=True), "Basisschool De Klimop")
+    marit.fill(p.get_by_label("Korte naam in de URL"), "de-klimop")
+    marit.fill(p.get_by_label("BRIN-nummer"), "09XK")
+    marit.choose(p.get_by_label("Sector"), "primair onderwijs")
+    marit.fill(p.get_by_label("Adres:", exact=True), "Klimopstraat 4\n1234 AB Groenveld")
+    marit.choose(p.get_by_label("Voor wie de privacyverklaring is"), "leerlingen en ouders")
+    marit.click(p.get_by_role("button", name="Opslaan"))
+    assert "Basisschool De Klimop" in p.locator("table").inner_text()
+
+    marit.menu("Controle")
     assert p.locator("hgroup p").inner_text().startswith("0 fouten")
     assert p.locator(".finding-error").count() == 0
 
-    marit.click(
-        p.get_by_role("navigation", name="Bestuur").get_by_role("link", name="Verklaringen")
-    )
+    # 4. The school's statement: preview, publish.
+    marit.menu("Verklaringen")
     school_row = p.get_by_role("row").filter(has_text="Basisschool De Klimop")
     marit.click(school_row.get_by_role("link", name="Voorbeeld en publiceren"))
     assert p.get_by_role("alert").count() == 0, p.get_by_role("alert").inner_text()
@@ -197,7 +201,7 @@ def test_a_new_board_goes_from_create_board_to_a_published_statement_in_under_an
     assert "versie 1" in school_row.inner_text()
     public_url = school_row.get_by_role("link", name="bekijken").get_attribute("href")
 
-    # 4. A parent, not logged in, reads it.
+    # 5. A parent, not logged in, reads it.
     parent = browser.new_context().new_page()
     parent.set_default_timeout(10_000)
     parent.goto(live_server.url + public_url)
