@@ -127,3 +127,22 @@ def test_the_demo_registers_show_findings_for_the_gaps_left_on_purpose(settings)
     by_activity = {(f.activity.name, f.code) for f in findings}
     assert ("Kwaliteitszorg en verantwoording", "no_retention") in by_activity
     assert ("Cameratoezicht", "processor_without_dpa") not in by_activity
+
+
+@pytest.mark.parametrize(("role", "linked"), [("beheerder", True), ("privacy_officer", False)])
+def test_missing_board_facts_link_to_the_board_settings_for_whoever_may_fill_them_in(
+    client, role, linked
+):
+    """A new board's first lint says its privacy contact and FG are missing; the beheerder
+    should not have to guess that 'Bestuur' in the menu is where they go (issue 17)."""
+    from privacyregister.roles import Role
+    from tests.factories import BoardFactory, MembershipFactory
+
+    board = BoardFactory(privacy_email="", fg_name="", fg_email="")
+    member = MembershipFactory(board=board, role=Role(role))
+    client.force_login(member.user)
+    settings_link = f'<a href="/b/{board.slug}/instellingen/">Invullen</a>'
+    for page in (f"/b/{board.slug}/controle/", f"/b/{board.slug}/verklaringen/bestuur/"):
+        content = client.get(page).content.decode()
+        assert "Vul het e-mailadres voor privacyvragen in" in content
+        assert (settings_link in content) is linked
