@@ -132,10 +132,16 @@ def _in_dutch(text: str) -> SafeString:
     )
 
 
-def _english(item: dict, field: str) -> None:
-    """The board's English text in the place of the Dutch one, or the Dutch one marked."""
+def _english(item: dict, field: str, *, marked: bool = True) -> None:
+    """The board's English text in the place of the Dutch one, or the Dutch one marked. A name
+    is not marked: it stands in headings and lists, and its explanation below it is."""
     if item[field]:
-        item[field] = item[f"{field}_en"] or _in_dutch(item[field])
+        dutch = (
+            _in_dutch(item[field])
+            if marked
+            else format_html('<span lang="nl">{}</span>', item[field])
+        )
+        item[field] = item[f"{field}_en"] or dutch
 
 
 def render_english(
@@ -154,7 +160,7 @@ def render_english(
         # translated when the snapshot is made.
         snapshot = _snapshot(board, school, versions)
         for activity in snapshot["activities"]:
-            _english(activity, "name")
+            _english(activity, "name", marked=False)
             _english(activity, "description")
             for purpose in activity["purposes"]:
                 _english(purpose, "description")
