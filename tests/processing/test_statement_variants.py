@@ -76,7 +76,7 @@ def test_the_english_statement_of_a_demo_school(demo, client):
     assert '<h3><span lang="nl">Onderwijsbegeleiding en zorg</span></h3>' in page
     assert (
         '<span lang="nl">Leerlingen volgen, begeleiden en hun voortgang in de '
-        "schoolloopbaan bewaken.</span> <small class=\"in-dutch\">"
+        'schoolloopbaan bewaken.</span> <small class="in-dutch">'
     ) in page
     assert '<span lang="nl">Bent u het niet eens' in page  # no English complaint text
     assert "Some parts" in text or "Sommige delen" in text  # the note (msgid until translated)
