@@ -26,7 +26,7 @@ from privacyregister.errors import NotFound
 from privacyregister.models import Board
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
-from processing.statement_variants import ENGLISH, PARENTS, PUPILS, Variant
+from processing.statement_variants import DOCUMENT_FIELDS, ENGLISH, PARENTS, PUPILS, Variant
 from processing.statements import statement_diff, version_cache_key
 
 
@@ -264,7 +264,7 @@ def english_pdf_download(_request: HttpRequest, version: Published) -> HttpRespo
 
 def statement_versions(request: HttpRequest, board: str, school: str | None = None):
     board_obj, school_obj, versions = _versions(board, school)
-    versions = list(versions.order_by("-number").defer("html", "snapshot", "pdf"))
+    versions = list(versions.order_by("-number").defer(*DOCUMENT_FIELDS))
     if not versions:
         raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
     return render(
