@@ -218,7 +218,9 @@ class BoardSettingsForm(forms.ModelForm):
             "fg_organisation",
             "fg_is_external",
             "rights_request_instructions",
+            "rights_request_instructions_en",
             "complaint_authority_text",
+            "complaint_authority_text_en",
             "house_colour",
         ]
         widgets = {
@@ -226,6 +228,8 @@ class BoardSettingsForm(forms.ModelForm):
             "postal_address": forms.Textarea(attrs={"rows": 3}),
             "rights_request_instructions": forms.Textarea(attrs={"rows": 4}),
             "complaint_authority_text": forms.Textarea(attrs={"rows": 4}),
+            "rights_request_instructions_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+            "complaint_authority_text_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
             "house_colour": forms.TextInput(attrs={"placeholder": "#0b4f8a", "size": 7}),
         }
 

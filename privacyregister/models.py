@@ -30,10 +30,10 @@ validate_brin = RegexValidator(
     _("Een BRIN-nummer bestaat uit 2 cijfers gevolgd door 2 hoofdletters, bijvoorbeeld 12AB."),
     code="invalid_brin",
 )
-# The public pages use these words next to school slugs: /privacy/<board>/versies/ etc.; the
-# board's own pages have /b/<board>/scholen/nieuw/.
+# The public pages use these words next to school slugs: /privacy/<board>/versies/, the board's
+# English statement /privacy/<board>/en/ etc.; the board's own pages have /b/<board>/scholen/nieuw/.
 validate_school_slug = RegexValidator(
-    r"^(versies|verschil|privacyverklaring|nieuw|v[0-9]+)$",
+    r"^(versies|verschil|privacyverklaring|nieuw|leerlingen|en|v[0-9]+)$",
     _("Deze korte naam is gereserveerd voor pagina's van het register; kies een andere."),
     code="reserved_slug",
     inverse_match=True,
@@ -200,6 +200,12 @@ class Board(models.Model):
         help_text=_("Bij wie, hoe, en wat het kost, bijvoorbeeld voor extra kopieën."),
         validators=[BOUNDED_TEXT],
     )
+    rights_request_instructions_en = models.TextField(
+        _("zo dient u een verzoek in, in het Engels"),
+        blank=True,
+        help_text=_("Voor de Engelse verklaring. Leeg: daar staat de Nederlandse tekst."),
+        validators=[BOUNDED_TEXT],
+    )
     rights_pause_for_identity = models.BooleanField(
         _("termijn staat stil tijdens identiteitscontrole"),
         default=False,
@@ -214,6 +220,12 @@ class Board(models.Model):
     complaint_authority_text = models.TextField(
         _("tekst over klacht bij de toezichthouder"),
         default=AUTORITEIT_PERSOONSGEGEVENS,
+        validators=[BOUNDED_TEXT],
+    )
+    complaint_authority_text_en = models.TextField(
+        _("tekst over klacht bij de toezichthouder, in het Engels"),
+        blank=True,
+        help_text=_("Voor de Engelse verklaring. Leeg: daar staat de Nederlandse tekst."),
         validators=[BOUNDED_TEXT],
     )
     # Set when the board received what every board starts with (services.board_setup): a restore

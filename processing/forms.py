@@ -39,6 +39,9 @@ class ActivityForm(BoardOwnedForm):
             "board",
             "name",
             "description",
+            "description_pupils",
+            "name_en",
+            "description_en",
             "applies_to_all_schools",
             "schools",
             "subject_groups",
@@ -62,6 +65,9 @@ class ActivityForm(BoardOwnedForm):
             "processors": forms.CheckboxSelectMultiple,
             "security_measures": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
+            "description_pupils": forms.Textarea(attrs={"rows": 3}),
+            "name_en": forms.TextInput(attrs={"lang": "en"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
             "provision_requirement": forms.Textarea(attrs={"rows": 2}),
             "consent_how_asked": forms.Textarea(attrs={"rows": 2}),
             "consent_how_withdrawn": forms.Textarea(attrs={"rows": 2}),
@@ -141,6 +147,7 @@ class PurposeForm(RowForm):
         model = models.Purpose
         fields = [
             "description",
+            "description_en",
             "legal_basis",
             "legal_basis_detail",
             "special_category_exception",
@@ -148,6 +155,7 @@ class PurposeForm(RowForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
+            "description_en": forms.Textarea(attrs={"rows": 2, "lang": "en"}),
             "legal_basis_detail": forms.Textarea(attrs={"rows": 2}),
             "special_category_detail": forms.Textarea(attrs={"rows": 2}),
         }

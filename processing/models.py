@@ -278,6 +278,21 @@ class ProcessingActivity(models.Model):
     )
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("uitleg in gewone taal"), validators=[BOUNDED_TEXT])
+    # Optional texts for the other statements (statement_variants.py); left empty, the pupils'
+    # statement says what the rows say and the English one shows the Dutch text with a note.
+    description_pupils = models.TextField(
+        _("uitleg voor leerlingen"),
+        blank=True,
+        help_text=_(
+            "Voor de verklaring voor leerlingen: korte zinnen met je en jij, bijvoorbeeld "
+            "“Wij bewaren je cijfers zodat je docent kan zien hoe het gaat.”"
+        ),
+        validators=[BOUNDED_TEXT],
+    )
+    name_en = models.CharField(_("naam in het Engels"), max_length=200, blank=True)
+    description_en = models.TextField(
+        _("uitleg in het Engels"), blank=True, validators=[BOUNDED_TEXT]
+    )
     subject_groups = models.ManyToManyField(
         DataSubjectGroup, blank=True, related_name="activities", verbose_name=_("betrokkenen")
     )
@@ -487,6 +502,9 @@ class Purpose(ActivityPart):
 
     activity = activity_foreign_key("purposes")
     description = models.TextField(_("doel"), validators=[BOUNDED_TEXT])
+    description_en = models.TextField(
+        _("doel in het Engels"), blank=True, validators=[BOUNDED_TEXT]
+    )
     legal_basis = models.CharField(_("grondslag"), max_length=1, choices=LegalBasis.choices)
     legal_basis_detail = models.TextField(
         _("wet of toelichting bij de grondslag"),
@@ -853,6 +871,14 @@ class StatementVersion(models.Model):
     snapshot = models.JSONField(_("gegevens uit het register"))
     html = models.TextField(_("verklaring (HTML)"))
     pdf = models.BinaryField(_("verklaring (PDF)"), null=True, editable=False)
+    # The other statements, rendered from the same snapshot at the same moment (see
+    # statement_variants.py); empty when the version has none, as versions published before.
+    html_pupils = models.TextField(_("verklaring voor leerlingen (HTML)"), blank=True)
+    pdf_pupils = models.BinaryField(
+        _("verklaring voor leerlingen (PDF)"), null=True, editable=False
+    )
+    html_en = models.TextField(_("Engelse verklaring (HTML)"), blank=True)
+    pdf_en = models.BinaryField(_("Engelse verklaring (PDF)"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("gepubliceerde privacyverklaring")

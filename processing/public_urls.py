@@ -10,11 +10,22 @@ SUFFIXES = [
     ("verschil/", views.statement_changes, "statement_changes"),
     ("v<int:number>/", views.statement_page, "statement_version"),
     ("v<int:number>.pdf", views.statement_pdf_download, "statement_version_pdf"),
+    # The pupils' and the English statement of the same version (statement_variants.py). Their
+    # words are reserved: no school slug is "leerlingen" or "en" (models.validate_school_slug).
+    ("leerlingen/", views.pupils_page, "statement_pupils"),
+    ("leerlingen.pdf", views.pupils_pdf_download, "statement_pupils_pdf"),
+    ("en/", views.english_page, "statement_en"),
+    ("en.pdf", views.english_pdf_download, "statement_en_pdf"),
+    ("v<int:number>/leerlingen/", views.pupils_page, "statement_version_pupils"),
+    ("v<int:number>/leerlingen.pdf", views.pupils_pdf_download, "statement_version_pupils_pdf"),
+    ("v<int:number>/en/", views.english_page, "statement_version_en"),
+    ("v<int:number>/en.pdf", views.english_pdf_download, "statement_version_en_pdf"),
 ]
 
 urlpatterns = [
     # The board's logo and house colour, named by content. No statement URL looks like these
-    # (a slug has no dot; its only files are privacyverklaring.pdf and v<number>.pdf).
+    # (a slug has no dot; its only files are privacyverklaring.pdf, leerlingen.pdf, en.pdf and
+    # v<number>….pdf).
     re_path(r"^logo/(?P<name>[0-9a-f]{64}\.(?:png|jpg))$", views.logo, name="public_logo"),
     re_path(r"^kleur/(?P<colour>[0-9a-f]{6})\.css$", views.house_colour, name="public_colour"),
     *(

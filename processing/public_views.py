@@ -4,16 +4,18 @@ Everything here is served from the published versions (snapshot and stored HTML)
 the live register.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,6 +26,7 @@ from privacyregister.errors import NotFound
 from privacyregister.models import Board
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
+from processing.statement_variants import DOCUMENT_FIELDS, ENGLISH, PARENTS, PUPILS, Variant
 from processing.statements import statement_diff, version_cache_key
 
 
@@ -117,8 +120,18 @@ def _cached(view):
 
 
 def _statement(version: Published, *fields: str) -> StatementVersion:
+    """The version with the given fields, and for each variant whether the version has it
+    (has_html_pupils, ...) without reading its HTML."""
     return (
         StatementVersion.objects.select_related("board", "school")
+        .annotate(
+            **{
+                f"has_{variant.html_field}": ExpressionWrapper(
+                    ~Q(**{variant.html_field: ""}), output_field=BooleanField()
+                )
+                for variant in (PUPILS, ENGLISH)
+            }
+        )
         .only(
             "number",
             "published_at",
@@ -132,44 +145,126 @@ def _statement(version: Published, *fields: str) -> StatementVersion:
     )
 
 
-@_cached
-def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
+# The URL names of each variant's page and PDF (public_urls.SUFFIXES), for the latest version;
+# a numbered version's are "statement_version…".
+URL_NAMES = {
+    PARENTS.key: ("statement", "statement_pdf"),
+    PUPILS.key: ("statement_pupils", "statement_pupils_pdf"),
+    ENGLISH.key: ("statement_en", "statement_en_pdf"),
+}
+
+
+def _link_text(current: Variant, other: Variant) -> str:
+    if other is ENGLISH:
+        return _("Lees deze verklaring in het Engels")
+    if other is PUPILS:
+        return _("Voor leerlingen")
+    if current is ENGLISH:
+        return _("Lees deze verklaring in het Nederlands")
+    return _("Privacyverklaring voor ouders")
+
+
+def _url(version: Published, variant: Variant, pdf: bool = False) -> str:
+    """A latest URL leads to the latest of the other variants, a numbered one to the same
+    version's: a numbered page is cached for a year and must not change."""
+    name = URL_NAMES[variant.key][pdf]
+    kwargs: dict[str, str | int] = {"board": version.board}
+    if version.school:
+        kwargs["school"] = version.school
+    if not version.asked_for_latest:
+        name = name.replace("statement", "statement_version", 1)
+        kwargs["number"] = version.number
+    return reverse(f"{'school' if version.school else 'board'}_{name}", kwargs=kwargs)
+
+
+def _has(statement: StatementVersion, variant: Variant) -> bool:
+    return variant is PARENTS or getattr(statement, f"has_{variant.html_field}")
+
+
+def _page(request: HttpRequest, version: Published, variant: Variant) -> HttpResponse:
     """The page is the same for everyone who reads it in one language, so it is rendered once
-    per worker and kept in the cache: the stored HTML of a large board is some 100 kB."""
+    per worker and kept in the cache: the stored HTML of a large board is some 100 kB. The
+    English statement's page is English around it too."""
+    language = variant.language or get_language()
     url = "laatste" if version.asked_for_latest else "genummerd"
-    key = f"privacyverklaring:{version.pk}:{url}:{get_language()}"
+    key = f"privacyverklaring:{version.pk}:{variant.key}:{url}:{language}"
     page = cache.get(key)
     if page is None:
-        statement = _statement(version, "html")
-        page = render_to_string(
-            "processing/public/statement.html",
-            {
-                "statement": statement,
-                "asked_for_latest": version.asked_for_latest,
-                "body": mark_safe(statement.html),  # our own escaped render
-                # Published in the product language, also inside an English page.
-                "statement_language": settings.LANGUAGE_CODE,
-            },
-            request,
-        )
+        statement = _statement(version, variant.html_field)
+        if not _has(statement, variant):
+            raise NotFound(_("Deze versie van de privacyverklaring heeft deze uitvoering niet."))
+        with translation.override(language):
+            page = render_to_string(
+                "processing/public/statement.html",
+                {
+                    "statement": statement,
+                    "asked_for_latest": version.asked_for_latest,
+                    "latest_url": _url(replace(version, asked_for_latest=True), variant),
+                    "pdf_url": _url(replace(version, asked_for_latest=False), variant, pdf=True),
+                    "title": variant.title,
+                    "links": [
+                        {
+                            "url": _url(version, other),
+                            "text": _link_text(variant, other),
+                            "language": other.language_code,
+                        }
+                        for other in (PARENTS, PUPILS, ENGLISH)
+                        if other is not variant and _has(statement, other)
+                    ],
+                    # our own escaped render
+                    "body": mark_safe(getattr(statement, variant.html_field)),
+                    # Published in its own language, whatever the page around it.
+                    "statement_language": variant.language_code,
+                },
+                request,
+            )
         cache.set(key, page)
     return HttpResponse(page)
 
 
+def _pdf(version: Published, variant: Variant, name: str) -> HttpResponse:
+    statement = _statement(version, variant.pdf_field)  # the HTML is read only to render once
+    if not _has(statement, variant):
+        raise NotFound(_("Deze versie van de privacyverklaring heeft deze uitvoering niet."))
+    slug = statement.school.slug if statement.school else statement.board.slug
+    response = HttpResponse(statement_pdf(statement, variant), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}-{slug}-v{statement.number}.pdf"'
+    return response
+
+
+@_cached
+def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
+    return _page(request, version, PARENTS)
+
+
 @_cached
 def statement_pdf_download(_request: HttpRequest, version: Published) -> HttpResponse:
-    statement = _statement(version, "pdf")  # the HTML is read only to render the PDF once
-    name = (
-        f"privacyverklaring-{statement.school.slug if statement.school else statement.board.slug}"
-    )
-    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}-v{statement.number}.pdf"'
-    return response
+    return _pdf(version, PARENTS, "privacyverklaring")
+
+
+@_cached
+def pupils_page(request: HttpRequest, version: Published) -> HttpResponse:
+    return _page(request, version, PUPILS)
+
+
+@_cached
+def pupils_pdf_download(_request: HttpRequest, version: Published) -> HttpResponse:
+    return _pdf(version, PUPILS, "privacyverklaring-leerlingen")
+
+
+@_cached
+def english_page(request: HttpRequest, version: Published) -> HttpResponse:
+    return _page(request, version, ENGLISH)
+
+
+@_cached
+def english_pdf_download(_request: HttpRequest, version: Published) -> HttpResponse:
+    return _pdf(version, ENGLISH, "privacy-statement")
 
 
 def statement_versions(request: HttpRequest, board: str, school: str | None = None):
     board_obj, school_obj, versions = _versions(board, school)
-    versions = list(versions.order_by("-number").defer("html", "snapshot", "pdf"))
+    versions = list(versions.order_by("-number").defer(*DOCUMENT_FIELDS))
     if not versions:
         raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
     return render(

@@ -159,6 +159,7 @@ def activity_copy(
     copy = ProcessingActivity.objects.get(pk=original_pk)
     copy.pk = None
     copy.name = name
+    copy.name_en = ""  # it translated the original's name
     copy.status = ProcessingActivity.Status.CONCEPT
     copy.approved_at = copy.approved_by = None
     copy.version = 1

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
 from processing.lint import missing_board_facts
+from processing.statement_variants import DOCUMENT_FIELDS
 from processing.statements import PublishRefused, statement_preview, statement_publish
 
 
@@ -27,7 +28,7 @@ class PublishForm(forms.Form):
 def statement_overview(request: BoardRequest) -> HttpResponse:
     board = request.board
     latest = {}
-    for version in board.statement_versions.defer("html", "snapshot", "pdf").order_by("number"):
+    for version in board.statement_versions.defer(*DOCUMENT_FIELDS).order_by("number"):
         latest[version.school_id] = version
     targets = [(None, latest.get(None))] + [
         (school, latest.get(school.pk)) for school in board.schools.active()

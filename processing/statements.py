@@ -107,6 +107,10 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -
     return {
         "name": a.name,
         "description": a.description,
+        # For the pupils' and the English statement (statement_variants.py); may be empty.
+        "description_pupils": a.description_pupils,
+        "name_en": a.name_en,
+        "description_en": a.description_en,
         "provision_requirement": a.provision_requirement,
         "consent_how_asked": a.consent_how_asked,
         "consent_how_withdrawn": a.consent_how_withdrawn,
@@ -118,6 +122,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -
         "purposes": [
             {
                 "description": p.description,
+                "description_en": p.description_en,
                 "legal_basis": p.legal_basis,
                 "legal_basis_label": choice_label(p, "legal_basis"),
                 "legal_basis_detail": p.legal_basis_detail,
@@ -273,7 +278,9 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
             "fg_organisation": board.fg_organisation,
             "fg_is_external": board.fg_is_external,
             "rights_request_instructions": board.rights_request_instructions,
+            "rights_request_instructions_en": board.rights_request_instructions_en,
             "complaint_authority_text": board.complaint_authority_text,
+            "complaint_authority_text_en": board.complaint_authority_text_en,
             "documents": [{"title": d.title, "url": d.url} for d in board.documents.all()],
             # The logo's content-addressed name: the file it names never changes, so a
             # published version keeps the logo it was published with.
@@ -453,6 +460,19 @@ def statement_publish(
     now = timezone.now()
     snapshot = _snapshot(board, school, approved)
     history = [(v.number, v.published_at, v.change_summary) for v in versions.order_by("-number")]
+    # Imported here: the variants are built from this module's snapshot and context.
+    from processing.statement_variants import render_variants
+
+    variants = render_variants(
+        board,
+        school,
+        approved,
+        snapshot,
+        number=number,
+        published_at=now,
+        change_summary=change_summary,
+        history=history,
+    )
     statement = register.StatementVersion(
         board=board,
         school=school,
@@ -468,6 +488,7 @@ def statement_publish(
             change_summary=change_summary,
             history=history,
         ),
+        **variants,
     )
     statement.full_clean()
     statement.save()

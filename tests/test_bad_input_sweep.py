@@ -342,7 +342,9 @@ def test_bad_values_in_the_steps_of_a_rights_request_change_nothing(client, worl
 
 
 # Text the register writes itself, not a user.
-GENERATED = {("processing", "StatementVersion", "html")}
+GENERATED = {
+    ("processing", "StatementVersion", field) for field in ("html", "html_pupils", "html_en")
+}
 
 
 # Bounded by the only forms that write them (board texts are kept in the Django admin by the
