@@ -1,12 +1,14 @@
 """The register of processing activities (art. 30 AVG) and the statements built from it."""
 
 import functools
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -234,6 +236,11 @@ class SecurityMeasure(Vocabulary):
 
 
 class ActivityQuerySet(models.QuerySet):
+    def in_statement_order(self) -> "ActivityQuerySet":
+        """The order the board chose for its statements; activities it never placed follow,
+        alphabetically."""
+        return self.order_by(F("statement_position").asc(nulls_last=True), "name")
+
     def for_schools(self, school_ids) -> "ActivityQuerySet":
         """Activities that concern at least one of these schools (board-wide ones included)."""
         return self.filter(
@@ -353,6 +360,13 @@ class ProcessingActivity(models.Model):
         verbose_name=_("vastgesteld door"),
     )
     next_review_on = models.DateField(_("volgende controle op"), null=True, blank=True)
+    # Where the statements show it: the board's choice (services.activity_move). Empty for an
+    # activity that was never placed; those follow the placed ones, alphabetically. Presentation,
+    # not a fact of the register: a move is no new version (no history record, no new
+    # approval), and not editable, so the history pages do not list it as a change.
+    statement_position = models.PositiveIntegerField(
+        _("plaats in de privacyverklaring"), null=True, blank=True, editable=False
+    )
     # Raised on every save; a save that started from an older version is a conflict.
     version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     # Where an activity adopted from the sector catalogue (processing/catalogue.py) came from:
@@ -844,6 +858,21 @@ class RegisterExport(models.Model):
         return self.status == self.Status.FAILED or self.interrupted
 
 
+def version_title(number: int, label: str, effective_from: date | None) -> str:
+    """How a published version names itself: the board's own label beside the number, and the
+    date it holds from, e.g. "Versie 3.1 (nummer 7), geldt vanaf 1 juli 2022"."""
+    if label:
+        title = gettext("Versie %(label)s (nummer %(number)s)") % {"label": label, "number": number}
+    else:
+        title = gettext("Versie %(number)s") % {"number": number}
+    if effective_from:
+        title = gettext("%(title)s, geldt vanaf %(date)s") % {
+            "title": title,
+            "date": dateformat.format(effective_from, "j F Y"),
+        }
+    return title
+
+
 class StatementVersion(models.Model):
     """An immutable published privacy statement of one school, or of the board (school empty).
 
@@ -868,6 +897,9 @@ class StatementVersion(models.Model):
         verbose_name=_("gepubliceerd door"),
     )
     change_summary = models.TextField(_("wat is er veranderd"), validators=[BOUNDED_TEXT])
+    # The board's own name for the version and the date it holds from, beside the number.
+    version_label = models.CharField(_("eigen versieaanduiding"), max_length=30, blank=True)
+    effective_from = models.DateField(_("geldt vanaf"), null=True, blank=True)
     snapshot = models.JSONField(_("gegevens uit het register"))
     html = models.TextField(_("verklaring (HTML)"))
     pdf = models.BinaryField(_("verklaring (PDF)"), null=True, editable=False)
@@ -903,3 +935,7 @@ class StatementVersion(models.Model):
         if not self._state.adding:
             raise ValueError("Een gepubliceerde privacyverklaring kan niet worden gewijzigd.")
         super().save(*args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return version_title(self.number, self.version_label, self.effective_from)

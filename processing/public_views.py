@@ -135,6 +135,8 @@ def _statement(version: Published, *fields: str) -> StatementVersion:
         .only(
             "number",
             "published_at",
+            "version_label",  # the PDF's cover names the version as the board does
+            "effective_from",
             "board__slug",
             "board__name",
             "school__slug",

@@ -220,8 +220,18 @@ def activity_restore(
     _claim_version(activity, expected_version)
     activity.refresh_from_db()  # locked by the claim: what it is now is what the user saw
     moment = end_of_save(record)
-    # Where it came from in the catalogue is not content: an earlier version keeps today's.
-    kept = {"id", "board", "version", "status", "approved_at", "approved_by", *CATALOGUE_FIELDS}
+    # Where it came from in the catalogue is not content: an earlier version keeps today's; the
+    # place in the statements is the board's current order, not the old version's.
+    kept = {
+        "id",
+        "board",
+        "version",
+        "status",
+        "approved_at",
+        "approved_by",
+        "statement_position",
+        *CATALOGUE_FIELDS,
+    }
     for model_field in ProcessingActivity._meta.concrete_fields:
         if model_field.name not in kept:
             setattr(activity, model_field.attname, getattr(record, model_field.attname))
@@ -264,3 +274,21 @@ def conflict_changes(activity: ProcessingActivity, started_from: int | None):
     base = records.filter(version=started_from).last()
     latest = records.last()
     return changes_between(base, latest) if base and latest else []
+
+
+@transaction.atomic
+def activity_move(*, board: Board, activity: ProcessingActivity, up: bool) -> None:
+    """Move an activity one place up or down in the order of the board's statements.
+
+    Every activity of the board gets its place written, so the order stays as the page showed
+    it also when activities are added later (they follow, alphabetically). Written with one
+    update per activity, without a history record: the order is no fact of the register.
+    """
+    activities = list(board.activities.select_for_update().in_statement_order())
+    index = next(i for i, a in enumerate(activities) if a.pk == activity.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(activities):
+        activities[index], activities[other] = activities[other], activities[index]
+    for position, moved in enumerate(activities, start=1):
+        moved.statement_position = position
+    ProcessingActivity.objects.bulk_update(activities, ["statement_position"])

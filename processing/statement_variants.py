@@ -10,6 +10,7 @@ Both are rendered once, at publishing, and stored with the version like the pare
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Board, School
-from processing.models import DataCategory
+from processing.models import DataCategory, version_title
 from processing.statements import ApprovedVersion, _snapshot, statement_context
 
 PUPILS_TEMPLATE = "processing/statement_pupils.html"
@@ -121,14 +122,26 @@ def pupils_context(snapshot: dict) -> dict:
     }
 
 
-def render_pupils(snapshot: dict, *, number: int | None, published_at) -> str:
+def render_pupils(
+    snapshot: dict,
+    *,
+    number: int | None,
+    published_at,
+    version_label: str = "",
+    effective_from: date | None = None,
+) -> str:
     """The pupils' statement, or "" when the school's statement does not address pupils."""
     if not addresses_pupils(snapshot):
         return ""
     with translation.override(PUPILS.language_code):
         html = render_to_string(
             PUPILS_TEMPLATE,
-            {**pupils_context(snapshot), "number": number, "published_at": published_at},
+            {
+                **pupils_context(snapshot),
+                "number": number,
+                "published_at": published_at,
+                "title": version_title(number, version_label, effective_from) if number else "",
+            },
         )
     return html.strip()
 
@@ -164,6 +177,8 @@ def render_english(
     published_at,
     change_summary: str,
     history,
+    version_label: str = "",
+    effective_from: date | None = None,
 ) -> str:
     """The parents' statement in English, from the same approved versions."""
     with translation.override(ENGLISH.language_code):
@@ -183,6 +198,8 @@ def render_english(
                 **statement_context(snapshot),
                 "number": number,
                 "published_at": published_at,
+                "title": version_title(number, version_label, effective_from) if number else "",
+                "effective_from": effective_from,
                 "change_summary": change_summary,
                 "history": history,
             },
@@ -200,10 +217,18 @@ def render_variants(
     published_at,
     change_summary: str,
     history,
+    version_label: str = "",
+    effective_from: date | None = None,
 ) -> dict[str, str]:
     """The stored HTML of the other statements of one version, by field name."""
     return {
-        PUPILS.html_field: render_pupils(snapshot, number=number, published_at=published_at),
+        PUPILS.html_field: render_pupils(
+            snapshot,
+            number=number,
+            published_at=published_at,
+            version_label=version_label,
+            effective_from=effective_from,
+        ),
         ENGLISH.html_field: render_english(
             board,
             school,
@@ -212,5 +237,7 @@ def render_variants(
             published_at=published_at,
             change_summary=change_summary,
             history=history,
+            version_label=version_label,
+            effective_from=effective_from,
         ),
     }

@@ -1,9 +1,14 @@
 """The privacy officer's side of the statements: overview, preview and publishing."""
 
+import datetime
+import re
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,8 +17,15 @@ from django.views.decorators.http import require_http_methods
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
 from processing.lint import missing_board_facts
+from processing.models import ProcessingActivity
+from processing.services import activity_move
 from processing.statement_variants import DOCUMENT_FIELDS
 from processing.statements import PublishRefused, statement_preview, statement_publish
+
+# A statement may be published ahead of the school year it is for, not further: a later date
+# is a typing error. An earlier date than today would claim that parents could read this text
+# before it was published.
+EFFECTIVE_AHEAD = datetime.timedelta(days=366)
 
 
 class PublishForm(forms.Form):
@@ -22,6 +34,52 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    version_label = forms.CharField(
+        label=gettext_lazy("Eigen versieaanduiding (niet verplicht)"),
+        help_text=gettext_lazy(
+            "Bijvoorbeeld 3.1 of juli 2022. Ouders zien die naast het nummer dat wij geven."
+        ),
+        max_length=30,
+        required=False,
+    )
+    effective_from = forms.DateField(
+        label=gettext_lazy("Geldt vanaf (niet verplicht)"),
+        help_text=gettext_lazy("Vandaag of een datum binnen een jaar, bijvoorbeeld 1 augustus."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )
+
+    def clean_version_label(self) -> str:
+        # "versie 3.1" would read "Versie versie 3.1": the word is ours.
+        label = self.cleaned_data["version_label"].strip()
+        return re.sub(r"^versie\s+", "", label, flags=re.IGNORECASE)
+
+    def clean_effective_from(self) -> datetime.date | None:
+        effective_from = self.cleaned_data["effective_from"]
+        today = timezone.localdate()
+        if effective_from and not today <= effective_from <= today + EFFECTIVE_AHEAD:
+            raise forms.ValidationError(
+                _("Kies vandaag of een datum binnen een jaar."), code="effective_from"
+            )
+        return effective_from
+
+
+class MoveForm(forms.Form):
+    """One of the page's buttons: "op" or "neer", with the activity as its value."""
+
+    op = forms.ModelChoiceField(queryset=ProcessingActivity.objects.none(), required=False)
+    neer = forms.ModelChoiceField(queryset=ProcessingActivity.objects.none(), required=False)
+
+    def __init__(self, *args, board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("op", "neer"):
+            self.fields[name].queryset = board.activities.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if bool(data.get("op")) == bool(data.get("neer")):
+            raise forms.ValidationError(_("Kies één verwerking om te verplaatsen."))
+        return data
 
 
 @board_view(Capability.VIEW_REGISTER)
@@ -78,3 +136,22 @@ def publish_school_statement(request: BoardRequest, school: str) -> HttpResponse
     instance = get_object_or_404(request.board.schools.active(), slug=school)
     request.access.require(Capability.PUBLISH_STATEMENT, schools=[instance.pk])
     return _publish(request, instance)
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.PUBLISH_STATEMENT)
+def statement_order(request: BoardRequest) -> HttpResponse:
+    """The order of the activities in the board's statements: whoever publishes decides it."""
+    board = request.board
+    form = MoveForm(request.POST or None, board=board)
+    if form.is_valid():
+        activity = form.cleaned_data["op"] or form.cleaned_data["neer"]
+        activity_move(board=board, activity=activity, up=bool(form.cleaned_data["op"]))
+        # Back to the row that moved, also without JavaScript.
+        return redirect(
+            f"{reverse('statement_order', kwargs={'board': board.slug})}#v{activity.pk}"
+        )
+    activities = board.activities.in_statement_order().only("name", "approved_at")
+    return render(
+        request, "processing/statement_order.html", {"activities": activities, "form": form}
+    )

@@ -8,7 +8,8 @@ stored result, never the live register.
 import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import cast
+from datetime import date, datetime
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,15 +18,20 @@ from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
 from processing.history import end_of_save, historical_m2m_ids
 from processing.lint import Finding, lint_activity, missing_board_facts
-from processing.models import choice_label
+from processing.models import choice_label, version_title
 from processing.vocabularies import VOCABULARIES
 from retention.models import RetentionRule
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STATEMENT_TEMPLATE = "processing/statement_body.html"
 
@@ -78,7 +84,8 @@ def _accessor(part) -> str:
 
 
 def _applies_to(board: Board, school: School | None):
-    activities = board.activities.exclude(approved_at=None).order_by("name")
+    # In the board's order: the snapshot keeps it, so a published version never reorders.
+    activities = board.activities.exclude(approved_at=None).in_statement_order()
     return activities.for_schools([school.pk]) if school else activities
 
 
@@ -182,7 +189,12 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -
             for row in _rows(version, register.Transfer)
         ],
         "security_measures": [
-            {"name": m.name, "kind": choice_label(m, "kind"), "description": m.description}
+            {
+                "name": m.name,
+                "kind": choice_label(m, "kind"),
+                "kind_value": m.kind,
+                "description": m.description,
+            }
             for m in version.m2m["security_measures"]
         ],
         "staff_access": [
@@ -310,9 +322,99 @@ def _unique(items, key):
     return list(seen.values())
 
 
+# A legal basis in a plain sentence first, its article after (LEGAL.md §8).
+LEGAL_BASIS_EXPLAINED = {
+    register.LegalBasis.CONSENT: gettext_lazy(
+        "U heeft ons toestemming gegeven (artikel 6 lid 1 onder a AVG)."
+    ),
+    register.LegalBasis.CONTRACT: gettext_lazy(
+        "Dit is nodig voor een overeenkomst met u, zoals een arbeidscontract "
+        "(artikel 6 lid 1 onder b AVG)."
+    ),
+    register.LegalBasis.LEGAL_OBLIGATION: gettext_lazy(
+        "Wij mogen dit doen omdat de wet het ons verplicht (artikel 6 lid 1 onder c AVG)."
+    ),
+    register.LegalBasis.VITAL_INTEREST: gettext_lazy(
+        "Dit is nodig om iemands leven of gezondheid te beschermen (artikel 6 lid 1 onder d AVG)."
+    ),
+    register.LegalBasis.PUBLIC_TASK: gettext_lazy(
+        "Dit hoort bij onze taak: onderwijs geven. Dat is een taak van algemeen belang "
+        "(artikel 6 lid 1 onder e AVG)."
+    ),
+    register.LegalBasis.LEGITIMATE_INTEREST: gettext_lazy(
+        "Wij hebben hier een goede reden voor, die zwaarder weegt dan uw privacy. Dat heet een "
+        "gerechtvaardigd belang (artikel 6 lid 1 onder f AVG)."
+    ),
+}
+
+MEASURE_GROUPS = [
+    (register.SecurityMeasure.Kind.TECHNICAL, gettext_lazy("Technische maatregelen")),
+    (
+        register.SecurityMeasure.Kind.ORGANISATIONAL,
+        gettext_lazy("Afspraken en regels (organisatorische maatregelen)"),
+    ),
+]
+
+# "In het kort" names this many activities, the first in the board's order.
+SUMMARY_ACTIVITIES = 3
+
+
+def _in_sentence(name: str) -> str:
+    """A term's name inside a sentence: "Leerlingen" becomes "leerlingen", "ICT" stays."""
+    if len(name) > 1 and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _enumeration(names: list[str]) -> str:
+    """ "a, b en c": a list in a sentence."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _explained(activity: dict) -> dict:
+    purposes = [
+        {**p, "legal_basis_explained": LEGAL_BASIS_EXPLAINED.get(p["legal_basis"], "")}
+        for p in activity["purposes"]
+    ]
+    return {**activity, "purposes": purposes}
+
+
+def _measure_groups(measures: list[dict]) -> list[tuple["StrOrPromise", list[dict]]]:
+    """Technical and organisational measures apart, each under a heading; a kind without
+    measures is left out."""
+    groups: list[tuple[StrOrPromise, list[dict]]] = []
+    for kind, heading in MEASURE_GROUPS:
+        # Versions published before kind_value was kept hold only the (Dutch) label.
+        found = [m for m in measures if m.get("kind_value", m["kind"]) == kind]
+        if found:
+            groups.append((heading, found))
+    return groups
+
+
+def _summary(snapshot: dict) -> dict:
+    """What "In het kort" says, from the register: whose data and what for."""
+    activities = snapshot["activities"]
+    groups = _unique(
+        (name for activity in activities for name in activity["subject_groups"]), key=str
+    )
+    return {
+        "groups": _enumeration([_in_sentence(name) for name in groups]),
+        # "voor" before each: an activity's name may hold "en" itself.
+        "activities": _enumeration(
+            [
+                _("voor %(activity)s") % {"activity": _in_sentence(a["name"])}
+                for a in activities[:SUMMARY_ACTIVITIES]
+            ]
+        ),
+        "more_activities": len(activities) > SUMMARY_ACTIVITIES,
+    }
+
+
 def statement_context(snapshot: dict) -> dict:
     """What the template needs, grouped the way a parent reads it: per subject group first."""
-    activities = snapshot["activities"]
+    activities = [_explained(activity) for activity in snapshot["activities"]]
     groups: OrderedDict[str, dict] = OrderedDict()
     for activity in activities:
         for row in activity["data"]:
@@ -348,9 +450,12 @@ def statement_context(snapshot: dict) -> dict:
             (t for a in activities for t in a["transfers"]),
             key=lambda t: (t["recipient"], t["country"]),
         ),
-        "measures": _unique(
-            (m for a in activities for m in a["security_measures"]), key=lambda m: m["name"]
+        "measure_groups": _measure_groups(
+            _unique(
+                (m for a in activities for m in a["security_measures"]), key=lambda m: m["name"]
+            )
         ),
+        "summary": _summary(snapshot),
         "retention": _unique(
             (r for a in activities for r in a["retention"]), key=lambda r: r["name"]
         ),
@@ -369,7 +474,14 @@ def statement_context(snapshot: dict) -> dict:
 
 
 def render_statement(
-    snapshot: dict, *, number: int | None, published_at, change_summary: str, history
+    snapshot: dict,
+    *,
+    number: int | None,
+    published_at,
+    change_summary: str,
+    history,
+    version_label: str = "",
+    effective_from: date | None = None,
 ) -> str:
     # In the product language whoever publishes: parents read the statement their school
     # published, not the language the privacy officer chose for the editor.
@@ -380,7 +492,10 @@ def render_statement(
                 **statement_context(snapshot),
                 "number": number,
                 "published_at": published_at,
+                "title": version_title(number, version_label, effective_from) if number else "",
+                "effective_from": effective_from,
                 "change_summary": change_summary,
+                # (title, published_at, change summary) of the earlier versions, newest first
                 "history": history,
             },
         )
@@ -444,9 +559,24 @@ def _publish_errors(board: Board, versions: list[ApprovedVersion]) -> list[Findi
     ]
 
 
+def _history(board: Board, school: School | None) -> list[tuple[str, datetime, str]]:
+    return [
+        (v.title, v.published_at, v.change_summary)
+        for v in board.statement_versions.filter(school=school)
+        .defer("html", "snapshot", "pdf")
+        .order_by("-number")
+    ]
+
+
 @transaction.atomic
 def statement_publish(
-    *, actor: User, board: Board, school: School | None, change_summary: str
+    *,
+    actor: User,
+    board: Board,
+    school: School | None,
+    change_summary: str,
+    version_label: str = "",
+    effective_from: date | None = None,
 ) -> register.StatementVersion:
     # One read of the approved versions: the gate passes exactly what is published.
     approved = approved_versions(board, school)
@@ -459,7 +589,7 @@ def statement_publish(
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
     snapshot = _snapshot(board, school, approved)
-    history = [(v.number, v.published_at, v.change_summary) for v in versions.order_by("-number")]
+    history = _history(board, school)
     # Imported here: the variants are built from this module's snapshot and context.
     from processing.statement_variants import render_variants
 
@@ -472,6 +602,8 @@ def statement_publish(
         published_at=now,
         change_summary=change_summary,
         history=history,
+        version_label=version_label,
+        effective_from=effective_from,
     )
     statement = register.StatementVersion(
         board=board,
@@ -480,6 +612,8 @@ def statement_publish(
         published_at=now,
         published_by=actor,
         change_summary=change_summary,
+        version_label=version_label,
+        effective_from=effective_from,
         snapshot=snapshot,
         html=render_statement(
             snapshot,
@@ -487,6 +621,8 @@ def statement_publish(
             published_at=now,
             change_summary=change_summary,
             history=history,
+            version_label=version_label,
+            effective_from=effective_from,
         ),
         **variants,
     )
@@ -513,10 +649,7 @@ def statement_preview(board: Board, school: School | None) -> tuple[list[Finding
         number=None,
         published_at=timezone.now(),
         change_summary="",
-        history=[
-            (v.number, v.published_at, v.change_summary)
-            for v in board.statement_versions.filter(school=school).order_by("-number")
-        ],
+        history=_history(board, school),
     )
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
         name="export_download",
     ),
     path("verklaringen/", statement_views.statement_overview, name="statement_overview"),
+    path("verklaringen/volgorde/", statement_views.statement_order, name="statement_order"),
     path(
         "verklaringen/bestuur/",
         statement_views.publish_board_statement,

@@ -120,6 +120,8 @@ ROWS = [
     Row("export_file", "export_register", target="missing", ok=404),
     Row("export_retry", "export_register", target="missing", method="post", ok=404),
     Row("statement_publish_board", "publish_statement"),
+    Row("statement_order", "publish_statement"),
+    Row("statement_order", "publish_statement", method="post"),  # nothing chosen: the page again
     Row("statement_publish_school", "publish_statement", target="school"),
     Row("term_list", "view_register", target="kind"),
     Row("term_create", "edit_activity", target="kind", board_only=True),
