@@ -183,8 +183,8 @@ def test_versions_edits_in_progress_and_differences(client, officer):
     assert "Nieuwe uitleg." in client.get(public).content.decode()
     assert "Oude uitleg." in client.get(f"{public}v1/").content.decode()
     changes = client.get(f"{public}verschil/?van=1&naar=3").content.decode()
-    assert "<del>Oude uitleg.</del>" in changes
-    assert "<ins>Nieuwe uitleg.</ins>" in changes
+    assert '<del><span class="diff-cell">Oude uitleg.</span></del>' in changes
+    assert '<ins><span class="diff-cell">Nieuwe uitleg.</span></ins>' in changes
     versions = client.get(f"{public}versies/").content.decode()
     assert "Uitleg verbeterd." in versions and "Eerste." in versions
 
