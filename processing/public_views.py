@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
@@ -21,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from privacyregister.branding import colour_css, logo_read
 from privacyregister.errors import NotFound
-from privacyregister.models import Board
+from privacyregister.models import Board, School
+from processing.directory import MAX_RESULTS, board_schools, public_boards, school_search
+from processing.forms import SchoolSearchForm
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
 from processing.statements import statement_diff, version_cache_key
@@ -55,6 +58,9 @@ class Published:
     board: str  # the slugs in the URL
     school: str | None
     asked_for_latest: bool
+    # The name of the school whose URL this is, when it shows the board's statement because
+    # the school has none of its own.
+    fallback_for: str | None = None
 
 
 # Which version a URL shows is looked up at most once per this many seconds per worker: a new
@@ -79,6 +85,22 @@ def _lookup(board: str, school: str | None, number: int | None):
     return found
 
 
+def _active_school_name(board: str, school: str) -> str | None:
+    return (
+        School.objects.active()
+        .filter(board__slug=board, slug=school)
+        .values_list("name", flat=True)
+        .first()
+    )
+
+
+def _not_published(request: HttpRequest, school_name: str) -> HttpResponse:
+    """A school that exists, without a statement of its own or of its board: not yet."""
+    return render(
+        request, "processing/public/not_published.html", {"school_name": school_name}, status=404
+    )
+
+
 def _cached(view):
     """Published versions never change: a numbered URL is cached for a year, the latest for
     five minutes, and a browser that has it gets a 304 from the ETag. So a numbered page must
@@ -89,18 +111,29 @@ def _cached(view):
     @transaction.non_atomic_requests
     def wrapper(request, board: str, school: str | None = None, number=None):
         found = _lookup(board, school, number)
+        fallback_for = None
+        if found is None and school and number is None:
+            school_name = _active_school_name(board, school)
+            if school_name is not None:
+                found = _lookup(board, None, None)
+                if found is None:
+                    return _not_published(request, school_name)
+                fallback_for = school_name
         if found is None:
             raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         pk, found_number, published_at, board_id, school_id = found
+        # The page around the statement follows the reader's language; the board's statement
+        # at a school's URL is another page than at the board's.
+        etag = f"{board_id}-{school_id or 0}-{found_number}-{view.__name__}-{get_language()}"
         version = Published(
             pk,
             found_number,
             published_at,
-            # The page around the statement follows the reader's language.
-            f'"{board_id}-{school_id or 0}-{found_number}-{view.__name__}-{get_language()}"',
+            f'"{etag}-{school}"' if fallback_for else f'"{etag}"',
             board,
             school,
             asked_for_latest=number is None,
+            fallback_for=fallback_for,
         )
         if version.etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
@@ -137,6 +170,8 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
     """The page is the same for everyone who reads it in one language, so it is rendered once
     per worker and kept in the cache: the stored HTML of a large board is some 100 kB."""
     url = "laatste" if version.asked_for_latest else "genummerd"
+    if version.fallback_for:
+        url = f"school:{version.school}"
     key = f"privacyverklaring:{version.pk}:{url}:{get_language()}"
     page = cache.get(key)
     if page is None:
@@ -146,6 +181,7 @@ def statement_page(request: HttpRequest, version: Published) -> HttpResponse:
             {
                 "statement": statement,
                 "asked_for_latest": version.asked_for_latest,
+                "fallback_for": version.fallback_for,
                 "body": mark_safe(statement.html),  # our own escaped render
                 # Published in the product language, also inside an English page.
                 "statement_language": settings.LANGUAGE_CODE,
@@ -165,6 +201,48 @@ def statement_pdf_download(_request: HttpRequest, version: Published) -> HttpRes
     response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}-v{statement.number}.pdf"'
     return response
+
+
+BOARDS_PER_PAGE = 50
+
+
+@transaction.non_atomic_requests
+def directory(request: HttpRequest) -> HttpResponse:
+    """The boards that have published, and a search for a school by its name or place."""
+    form = SchoolSearchForm(request.GET)
+    query = form.cleaned_data["zoek"] if form.is_valid() else ""
+    context: dict[str, object] = {"form": form, "query": query, "max_results": MAX_RESULTS}
+    if query:
+        found = list(school_search(query)[: MAX_RESULTS + 1])
+        context |= {"schools": found[:MAX_RESULTS], "more": len(found) > MAX_RESULTS}
+    else:
+        boards = public_boards().order_by("name")
+        context["page"] = Paginator(boards, BOARDS_PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(request, "processing/public/index.html", context)
+
+
+@transaction.non_atomic_requests
+def board_page(request: HttpRequest, board: str) -> HttpResponse:
+    """The board's schools, each with a link to the statement that applies to it, and the
+    board's own statement. Links to this URL from before these pages, when it was the board's
+    statement, land here: the board's statement is the first link."""
+    board_obj = get_object_or_404(
+        Board.objects.only("name", "slug", "logo", "house_colour"), slug=board
+    )
+    latest = (
+        board_obj.statement_versions.filter(school=None)
+        .order_by("-number")
+        .only("number", "published_at")
+        .first()
+    )
+    schools = list(board_schools(board_obj))
+    if latest is None and not any(school.has_own_statement for school in schools):
+        raise NotFound(_("Dit schoolbestuur heeft nog geen privacyverklaring gepubliceerd."))
+    return render(
+        request,
+        "processing/public/board.html",
+        {"board": board_obj, "latest": latest, "schools": schools},
+    )
 
 
 def statement_versions(request: HttpRequest, board: str, school: str | None = None):

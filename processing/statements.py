@@ -527,7 +527,7 @@ class _Lines(HTMLParser):
             self.lines.append(CELL.join(self.cells))
         self.cells = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
         if tag == "br":
             self.text.append(" ")
         elif tag in LINE_ENDS or tag in ("ul", "ol", "table"):
