@@ -232,7 +232,7 @@ def board_page(request: HttpRequest, board: str) -> HttpResponse:
     latest = (
         board_obj.statement_versions.filter(school=None)
         .order_by("-number")
-        .only("number", "published_at")
+        .values("number", "published_at")
         .first()
     )
     schools = list(board_schools(board_obj))
