@@ -226,9 +226,10 @@ def board_page(request: HttpRequest, board: str) -> HttpResponse:
     """The board's schools, each with a link to the statement that applies to it, and the
     board's own statement. Links to this URL from before these pages, when it was the board's
     statement, land here: the board's statement is the first link."""
-    board_obj = get_object_or_404(
-        Board.objects.only("name", "slug", "logo", "house_colour"), slug=board
-    )
+    # An unknown board and one that has published nothing get the same answer.
+    board_obj = public_boards().filter(slug=board).first()
+    if board_obj is None:
+        raise NotFound(_("Van dit schoolbestuur is (nog) geen privacyverklaring gepubliceerd."))
     latest = (
         board_obj.statement_versions.filter(school=None)
         .order_by("-number")
@@ -236,8 +237,6 @@ def board_page(request: HttpRequest, board: str) -> HttpResponse:
         .first()
     )
     schools = list(board_schools(board_obj))
-    if latest is None and not any(school.has_own_statement for school in schools):
-        raise NotFound(_("Dit schoolbestuur heeft nog geen privacyverklaring gepubliceerd."))
     return render(
         request,
         "processing/public/board.html",
