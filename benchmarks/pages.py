@@ -48,6 +48,10 @@ def pages(board) -> dict[str, tuple[str, bool]]:
     school = board.schools.order_by("pk").first()
     assert activity is not None and school is not None  # generate_sector makes both
     statement = board.statement_versions.filter(school=school).order_by("-number").first()
+    # generate_sector publishes the board's statement and its first school's: the others show
+    # the board's.
+    without_own = board.schools.filter(statement_versions=None).order_by("pk").first()
+    assert without_own is not None
     last_page = -(-visible.count() // 25)
     return {
         "activiteitenlijst": (register, True),
@@ -75,6 +79,13 @@ def pages(board) -> dict[str, tuple[str, bool]]:
             reverse("school_statement", kwargs={"board": slug, "school": school.slug}),
             False,
         ),
+        "privacyverklaring met die van het bestuur (publiek)": (
+            reverse("school_statement", kwargs={"board": slug, "school": without_own.slug}),
+            False,
+        ),
+        "besturen (publiek)": (reverse("public_index"), False),
+        "scholen zoeken (publiek)": (f"{reverse('public_index')}?zoek={school.name}", False),
+        "bestuur met scholen (publiek)": (reverse("public_board", kwargs={"board": slug}), False),
         "privacyverklaring-pdf (publiek, bewaard)": (
             reverse(
                 "school_statement_version_pdf",

@@ -18,6 +18,7 @@ from privacyregister.forms import (
 from privacyregister.models import Board, School, User
 from privacyregister.permissions import Capability, roles_with
 from processing import models
+from processing.directory import MAX_QUERY_LENGTH
 from retention.models import RetentionRule
 
 if TYPE_CHECKING:
@@ -336,3 +337,19 @@ class ExportFilterForm(forms.Form):
                 else str(_("alle")),
             ),
         ]
+
+
+class SchoolSearchForm(forms.Form):
+    """The search on /privacy/: a few words of a school's name or place."""
+
+    zoek = forms.CharField(
+        label=_("Naam of plaats van de school"),
+        max_length=MAX_QUERY_LENGTH,
+        min_length=2,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={
+            "max_length": _("Zoek met hoogstens %(limit_value)d tekens."),
+            "min_length": _("Typ minstens %(limit_value)d tekens."),
+        },
+    )

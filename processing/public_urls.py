@@ -22,14 +22,20 @@ SUFFIXES = [
     ("v<int:number>/en.pdf", views.english_pdf_download, "statement_version_en_pdf"),
 ]
 
+# /privacy/<board>/ lists the board's schools; the board's own statement, which was there before
+# these pages, is one level down. Its numbered versions, PDFs and change pages keep their URLs.
+BOARD_STATEMENT = "privacyverklaring/"
+
 urlpatterns = [
+    path("", views.directory, name="public_index"),
     # The board's logo and house colour, named by content. No statement URL looks like these
     # (a slug has no dot; its only files are privacyverklaring.pdf, leerlingen.pdf, en.pdf and
     # v<number>….pdf).
     re_path(r"^logo/(?P<name>[0-9a-f]{64}\.(?:png|jpg))$", views.logo, name="public_logo"),
     re_path(r"^kleur/(?P<colour>[0-9a-f]{6})\.css$", views.house_colour, name="public_colour"),
+    path("<slug:board>/", views.board_page, name="public_board"),
     *(
-        path(f"<slug:board>/{suffix}", view, name=f"board_{name}")
+        path(f"<slug:board>/{suffix or BOARD_STATEMENT}", view, name=f"board_{name}")
         for suffix, view, name in SUFFIXES
     ),
     *(

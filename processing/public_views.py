@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import wraps
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -23,7 +24,9 @@ from django.utils.translation import gettext as _
 
 from privacyregister.branding import colour_css, logo_read
 from privacyregister.errors import NotFound
-from privacyregister.models import Board
+from privacyregister.models import Board, School
+from processing.directory import MAX_RESULTS, board_schools, public_boards, school_search
+from processing.forms import SchoolSearchForm
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
 from processing.statement_variants import DOCUMENT_FIELDS, ENGLISH, PARENTS, PUPILS, Variant
@@ -58,6 +61,9 @@ class Published:
     board: str  # the slugs in the URL
     school: str | None
     asked_for_latest: bool
+    # The name of the school whose URL this is, when it shows the board's statement because
+    # the school has none of its own.
+    fallback_for: str | None = None
 
 
 # Which version a URL shows is looked up at most once per this many seconds per worker: a new
@@ -82,6 +88,22 @@ def _lookup(board: str, school: str | None, number: int | None):
     return found
 
 
+def _active_school_name(board: str, school: str) -> str | None:
+    return (
+        School.objects.active()
+        .filter(board__slug=board, slug=school)
+        .values_list("name", flat=True)
+        .first()
+    )
+
+
+def _not_published(request: HttpRequest, school_name: str) -> HttpResponse:
+    """A school that exists, without a statement of its own or of its board: not yet."""
+    return render(
+        request, "processing/public/not_published.html", {"school_name": school_name}, status=404
+    )
+
+
 def _cached(view):
     """Published versions never change: a numbered URL is cached for a year, the latest for
     five minutes, and a browser that has it gets a 304 from the ETag. So a numbered page must
@@ -92,18 +114,29 @@ def _cached(view):
     @transaction.non_atomic_requests
     def wrapper(request, board: str, school: str | None = None, number=None):
         found = _lookup(board, school, number)
+        fallback_for = None
+        if found is None and school and number is None:
+            school_name = _active_school_name(board, school)
+            if school_name is not None:
+                found = _lookup(board, None, None)
+                if found is None:
+                    return _not_published(request, school_name)
+                fallback_for = school_name
         if found is None:
             raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         pk, found_number, published_at, board_id, school_id = found
+        # The page around the statement follows the reader's language; the board's statement
+        # at a school's URL is another page than at the board's.
+        etag = f"{board_id}-{school_id or 0}-{found_number}-{view.__name__}-{get_language()}"
         version = Published(
             pk,
             found_number,
             published_at,
-            # The page around the statement follows the reader's language.
-            f'"{board_id}-{school_id or 0}-{found_number}-{view.__name__}-{get_language()}"',
+            f'"{etag}-{school}"' if fallback_for else f'"{etag}"',
             board,
             school,
             asked_for_latest=number is None,
+            fallback_for=fallback_for,
         )
         if version.etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
@@ -189,10 +222,14 @@ def _page(request: HttpRequest, version: Published, variant: Variant) -> HttpRes
     English statement's page is English around it too."""
     language = variant.language or get_language()
     url = "laatste" if version.asked_for_latest else "genummerd"
+    if version.fallback_for:  # the board's statement at a school's URL
+        url = f"school:{version.school}"
     key = f"privacyverklaring:{version.pk}:{variant.key}:{url}:{language}"
     page = cache.get(key)
     if page is None:
         statement = _statement(version, variant.html_field)
+        # A school that shows the board's statement links to the board's other pages.
+        links_to = replace(version, school=None) if version.fallback_for else version
         if not _has(statement, variant):
             raise NotFound(_("Deze versie van de privacyverklaring heeft deze uitvoering niet."))
         with translation.override(language):
@@ -202,11 +239,12 @@ def _page(request: HttpRequest, version: Published, variant: Variant) -> HttpRes
                     "statement": statement,
                     "asked_for_latest": version.asked_for_latest,
                     "latest_url": _url(replace(version, asked_for_latest=True), variant),
-                    "pdf_url": _url(replace(version, asked_for_latest=False), variant, pdf=True),
+                    "fallback_for": version.fallback_for,
+                    "pdf_url": _url(replace(links_to, asked_for_latest=False), variant, pdf=True),
                     "title": variant.title,
                     "links": [
                         {
-                            "url": _url(version, other),
+                            "url": _url(links_to, other),
                             "text": _link_text(variant, other),
                             "language": other.language_code,
                         }
@@ -262,6 +300,47 @@ def english_page(request: HttpRequest, version: Published) -> HttpResponse:
 @_cached
 def english_pdf_download(_request: HttpRequest, version: Published) -> HttpResponse:
     return _pdf(version, ENGLISH, "privacy-statement")
+
+
+BOARDS_PER_PAGE = 50
+
+
+@transaction.non_atomic_requests
+def directory(request: HttpRequest) -> HttpResponse:
+    """The boards that have published, and a search for a school by its name or place."""
+    form = SchoolSearchForm(request.GET)
+    query = form.cleaned_data["zoek"] if form.is_valid() else ""
+    context: dict[str, object] = {"form": form, "query": query, "max_results": MAX_RESULTS}
+    if query:
+        found = list(school_search(query)[: MAX_RESULTS + 1])
+        context |= {"schools": found[:MAX_RESULTS], "more": len(found) > MAX_RESULTS}
+    else:
+        boards = public_boards().order_by("name")
+        context["page"] = Paginator(boards, BOARDS_PER_PAGE).get_page(request.GET.get("pagina"))
+    return render(request, "processing/public/index.html", context)
+
+
+@transaction.non_atomic_requests
+def board_page(request: HttpRequest, board: str) -> HttpResponse:
+    """The board's schools, each with a link to the statement that applies to it, and the
+    board's own statement. Links to this URL from before these pages, when it was the board's
+    statement, land here: the board's statement is the first link."""
+    # An unknown board and one that has published nothing get the same answer.
+    board_obj = public_boards().filter(slug=board).first()
+    if board_obj is None:
+        raise NotFound(_("Van dit schoolbestuur is (nog) geen privacyverklaring gepubliceerd."))
+    latest = (
+        board_obj.statement_versions.filter(school=None)
+        .order_by("-number")
+        .values("number", "published_at")
+        .first()
+    )
+    schools = list(board_schools(board_obj))
+    return render(
+        request,
+        "processing/public/board.html",
+        {"board": board_obj, "latest": latest, "schools": schools},
+    )
 
 
 def statement_versions(request: HttpRequest, board: str, school: str | None = None):

@@ -9,6 +9,7 @@ import difflib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
@@ -17,7 +18,6 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -653,16 +653,62 @@ def statement_preview(board: Board, school: School | None) -> tuple[list[Finding
     )
 
 
+# A diff line is a tuple of cells: one for a paragraph, one per cell for a table row. Inside
+# the diff, the cells of a row are joined by a character no text of a statement contains.
+CELL = "\x1f"
+LINE_ENDS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "caption", "dt", "dd", "div"}
+
+
+class _Lines(HTMLParser):
+    """The text of a stored statement, line by line. The parser decodes entities (the stored
+    HTML says Foto&#x27;s), so the page escapes the text once, not twice."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.cells: list[str] = []
+        self.text: list[str] = []
+
+    def _end_cell(self) -> None:
+        text = " ".join("".join(self.text).split())
+        if text:
+            self.cells.append(text.replace(CELL, " "))
+        self.text = []
+
+    def _end_line(self) -> None:
+        self._end_cell()
+        if self.cells:
+            self.lines.append(CELL.join(self.cells))
+        self.cells = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
+        if tag == "br":
+            self.text.append(" ")
+        elif tag in LINE_ENDS or tag in ("ul", "ol", "table"):
+            self._end_line()  # the text before a nested list is a line of its own
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag in LINE_ENDS:
+            self._end_line()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
 def _text_lines(html: str) -> list[str]:
-    text = strip_tags(
-        html.replace("</p>", "</p>\n").replace("</li>", "</li>\n").replace("</h", "\n</h")
-    )
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    parser = _Lines()
+    parser.feed(html)
+    parser.close()
+    parser._end_line()
+    return parser.lines
 
 
 def statement_diff(
     old: register.StatementVersion, new: register.StatementVersion
-) -> list[tuple[str, str]]:
-    """Lines removed ('-') and added ('+') between two versions, in reading order."""
+) -> list[tuple[str, list[str]]]:
+    """Lines removed ('-') and added ('+') between two versions, in reading order; each line
+    as its cells, so a table row keeps its columns apart."""
     diff = difflib.ndiff(_text_lines(old.html), _text_lines(new.html))
-    return [(line[0], line[2:]) for line in diff if line[:1] in "+-"]
+    return [(line[0], line[2:].split(CELL)) for line in diff if line[:1] in "+-"]

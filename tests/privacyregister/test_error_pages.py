@@ -41,7 +41,7 @@ def test_a_missing_record_gets_a_404_that_does_not_name_the_model(client):
 @pytest.mark.django_db
 def test_a_reason_written_for_the_visitor_stays_on_the_404_page(client):
     school = SchoolFactory()
-    response = client.get(f"/privacy/{school.board.slug}/{school.slug}/")
+    response = client.get(f"/privacy/{school.board.slug}/{school.slug}/v1/")
     assert response.status_code == 404
     assert "Deze privacyverklaring is (nog) niet gepubliceerd." in response.content.decode()
 

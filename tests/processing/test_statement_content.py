@@ -58,7 +58,7 @@ def test_the_boards_version_label_and_effective_date_show_on_the_page_the_list_a
     assert (statement.number, statement.version_label) == (2, "3.1")
     title = f"Versie 3.1 (nummer 2), geldt vanaf {dateformat.format(effective_from, 'j F Y')}"
 
-    page = squeeze(client.get(f"/privacy/{board.slug}/").content.decode())
+    page = squeeze(client.get(f"/privacy/{board.slug}/privacyverklaring/").content.decode())
     assert title in page
     assert "Versie 1 (" in page  # the earlier version keeps its plain number
     assert title in squeeze(client.get(f"/privacy/{board.slug}/versies/").content.decode())

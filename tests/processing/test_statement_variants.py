@@ -94,7 +94,7 @@ def test_each_variant_links_to_the_others(demo, client):
     english = client.get(f"{base}en/").content.decode()
     assert f'href="{base}"' in english and f'href="{base}leerlingen/"' in english
     # The board's statement addresses no pupils: English only.
-    board = client.get("/privacy/veluwse-onderwijsgroep/").content.decode()
+    board = client.get("/privacy/veluwse-onderwijsgroep/privacyverklaring/").content.decode()
     assert 'href="/privacy/veluwse-onderwijsgroep/en/"' in board
     assert "leerlingen/" not in board
     assert client.get("/privacy/veluwse-onderwijsgroep/en/").status_code == 200

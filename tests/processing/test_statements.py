@@ -183,8 +183,8 @@ def test_versions_edits_in_progress_and_differences(client, officer):
     assert "Nieuwe uitleg." in client.get(public).content.decode()
     assert "Oude uitleg." in client.get(f"{public}v1/").content.decode()
     changes = client.get(f"{public}verschil/?van=1&naar=3").content.decode()
-    assert "<del>Oude uitleg.</del>" in changes
-    assert "<ins>Nieuwe uitleg.</ins>" in changes
+    assert '<del><span class="diff-cell">Oude uitleg.</span></del>' in changes
+    assert '<ins><span class="diff-cell">Nieuwe uitleg.</span></ins>' in changes
     versions = client.get(f"{public}versies/").content.decode()
     assert "Uitleg verbeterd." in versions and "Eerste." in versions
 
@@ -258,7 +258,7 @@ def test_free_text_is_escaped_in_the_page_and_the_pdf(client, officer):
     statement = statement_publish(
         actor=officer.user, board=board, school=None, change_summary=INJECTION
     )
-    page = client.get(f"/privacy/{board.slug}/").content.decode()
+    page = client.get(f"/privacy/{board.slug}/privacyverklaring/").content.decode()
     for html in (statement.html, page):
         assert "<script>" not in html
         assert '<img src="file:///etc/passwd">' not in html
@@ -271,9 +271,10 @@ def test_free_text_is_escaped_in_the_page_and_the_pdf(client, officer):
     [
         "/privacy/onbekend-bestuur/",
         "/privacy/{board}/onbekende-school/",
+        "/privacy/{board}/",
+        "/privacy/{board}/privacyverklaring/",
         "/privacy/{board}/{school}/v9/",
-        "/privacy/{board}/{school}/",
-        "/privacy/{board}/{school}/privacyverklaring.pdf",
+        "/privacy/{board}/onbekende-school/privacyverklaring.pdf",
         "/privacy/{board}/{school}/versies/",
         "/privacy/{board}/{school}/verschil/?van=a",
     ],
@@ -305,14 +306,18 @@ def test_a_published_version_cannot_be_changed(officer):
 
 def test_public_pages_are_cached_and_answer_304_when_unchanged(client, officer):
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="x")
-    latest = client.get(f"/privacy/{officer.board.slug}/")
+    latest = client.get(f"/privacy/{officer.board.slug}/privacyverklaring/")
     assert latest["Cache-Control"] == "public, max-age=300"
     versioned = client.get(f"/privacy/{officer.board.slug}/v1/")
     assert "immutable" in versioned["Cache-Control"]
-    again = client.get(f"/privacy/{officer.board.slug}/", HTTP_IF_NONE_MATCH=latest["ETag"])
+    again = client.get(
+        f"/privacy/{officer.board.slug}/privacyverklaring/", HTTP_IF_NONE_MATCH=latest["ETag"]
+    )
     assert again.status_code == 304
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="y")
-    changed = client.get(f"/privacy/{officer.board.slug}/", HTTP_IF_NONE_MATCH=latest["ETag"])
+    changed = client.get(
+        f"/privacy/{officer.board.slug}/privacyverklaring/", HTTP_IF_NONE_MATCH=latest["ETag"]
+    )
     assert changed.status_code == 200
 
 
@@ -334,7 +339,7 @@ def test_a_numbered_version_is_the_same_page_for_ever_and_links_to_the_current_o
     before = client.get(first)
     assert before["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "Dit is versie 1 van deze verklaring." in before.text
-    assert f'href="/privacy/{officer.board.slug}/"' in before.text
+    assert f'href="/privacy/{officer.board.slug}/privacyverklaring/"' in before.text
 
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Twee.")
     cache.clear()  # another worker, that renders the page anew
@@ -343,7 +348,7 @@ def test_a_numbered_version_is_the_same_page_for_ever_and_links_to_the_current_o
 
 def test_the_latest_version_does_not_call_itself_a_numbered_one(client, officer):
     statement_publish(actor=officer.user, board=officer.board, school=None, change_summary="Een.")
-    response = client.get(f"/privacy/{officer.board.slug}/")
+    response = client.get(f"/privacy/{officer.board.slug}/privacyverklaring/")
     assert "Dit is versie" not in response.text
 
 
