@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -360,17 +362,27 @@ SUMMARY_ACTIVITIES = 3
 
 
 def _in_sentence(name: str) -> str:
-    """A term's name inside a sentence: "Leerlingen" becomes "leerlingen", "ICT" stays."""
+    """A term's name inside a sentence: "Leerlingen" becomes "leerlingen", "ICT" stays. A name
+    that is marked up already (the English statement's Dutch names in <span lang="nl">) stays."""
+    if isinstance(name, SafeString):
+        return name
     if len(name) > 1 and name[1].islower():
         return name[0].lower() + name[1:]
     return name
 
 
-def _enumeration(names: list[str]) -> str:
+def _sentence(text: str, **values: str) -> SafeString:
+    """A translated text with values put in, each escaped unless it is marked up already."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(text) % escaped)  # every part escaped above
+
+
+def _enumeration(names: list[str]) -> SafeString:
     """ "a, b en c": a list in a sentence."""
     if len(names) < 2:
-        return "".join(names)
-    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+        return _sentence("%(only)s", only=names[0] if names else "")
+    first = mark_safe(", ".join(conditional_escape(name) for name in names[:-1]))  # escaped
+    return _sentence(_("%(first)s en %(last)s"), first=first, last=names[-1])
 
 
 def _explained(activity: dict) -> dict:
@@ -404,7 +416,7 @@ def _summary(snapshot: dict) -> dict:
         # "voor" before each: an activity's name may hold "en" itself.
         "activities": _enumeration(
             [
-                _("voor %(activity)s") % {"activity": _in_sentence(a["name"])}
+                _sentence(_("voor %(activity)s"), activity=_in_sentence(a["name"]))
                 for a in activities[:SUMMARY_ACTIVITIES]
             ]
         ),

@@ -65,6 +65,8 @@ def test_the_english_statement_of_a_demo_school(demo, client):
     page = response.content.decode()
     assert '<html lang="en"' in page
     assert '<div lang="en">' in page
+    # The Dutch names in "In short" are marked up, not shown as escaped markup.
+    assert "&lt;span" not in page and '<span lang="nl">Cameratoezicht</span>' in page
     text = text_of(page)
     # Fixed text translated (the .po), the board's English texts where it gave them ...
     assert "Who we are" in text and "Your rights and how to use them" in text
