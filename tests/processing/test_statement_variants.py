@@ -114,6 +114,7 @@ def test_the_pupils_and_english_pdfs_render(demo, client):
     text = squeeze(pdf_text(english.content))
     assert "Privacy statement Veluws College Cortenbosch" in text
     assert "Enrolment and administration" in text
+    assert "Page 1 of" in text and "Pagina" not in text
     number = StatementVersion.objects.filter(school__slug="cortenbosch").latest().number
     assert client.get(f"{base}v{number}/en.pdf").content == english.content
 
