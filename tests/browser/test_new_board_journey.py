@@ -198,7 +198,7 @@ def test_a_new_board_goes_from_create_board_to_a_published_statement_in_under_an
     )
     marit.click(p.get_by_role("button", name="Publiceren"))
     assert "Versie 1 is gepubliceerd." in marit.messages()
-    assert "versie 1" in school_row.inner_text()
+    assert "Versie 1, gepubliceerd op" in school_row.inner_text()
     public_url = school_row.get_by_role("link", name="bekijken").get_attribute("href")
 
     # 5. A parent, not logged in, reads it.
