@@ -39,7 +39,7 @@ def test_a_privacy_officer_creates_an_activity_and_approves_it(live_server, page
     page.get_by_label("Uitleg in gewone taal").fill(
         "Wij helpen leerlingen die extra zorg nodig hebben."
     )
-    page.get_by_label("Leerlingen").check()
+    page.get_by_role("checkbox", name="Leerlingen", exact=True).check()
     page.locator("#id_doelen-0-description").fill("Passend onderwijs bieden")
     page.locator("#id_doelen-0-legal_basis").select_option("c")
     page.locator("#id_doelen-0-legal_basis_detail").fill("Wet passend onderwijs")
