@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Board, School
 from processing.models import DataCategory, version_title
-from processing.statements import ApprovedVersion, _snapshot, statement_context
+from processing.statements import ApprovedVersion, _snapshot, statement_context, version_context
 
 PUPILS_TEMPLATE = "processing/statement_pupils.html"
 ENGLISH_TEMPLATE = "processing/statement_en.html"
@@ -196,12 +196,14 @@ def render_english(
             ENGLISH_TEMPLATE,
             {
                 **statement_context(snapshot),
-                "number": number,
-                "published_at": published_at,
-                "title": version_title(number, version_label, effective_from) if number else "",
-                "effective_from": effective_from,
-                "change_summary": change_summary,
-                "history": history,
+                **version_context(
+                    number=number,
+                    published_at=published_at,
+                    change_summary=change_summary,
+                    history=history,
+                    version_label=version_label,
+                    effective_from=effective_from,
+                ),
             },
         )
     return html.strip()

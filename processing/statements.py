@@ -485,6 +485,27 @@ def statement_context(snapshot: dict) -> dict:
     }
 
 
+def version_context(
+    *,
+    number: int | None,
+    published_at,
+    change_summary: str,
+    history,
+    version_label: str = "",
+    effective_from: date | None = None,
+) -> dict:
+    """What every kind of statement says about its version (None: a preview)."""
+    return {
+        "number": number,
+        "published_at": published_at,
+        "title": version_title(number, version_label, effective_from) if number else "",
+        "effective_from": effective_from,
+        "change_summary": change_summary,
+        # (title, published_at, change summary) of the earlier versions, newest first
+        "history": history,
+    }
+
+
 def render_statement(
     snapshot: dict,
     *,
@@ -502,13 +523,14 @@ def render_statement(
             STATEMENT_TEMPLATE,
             {
                 **statement_context(snapshot),
-                "number": number,
-                "published_at": published_at,
-                "title": version_title(number, version_label, effective_from) if number else "",
-                "effective_from": effective_from,
-                "change_summary": change_summary,
-                # (title, published_at, change summary) of the earlier versions, newest first
-                "history": history,
+                **version_context(
+                    number=number,
+                    published_at=published_at,
+                    change_summary=change_summary,
+                    history=history,
+                    version_label=version_label,
+                    effective_from=effective_from,
+                ),
             },
         )
     # Stripped: the stored HTML then survives a backup round trip exactly (XML trims ends).
