@@ -7,7 +7,7 @@ board: the names are looked up among the board's own terms.
 
 from typing import Any, TypeVar
 
-from django.db.models import Model
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from privacyregister.models import Board
@@ -54,6 +54,13 @@ class BoardTerms:
             return self._cache[model][name]
         except KeyError:
             raise ValueError(f"{model.__name__} '{name}' ontbreekt bij {self.board}") from None
+
+
+def next_statement_position(board: Board) -> int:
+    """The place after the last activity the board has put in order: activities written as
+    data keep their file's order in the statements (a catalogue's, a demo's)."""
+    last = board.activities.aggregate(last=Max("statement_position"))["last"]
+    return (last or 0) + 1
 
 
 def activity_create_from_data(

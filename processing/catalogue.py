@@ -25,7 +25,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from privacyregister import audit
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
-from processing.activity_data import BoardTerms, activity_create_from_data
+from processing.activity_data import (
+    BoardTerms,
+    activity_create_from_data,
+    next_statement_position,
+)
 from processing.findings import findings_deferred
 from processing.models import (
     DataCategory,
@@ -299,6 +303,11 @@ def catalogue_adopt(*, actor: User, board: Board, keys: list[str]) -> list[Proce
         )
     _install_missing_terms(board, chosen)
     terms = BoardTerms(board)
+    # In the statements in the catalogue's order (pupils' activities first), after what the
+    # board has put in order itself.
+    order = list(entries)
+    in_file_order = sorted(chosen, key=lambda entry: order.index(entry.key))
+    first = next_statement_position(board)
     activities = [
         activity_create_from_data(
             board=board,
@@ -309,8 +318,9 @@ def catalogue_adopt(*, actor: User, board: Board, keys: list[str]) -> list[Proce
             catalogue_key=entry.key,
             catalogue_version=entry.version,
             catalogue_snapshot=entry.raw,
+            statement_position=first + index,
         )
-        for entry in chosen
+        for index, entry in enumerate(in_file_order)
     ]
     audit.record("processing.catalogue.adopted", actor=actor, board=board, keys=keys)
     return activities

@@ -14,7 +14,11 @@ from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from privacyregister.services import board_setup
 from processing import models as register
-from processing.activity_data import BoardTerms, activity_create_from_data
+from processing.activity_data import (
+    BoardTerms,
+    activity_create_from_data,
+    next_statement_position,
+)
 from processing.services import vocabulary_add_missing
 from processing.statements import statement_publish
 from retention.services import retention_rules_add_missing
@@ -68,7 +72,12 @@ def load_demo_board(path: str, report: LoadReport) -> Board:
         if activity["name"] not in existing_activities:
             # FG comments are loaded after the users who wrote them, see load_demo_comments.
             fields = {key: value for key, value in activity.items() if key != "comments"}
-            activity_create_from_data(board=board, data=fields, terms=terms)
+            activity_create_from_data(
+                board=board,
+                data=fields,
+                terms=terms,
+                statement_position=next_statement_position(board),  # the file's order
+            )
             report.add("verwerkingen")
     return board
 

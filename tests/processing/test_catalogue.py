@@ -245,6 +245,15 @@ def test_adopting_is_all_or_nothing(fresh_board, monkeypatch):
     assert fresh_board.data_categories.count() == terms_before
 
 
+def test_adopted_activities_follow_the_catalogues_order_in_the_statement(fresh_board):
+    user = MembershipFactory(board=fresh_board).user
+    catalogue_adopt(actor=user, board=fresh_board, keys=["vog"])
+    # Ticked in another order than the catalogue's: the statement follows the catalogue.
+    catalogue_adopt(actor=user, board=fresh_board, keys=["klachten", "leerlingadministratie"])
+    keys = list(fresh_board.activities.in_statement_order().values_list("catalogue_key", flat=True))
+    assert keys == ["vog", "leerlingadministratie", "klachten"]
+
+
 def test_adopting_is_logged_with_the_keys(fresh_board):
     user = MembershipFactory(board=fresh_board).user
     catalogue_adopt(actor=user, board=fresh_board, keys=["vog"])
