@@ -678,24 +678,20 @@ def out_of_date_statements(board: Board) -> list[School | None]:
     """The published statements that no longer say what the register says: an activity they
     concern was approved after their last publication. None stands for the board's own
     statement. A school that never published has nothing out of date (it shows the board's).
-    Three queries at most, however many schools and activities."""
-    last_published = (
-        register.StatementVersion.objects.filter(board=board, school=OuterRef("pk"))
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
+    Two queries, however many schools and activities."""
+
+    def last_published(school) -> Subquery:
+        versions = register.StatementVersion.objects.filter(board=board, school=school)
+        return Subquery(versions.order_by("-published_at").values("published_at")[:1])
+
     newer = board.activities.filter(approved_at__gt=OuterRef("last_published"))
     schools = (
-        board.schools.annotate(last_published=Subquery(last_published))
+        board.schools.annotate(last_published=last_published(OuterRef("pk")))
         .filter(Exists(newer.filter(Q(applies_to_all_schools=True) | Q(schools=OuterRef("pk")))))
         .order_by("name")
     )
-    board_published = board.statement_versions.filter(school=None).aggregate(
-        last=Max("published_at")
-    )["last"]
-    board_behind = bool(board_published) and (
-        board.activities.filter(approved_at__gt=board_published).exists()
-    )
+    # Compared with NULL when the board never published: no row, so not behind.
+    board_behind = board.activities.filter(approved_at__gt=last_published(None)).exists()
     return [*([None] if board_behind else []), *schools]
 
 
