@@ -38,13 +38,18 @@ class ActivityFilter(django_filters.FilterSet):
     processor = django_filters.ModelChoiceFilter(
         label=_("Verwerker"), field_name="processors", queryset=None, empty_label=_("alle")
     )
+    open_advice = django_filters.BooleanFilter(
+        label=_("Met open advies van de FG"), method="with_open_advice"
+    )
 
     class Meta:
         model = ProcessingActivity
         fields: list[str] = []
 
-    def __init__(self, *args, board, **kwargs):
+    def __init__(self, *args, board, advice: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if not advice:  # the FG's advice is for those who see the working copy
+            del self.filters["open_advice"]
         self.filters["school"].queryset = board.schools.all()
         self.filters["subject_group"].queryset = board.subject_groups.all()
         self.filters["processor"].queryset = board.recipients.filter(kind=Recipient.Kind.PROCESSOR)
@@ -62,3 +67,6 @@ class ActivityFilter(django_filters.FilterSet):
             )
         )
         return queryset.filter(special if value else ~special)
+
+    def with_open_advice(self, queryset, _name, value):
+        return queryset.with_open_advice_only(value)

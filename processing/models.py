@@ -6,7 +6,8 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -247,6 +248,26 @@ class ActivityQuerySet(models.QuerySet):
             Q(applies_to_all_schools=True)
             | Q(pk__in=self.filter(schools__in=school_ids).values("pk"))
         )
+
+    def with_open_advice(self) -> "ActivityQuerySet":
+        """Each activity with the number of the FG's advices that are still open, counted in
+        the list's own query so that a page of the register makes as many queries whatever its
+        size."""
+        open_advice = (
+            Comment.objects.open()
+            .filter(activity=OuterRef("pk"))
+            .values("activity")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            open_advice=Coalesce(Subquery(open_advice, output_field=IntegerField()), 0)
+        )
+
+    def with_open_advice_only(self, value: bool = True) -> "ActivityQuerySet":
+        """The activities with (or, value False, without) open advice of the FG."""
+        has_open = Exists(Comment.objects.open().filter(activity=OuterRef("pk")))
+        return self.filter(has_open if value else ~has_open)
 
     def visible_to(self, access) -> "ActivityQuerySet":
         """The activities of access.board this user may read: everything, or only what is
@@ -702,6 +723,12 @@ class Cookie(ActivityPart):
         return self.name
 
 
+class CommentQuerySet(models.QuerySet):
+    def open(self) -> "CommentQuerySet":
+        """The advices the privacy officer has not resolved yet."""
+        return self.filter(resolved_at=None)
+
+
 class Comment(models.Model):
     """A remark of the FG on an activity, until the privacy officer resolves it."""
 
@@ -725,6 +752,8 @@ class Comment(models.Model):
         verbose_name=_("afgehandeld door"),
     )
     resolution = models.TextField(_("wat ermee is gedaan"), blank=True, validators=[BOUNDED_TEXT])
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("advies van de FG")

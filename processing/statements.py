@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
@@ -672,6 +672,27 @@ def statement_publish(
         number=number,
     )
     return statement
+
+
+def out_of_date_statements(board: Board) -> list[School | None]:
+    """The published statements that no longer say what the register says: an activity they
+    concern was approved after their last publication. None stands for the board's own
+    statement. A school that never published has nothing out of date (it shows the board's).
+    Two queries, however many schools and activities."""
+
+    def last_published(school) -> Subquery:
+        versions = register.StatementVersion.objects.filter(board=board, school=school)
+        return Subquery(versions.order_by("-published_at").values("published_at")[:1])
+
+    newer = board.activities.filter(approved_at__gt=OuterRef("last_published"))
+    schools = (
+        board.schools.annotate(last_published=last_published(OuterRef("pk")))
+        .filter(Exists(newer.filter(Q(applies_to_all_schools=True) | Q(schools=OuterRef("pk")))))
+        .order_by("name")
+    )
+    # Compared with NULL when the board never published: no row, so not behind.
+    board_behind = board.activities.filter(approved_at__gt=last_published(None)).exists()
+    return [*([None] if board_behind else []), *schools]
 
 
 def statement_preview(board: Board, school: School | None) -> tuple[list[Finding], str]:

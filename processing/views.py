@@ -64,10 +64,11 @@ def activity_list(request: BoardRequest) -> HttpResponse:
         request.GET or None,
         queryset=ProcessingActivity.objects.visible_to(request.access),
         board=request.board,
+        advice=request.access.can(Capability.VIEW_REGISTER),
     )
     activities = activity_filter.qs.prefetch_related("schools", "subject_groups").order_by("name")
-    if request.access.can(Capability.VIEW_REGISTER):  # findings concern the working copy
-        activities = with_finding_counts(activities, timezone.localdate())
+    if request.access.can(Capability.VIEW_REGISTER):  # findings and advice concern the working copy
+        activities = with_finding_counts(activities.with_open_advice(), timezone.localdate())
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)

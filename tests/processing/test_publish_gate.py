@@ -137,7 +137,7 @@ def test_a_board_without_its_privacy_contact_or_fg_cannot_publish_until_they_are
     assert "Publiceren kan nog niet" in page and message in page
     assert 'name="change_summary"' not in page
     lint = client.get(reverse("lint", kwargs={"board": board.slug})).text
-    assert message in lint and "1 fouten" in lint
+    assert message in lint and "1 fout en" in lint
     assert not board.statement_versions.exists()
 
     setattr(board, field, "ingevuld@bestuur.example" if "email" in field else "F. Gegevens")
