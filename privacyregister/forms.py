@@ -298,8 +298,6 @@ class BoardCreateForm(forms.ModelForm):
             "postal_address": forms.Textarea(attrs={"rows": 3}),
             "kvk_number": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
-        # One message for any address that is not http(s), however it is wrong.
-        error_messages = {"website": {"invalid": validate_web_url.message}}
 
     def __init__(self, data=None, *args, **kwargs):
         # An empty short name is suggested from the name, and shown if the page comes back.
@@ -313,6 +311,7 @@ class BoardCreateForm(forms.ModelForm):
             "Leeg laten: dan maken we die van de naam."
         ) % {"example": "stichting-voorbeeld"}
         limit_text(self)
+        web_urls_only(self)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

@@ -31,7 +31,8 @@ M = TypeVar("M", bound=Model)
 V = TypeVar("V", bound=register.Vocabulary)
 
 
-def _saved(obj: M) -> M:
+def saved(obj: M) -> M:
+    """Saved after the model's own checks: data files fail loudly on a bad value."""
     obj.full_clean()
     obj.save()
     return obj
@@ -88,7 +89,7 @@ def activity_create_from_data(
     )
     if activity.status == register.ProcessingActivity.Status.APPROVED:
         activity.approved_at = timezone.now()
-    _saved(activity)
+    saved(activity)
     for name, objects in m2m.items():
         getattr(activity, name).set(objects)
     if school_slugs:
@@ -96,12 +97,12 @@ def activity_create_from_data(
     activity.retention_rules.set(board.retention_rules.filter(name__in=rule_names))
 
     dossiers = {
-        d["name"]: _saved(register.Dossier(activity=activity, **d)) for d in parts["dossiers"]
+        d["name"]: saved(register.Dossier(activity=activity, **d)) for d in parts["dossiers"]
     }
     for purpose in parts["purposes"]:
-        _saved(register.Purpose(activity=activity, **purpose))
+        saved(register.Purpose(activity=activity, **purpose))
     for row in parts["data"]:
-        _saved(
+        saved(
             register.ActivityDataCategory(
                 activity=activity,
                 category=terms.get(register.DataCategory, row["category"]),
@@ -112,7 +113,7 @@ def activity_create_from_data(
         )
     for row in parts["sources"]:
         group = row.get("subject_group")
-        _saved(
+        saved(
             register.ActivitySource(
                 activity=activity,
                 source=terms.get(register.DataSource, row["source"]),
@@ -121,7 +122,7 @@ def activity_create_from_data(
             )
         )
     for row in parts["recipients"]:
-        _saved(
+        saved(
             register.ActivityRecipient(
                 activity=activity,
                 recipient=terms.get(register.Recipient, row["recipient"]),
@@ -131,14 +132,14 @@ def activity_create_from_data(
             )
         )
     for row in parts["transfers"]:
-        _saved(
+        saved(
             register.Transfer(
                 activity=activity,
                 **{**row, "recipient": terms.get(register.Recipient, row["recipient"])},
             )
         )
     for row in parts["staff_access"]:
-        _saved(
+        saved(
             register.StaffAccess(
                 activity=activity,
                 staff_role=terms.get(register.StaffRole, row["role"]),
@@ -147,5 +148,5 @@ def activity_create_from_data(
             )
         )
     for row in parts["cookies"]:
-        _saved(register.Cookie(activity=activity, **row))
+        saved(register.Cookie(activity=activity, **row))
     return activity

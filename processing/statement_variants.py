@@ -8,7 +8,6 @@
 Both are rendered once, at publishing, and stored with the version like the parents' statement.
 """
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Board, School
 from processing.models import DataCategory, version_title
-from processing.statements import ApprovedVersion, _snapshot, statement_context, version_context
+from processing.statements import ApprovedVersion, _snapshot, _unique, render_statement
 
 PUPILS_TEMPLATE = "processing/statement_pupils.html"
 ENGLISH_TEMPLATE = "processing/statement_en.html"
@@ -81,10 +80,6 @@ def _about_pupils(activity: dict) -> bool:
     return any(map(is_pupils, activity["subject_groups"])) or any(
         is_pupils(row["subject_group"]) for row in activity["data"]
     )
-
-
-def _unique(values) -> list:
-    return list(OrderedDict.fromkeys(values))
 
 
 def pupils_context(snapshot: dict) -> dict:
@@ -192,21 +187,17 @@ def render_english(
                 _english(purpose, "description")
         _english(snapshot["board"], "rights_request_instructions")
         _english(snapshot["board"], "complaint_authority_text")
-        html = render_to_string(
-            ENGLISH_TEMPLATE,
-            {
-                **statement_context(snapshot),
-                **version_context(
-                    number=number,
-                    published_at=published_at,
-                    change_summary=change_summary,
-                    history=history,
-                    version_label=version_label,
-                    effective_from=effective_from,
-                ),
-            },
-        )
-    return html.strip()
+    return render_statement(
+        snapshot,
+        number=number,
+        published_at=published_at,
+        change_summary=change_summary,
+        history=history,
+        version_label=version_label,
+        effective_from=effective_from,
+        template=ENGLISH_TEMPLATE,
+        language=ENGLISH.language_code,
+    )
 
 
 def render_variants(

@@ -317,7 +317,7 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
     }
 
 
-def _unique(items, key):
+def _unique(items, key=lambda item: item):
     seen = OrderedDict()
     for item in items:
         seen.setdefault(key(item), item)
@@ -515,12 +515,15 @@ def render_statement(
     history,
     version_label: str = "",
     effective_from: date | None = None,
+    template: str = STATEMENT_TEMPLATE,
+    language: str | None = None,
 ) -> str:
-    # In the product language whoever publishes: parents read the statement their school
-    # published, not the language the privacy officer chose for the editor.
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the product language whoever publishes (unless a variant asks for its own): parents
+    # read the statement their school published, not the language the privacy officer chose
+    # for the editor.
+    with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(
-            STATEMENT_TEMPLATE,
+            template,
             {
                 **statement_context(snapshot),
                 **version_context(

@@ -18,6 +18,7 @@ from processing.activity_data import (
     BoardTerms,
     activity_create_from_data,
     next_statement_position,
+    saved,
 )
 from processing.services import vocabulary_add_missing
 from processing.statements import statement_publish
@@ -39,18 +40,12 @@ class LoadReport:
         self.created[what] = self.created.get(what, 0) + count
 
 
-def _saved(obj):
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
 @transaction.atomic
 def load_demo_board(path: str, report: LoadReport) -> Board:
     data = read_fixture(path)
     board = Board.objects.filter(slug=data["board"]["slug"]).first()
     if board is None:
-        board = _saved(Board(**data["board"]))
+        board = saved(Board(**data["board"]))
         report.add("besturen")
     # What every board starts with, once (a no-op on a second run); then the demo's own terms.
     for label, count in board_setup(board=board).items():
@@ -63,7 +58,7 @@ def load_demo_board(path: str, report: LoadReport) -> Board:
     existing_schools = set(board.schools.values_list("slug", flat=True))
     for school in data["schools"]:
         if school["slug"] not in existing_schools:
-            _saved(School(board=board, **school))
+            saved(School(board=board, **school))
             report.add("scholen")
 
     terms = BoardTerms(board)
@@ -117,7 +112,7 @@ def load_demo_comments(path: str, report: LoadReport) -> None:
             continue
         for comment in activity_data.get("comments", []):
             author = User.objects.get(email=comment["author"])
-            _saved(register.Comment(activity=activity, author=author, text=comment["text"]))
+            saved(register.Comment(activity=activity, author=author, text=comment["text"]))
             report.add("adviezen")
 
 
