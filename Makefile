@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint install install-test lock messages audit bench
+.PHONY: run test test-sqlite test-postgres lint install install-test lock messages audit bench assets
 
 # pyproject.toml keeps the ranges; the exact versions, with the hashes of their files, come from
 # requirements.lock (what production runs) and requirements-dev.lock (that plus the test and lint
@@ -54,8 +54,27 @@ messages: install
 	DEBUG=1 $(PY) manage.py makemessages --locale en --no-obsolete --add-location file \
 		--ignore ".*" --ignore "tests/*" --ignore "scripts/*" --ignore "benchmarks/*" --ignore "build/*"
 
-install: $(VENV)/.installed $(MO)
-install-test: $(VENV)/.installed-test $(MO)
+# The NL Design System's stylesheets (package.json names them): `npm ci` installs exactly the
+# versions in package-lock.json, with the hashes recorded there, and only the built CSS with its
+# licence is copied into static/vendor/. Like the .mo file it is not in git: package-lock.json is
+# the one source. Nothing runs when the lock has not changed since the last copy.
+UTRECHT := static/vendor/utrecht
+TOKENS := static/vendor/voorbeeld-design-tokens
+ASSETS := $(UTRECHT)/.installed
+$(ASSETS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(UTRECHT) $(TOKENS)
+	mkdir -p $(UTRECHT) $(TOKENS)
+	cp node_modules/@utrecht/component-library-css/dist/html.css \
+		node_modules/@utrecht/component-library-css/dist/index.css \
+		node_modules/@utrecht/component-library-css/LICENSE.md $(UTRECHT)/
+	cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css \
+		node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md $(TOKENS)/
+	touch $@
+
+assets: $(ASSETS)
+install: $(VENV)/.installed $(MO) $(ASSETS)
+install-test: $(VENV)/.installed-test $(MO) $(ASSETS)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

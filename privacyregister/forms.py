@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.forms.formsets import ManagementForm
+from django.forms.renderers import DjangoTemplates
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,13 @@ from privacyregister.models import (
     validate_web_url,
 )
 from privacyregister.roles import SCHOOL_ROLES, Role
+
+
+class FormRenderer(DjangoTemplates):
+    """Every form field as an NL Design System form field (label above, hint, error message, input),
+    however a template renders it: `{{ form }}`, `{{ field.as_field_group }}` or a formset row."""
+
+    field_template_name = "privacyregister/forms/field.html"
 
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:

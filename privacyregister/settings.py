@@ -118,6 +118,9 @@ TEMPLATES = [
     },
 ]
 
+# The NL Design System's markup for every form field (label above the input, hint, error).
+FORM_RENDERER = "privacyregister.forms.FormRenderer"
+
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
