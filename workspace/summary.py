@@ -94,7 +94,9 @@ def _register(summary: BoardSummary, access: BoardAccess, user: User, today: dat
     if access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL:
         own = access.school_ids(Capability.EDIT_ACTIVITY)
         visible = visible.for_schools(own)
-        summary.own_schools = [m.school for m in summary.memberships if m.school_id in own]
+        summary.own_schools = [
+            m.school for m in summary.memberships if m.school and m.school_id in own
+        ]
     attention = list(
         visible.filter(
             Q(status=ProcessingActivity.Status.IN_REVIEW) | Q(next_review_on__lt=today)

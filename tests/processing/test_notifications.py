@@ -32,7 +32,7 @@ def team():
 
 
 def submitted(team, captured, actor, **fields) -> ProcessingActivity:
-    activity = ActivityFactory(board=team["board"], **fields)
+    activity = ActivityFactory.create(board=team["board"], **fields)
     with captured(execute=True):
         services.activity_submit_for_review(
             actor=actor, activity=activity, expected_version=activity.version
