@@ -15,6 +15,7 @@ from privacyregister.limits import ROW_LIMIT, TEXT_LIMIT
 from privacyregister.models import (
     Board,
     BoardDocument,
+    NotificationSettings,
     School,
     normalise_email,
     validate_web_url,
@@ -328,3 +329,9 @@ class BoardCreateForm(forms.ModelForm):
                 _("Vul een korte naam in (kleine letters, cijfers en streepjes)."), code="required"
             )
         return slug
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = ["on_events", "weekly_digest"]

@@ -536,3 +536,42 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class NotificationSettings(models.Model):
+    """Which e-mails a user wants. Without a row a user gets both: a new member is told what
+    waits for them until they switch it off on their own page."""
+
+    user = models.OneToOneField(
+        User,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notification_settings",
+        verbose_name=_("gebruiker"),
+    )
+    on_events = models.BooleanField(
+        _("e-mail bij gebeurtenissen"),
+        default=True,
+        help_text=_(
+            "Een e-mail als een verwerking ter review wordt aangeboden of is vastgesteld, en bij "
+            "advies van de FG."
+        ),
+    )
+    weekly_digest = models.BooleanField(
+        _("wekelijks overzicht"),
+        default=True,
+        help_text=_("Elke week een e-mail met wat op u wacht; niets als er niets wacht."),
+    )
+
+    class Meta:
+        verbose_name = _("e-mailinstellingen")
+        verbose_name_plural = _("e-mailinstellingen")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def opted_out(cls, kind: str) -> Q:
+        """Users who switched this kind of e-mail off ("on_events" or "weekly_digest"), as a
+        filter on User."""
+        return Q(**{f"notification_settings__{kind}": False})

@@ -35,6 +35,7 @@ account_patterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/meldingen/", views.notification_settings, name="notification_settings"),
     path("tweestapsverificatie/instellen/", two_factor.setup, name="two_factor_setup"),
     path("tweestapsverificatie/code/", two_factor.verify, name="two_factor_verify"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),

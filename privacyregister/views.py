@@ -19,11 +19,18 @@ from privacyregister.forms import (
     BoardDocumentFormSet,
     BoardSettingsForm,
     MembershipForm,
+    NotificationSettingsForm,
     SchoolForm,
     row_counts_are_sound,
 )
 from privacyregister.limits import ROW_LIMIT
-from privacyregister.models import Invitation, School, SecurityEvent, normalise_email
+from privacyregister.models import (
+    Invitation,
+    NotificationSettings,
+    School,
+    SecurityEvent,
+    normalise_email,
+)
 from privacyregister.permissions import Capability, matrix_rows
 from privacyregister.roles import Role
 from privacyregister.throttling import password_reset_allowed
@@ -177,6 +184,21 @@ def membership_revoke(request: BoardRequest, pk: int) -> HttpResponse:
             )
         return redirect("members", board=request.board.slug)
     return render(request, "privacyregister/membership_revoke.html", {"membership": membership})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own choice of e-mails, for all their boards."""
+    instance = NotificationSettings.objects.filter(user=request.user).first()
+    form = NotificationSettingsForm(
+        request.POST or None, instance=instance or NotificationSettings(user=request.user)
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Uw keuze is opgeslagen."))
+        return redirect("notification_settings")
+    return render(request, "privacyregister/notification_settings.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ activity, a past version read back, and the change log of the register export.""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,9 +12,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, Manager, Q, QuerySet, Value, Window
 from django.db.models.functions import JSONObject, Lag
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from processing.models import ACTIVITY_PARTS, ActivityPart, ProcessingActivity
+from processing.word_diff import word_diff
 
 HIDDEN_FIELDS = {"version"}
 
@@ -24,6 +26,11 @@ class Change:
     label: str
     old: str
     new: str
+
+    @cached_property
+    def marked(self) -> tuple[SafeString, SafeString]:
+        """The old and the new value with the words that changed marked (<del>, <ins>)."""
+        return word_diff(self.old, self.new)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from privacyregister.models import Board, User
 from privacyregister.reference import read_fixture
+from processing import notifications
 from processing.findings import findings_deferred
 from processing.history import changes_between, end_of_save, historical_m2m_ids
 from processing.models import (
@@ -128,6 +129,7 @@ def activity_submit_for_review(
     if not activity.can_be_submitted:
         raise ValidationError(_("Alleen een concept kan ter review worden aangeboden."))
     _set_status(activity, expected_version, actor=actor, status=ProcessingActivity.Status.IN_REVIEW)
+    notifications.notify_on_commit(notifications.SUBMITTED, activity.pk, actor=actor)
 
 
 @transaction.atomic
@@ -143,6 +145,7 @@ def activity_approve(
         approved_at=timezone.now(),
         approved_by=actor,
     )
+    notifications.notify_on_commit(notifications.APPROVED, activity.pk, actor=actor)
     return activity
 
 
@@ -256,6 +259,7 @@ def comment_add(*, actor: User, activity: ProcessingActivity, text: str) -> Comm
     comment = Comment(activity=activity, author=actor, text=text)
     comment.full_clean()
     comment.save()
+    notifications.notify_on_commit(notifications.ADVICE_ADDED, comment.pk, actor=actor)
     return comment
 
 
@@ -265,6 +269,7 @@ def comment_resolve(*, actor: User, comment: Comment, resolution: str) -> Commen
     comment.resolved_by = actor
     comment.resolution = resolution
     comment.save()
+    notifications.notify_on_commit(notifications.ADVICE_RESOLVED, comment.pk, actor=actor)
     return comment
 
 

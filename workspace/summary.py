@@ -1,0 +1,183 @@
+"""What waits for a user in each of their boards: read by the dashboard and by the weekly
+digest, so that the mail says what the page shows."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from privacyregister.access import BoardAccess
+from privacyregister.models import Board, Membership, NotificationSettings, School, User
+from privacyregister.permissions import Capability, Scope
+from processing.findings import finding_counts
+from processing.models import (
+    ActivityQuerySet,
+    Comment,
+    CommentQuerySet,
+    ProcessingActivity,
+    RegisterExport,
+)
+from processing.statements import out_of_date_statements
+from rights.models import RightsRequest
+
+# Exports made this long ago are still shown as ready on the dashboard.
+EXPORTS_SHOWN_FOR = timedelta(days=7)
+
+
+@dataclass
+class BoardSummary:
+    board: Board
+    memberships: list[Membership] = field(default_factory=list)
+    in_review: list = field(default_factory=list)
+    review_passed: list = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    requests_overdue: list[tuple[RightsRequest, int]] = field(default_factory=list)
+    requests_due: list[RightsRequest] = field(default_factory=list)
+    open_advice: list[Comment] = field(default_factory=list)
+    my_open_advice: list[Comment] = field(default_factory=list)
+    out_of_date: list[School | None] = field(default_factory=list)
+    exports_ready: list[RegisterExport] = field(default_factory=list)
+    # For a medewerker: the approved register of their school, the part they may read.
+    approved_register: list[ProcessingActivity] = field(default_factory=list)
+    # For a school role: the schools the summary is limited to.
+    own_schools: list[School] = field(default_factory=list)
+
+    @property
+    def digest_worthy(self) -> bool:
+        """Something waits that the weekly digest reports."""
+        return bool(
+            self.in_review
+            or self.open_advice
+            or self.my_open_advice
+            or self.out_of_date
+            or self.requests_overdue
+        )
+
+
+def _requests(summary: BoardSummary, access: BoardAccess, today: date) -> None:
+    """Open requests past their deadline (with the days they are late), and those of the next
+    week, as far as the user may see them."""
+    requests = (
+        RightsRequest.objects.visible_to(access)
+        .exclude(status__in=RightsRequest.CLOSED)
+        .filter(deadline__lte=today + timedelta(days=7))
+        .select_related("school")
+        .order_by("deadline")
+    )
+    for item in requests:
+        if item.deadline < today:
+            summary.requests_overdue.append((item, (today - item.deadline).days))
+        else:
+            summary.requests_due.append(item)
+
+
+def _open_advice(visible: ActivityQuerySet) -> CommentQuerySet:
+    return (
+        Comment.objects.open()
+        .filter(activity__in=visible)
+        .select_related("activity", "author")
+        .order_by("created_at", "pk")
+    )
+
+
+def _register(summary: BoardSummary, access: BoardAccess, user: User, today: date) -> None:
+    """What waits in the register, for those who see all of it (concepts included); a
+    schoolleider only what concerns their own school."""
+    visible = ProcessingActivity.objects.visible_to(access)
+    if access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL:
+        own = access.school_ids(Capability.EDIT_ACTIVITY)
+        visible = visible.for_schools(own)
+        summary.own_schools = [
+            m.school for m in summary.memberships if m.school and m.school_id in own
+        ]
+    attention = list(
+        visible.filter(
+            Q(status=ProcessingActivity.Status.IN_REVIEW) | Q(next_review_on__lt=today)
+        ).order_by("name")
+    )
+    summary.in_review = [a for a in attention if a.status == ProcessingActivity.Status.IN_REVIEW]
+    summary.review_passed = [a for a in attention if a.next_review_on and a.next_review_on < today]
+    counts = finding_counts(visible, today)
+    summary.errors, summary.warnings = counts["errors"], counts["warnings"]
+    # Each role sees the advice it acts on: the one who resolves it all of it, the FG
+    # what they gave and is still waiting.
+    if access.scope(Capability.APPROVE_ACTIVITY) == Scope.BOARD:
+        summary.open_advice = list(_open_advice(visible))
+    elif access.can(Capability.COMMENT_ACTIVITY):
+        summary.my_open_advice = list(_open_advice(visible).filter(author=user))
+    if access.scope(Capability.PUBLISH_STATEMENT) == Scope.BOARD:
+        summary.out_of_date = out_of_date_statements(summary.board)
+
+
+def board_summaries(user: User, today: date | None = None) -> list[BoardSummary]:
+    """Per board of the user (by name): their roles and what waits for them there."""
+    today = today or timezone.localdate()
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("board", "school")
+        .order_by("board__name", "role")
+    )
+    summaries: dict[int, BoardSummary] = {}
+    for membership in memberships:
+        summaries.setdefault(membership.board_id, BoardSummary(membership.board))
+        summaries[membership.board_id].memberships.append(membership)
+    for summary in summaries.values():
+        access = BoardAccess(user, summary.board)
+        _requests(summary, access, today)
+        if access.scope(Capability.VIEW_REGISTER) == Scope.BOARD:
+            _register(summary, access, user, today)
+        elif access.scope(Capability.VIEW_APPROVED_REGISTER) == Scope.SCHOOL:
+            summary.approved_register = list(
+                ProcessingActivity.objects.visible_to(access).order_by("name").only("pk", "name")
+            )
+        if access.can(Capability.EXPORT_REGISTER) and not access.can(Capability.EDIT_ACTIVITY):
+            # Who only reads (the FG) asks for an export and comes back for it later.
+            summary.exports_ready = list(
+                summary.board.exports.filter(
+                    exported_by=user,
+                    status=RegisterExport.Status.READY,
+                    requested_at__gte=timezone.now() - EXPORTS_SHOWN_FOR,
+                )
+                .defer("content")
+                .order_by("-requested_at")
+            )
+    return list(summaries.values())
+
+
+def send_weekly_digest(today: date | None = None) -> int:
+    """Mail each member who wants it, per board, what waits for them there; a board where
+    nothing waits is left out, and a member with nothing anywhere gets no mail. Returns how many
+    mails were sent."""
+    sent = 0
+    users = (
+        User.objects.filter(is_active=True, memberships__isnull=False)
+        .exclude(NotificationSettings.opted_out("weekly_digest"))
+        .distinct()
+        .order_by("email")
+    )
+    with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
+        for user in users:
+            for summary in board_summaries(user, today):
+                if not summary.digest_worthy:
+                    continue
+                context = {
+                    "summary": summary,
+                    "site_url": settings.SITE_URL,
+                    "settings_link": settings.SITE_URL + reverse("notification_settings"),
+                }
+                send_mail(
+                    subject=_("Wat wacht in het privacyregister van %(board)s")
+                    % {"board": summary.board.name},
+                    message=render_to_string("workspace/digest_email.txt", context),
+                    from_email=None,
+                    recipient_list=[user.email],
+                )
+                sent += 1
+    return sent
