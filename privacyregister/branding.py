@@ -84,12 +84,42 @@ def validate_logo_name(value) -> None:
         )
 
 
+def darkened(colour: str, share: float) -> str:
+    """The colour mixed with `share` (0-1) black."""
+    red, green, blue = (round(int(colour[i : i + 2], 16) * (1 - share)) for i in (1, 3, 5))
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def readable_on_white(colour: str) -> str:
+    """The colour itself when text in it on white (and white on it) reaches AA, else the
+    lightest darker shade that does. The settings refuse a colour that is too light, but the
+    stylesheet's URL takes any colour, and a colour may have been saved before that check."""
+    share = 0.0
+    while contrast_ratio(darkened(colour, share), WHITE) < MINIMUM_CONTRAST:
+        share += 0.05
+    return darkened(colour, share)
+
+
 def colour_css(colour: str) -> str:
     """The stylesheet that gives the page its house colour (the app's CSP allows no inline
-    style). Built from a checked colour only."""
+    style). Built from a checked colour only. On the public pages the links and buttons take
+    the colour too: the Utrecht components' tokens, set on the page's main element."""
     if not COLOUR.match(colour):
         raise ValueError(colour)
-    return f":root {{ --huiskleur: {colour}; }}\n"
+    colour = readable_on_white(colour)
+    hover = darkened(colour, 0.2)
+    tokens = {
+        "--utrecht-link-color": colour,
+        "--utrecht-link-hover-color": hover,
+        "--utrecht-link-visited-color": colour,
+        "--utrecht-button-primary-action-background-color": colour,
+        "--utrecht-button-primary-action-border-color": colour,
+        "--utrecht-button-primary-action-color": WHITE,
+        "--utrecht-button-primary-action-hover-background-color": hover,
+        "--utrecht-button-primary-action-hover-border-color": hover,
+    }
+    declarations = " ".join(f"{name}: {value};" for name, value in tokens.items())
+    return f":root {{ --huiskleur: {colour}; }}\nmain.public {{ {declarations} }}\n"
 
 
 def _load_whole(image: Image.Image) -> None:

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacyregister.context_processors.my_boards",
+                "privacyregister.context_processors.navigation",
             ],
         },
     },

@@ -370,7 +370,9 @@ def test_the_public_page_shows_the_logo_and_serves_it_safely(client, beheerder, 
     assert Image.open(io.BytesIO(logo.content)).format == "PNG"
     colour = client.get(reverse("public_colour", kwargs={"colour": "0b4f8a"}))
     assert colour["Content-Type"].startswith("text/css")
-    assert colour.content.decode() == ":root { --huiskleur: #0b4f8a; }\n"
+    css = colour.content.decode()
+    assert css.startswith(":root { --huiskleur: #0b4f8a; }\n")
+    assert "--utrecht-button-primary-action-background-color: #0b4f8a;" in css
 
 
 @pytest.mark.parametrize(
