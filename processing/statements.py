@@ -744,17 +744,95 @@ def statements_showing(activity: register.ProcessingActivity) -> list[register.S
     return sorted(showing, key=lambda v: (v.school is not None, v.school.name if v.school else ""))
 
 
-def statement_preview(board: Board, school: School | None) -> tuple[list[Finding], str]:
-    """The errors that block publishing now, and the statement as it would be published, from
-    one read of the approved versions."""
-    approved = approved_versions(board, school)
-    return _publish_errors(board, approved), render_statement(
-        _snapshot(board, school, approved),
-        number=None,
-        published_at=timezone.now(),
-        change_summary="",
-        history=_history(board, school),
+@dataclass
+class SnapshotChanges:
+    """What a new version would change against the published one, by activity name."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    facts_changed: bool  # the board's or the school's own facts (contact, FG, address, ...)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.facts_changed)
+
+
+def _differs(old: dict | None, new: dict | None) -> bool:
+    # Only what both say: a version published before a field existed did not change it.
+    if old is None or new is None:
+        return old != new
+    return any(old[key] != new[key] for key in old.keys() & new.keys())
+
+
+def snapshot_changes(old: dict, new: dict) -> SnapshotChanges:
+    before = {activity["name"]: activity for activity in old["activities"]}
+    after = {activity["name"]: activity for activity in new["activities"]}
+    return SnapshotChanges(
+        added=[name for name in after if name not in before],
+        removed=[name for name in before if name not in after],
+        changed=[name for name in after if name in before and _differs(before[name], after[name])],
+        facts_changed=_differs(old["board"], new["board"])
+        or _differs(old["school"], new["school"]),
     )
+
+
+def statement_preview(
+    board: Board, school: School | None
+) -> tuple[list[Finding], str, SnapshotChanges | None]:
+    """The errors that block publishing now, the statement as it would be published, and what
+    it changes against the published version (None before the first), from one read of the
+    approved versions."""
+    approved = approved_versions(board, school)
+    snapshot = _snapshot(board, school, approved)
+    current = (
+        board.statement_versions.filter(school=school).order_by("-number").only("snapshot").first()
+    )
+    return (
+        _publish_errors(board, approved),
+        render_statement(
+            snapshot,
+            number=None,
+            published_at=timezone.now(),
+            change_summary="",
+            history=_history(board, school),
+        ),
+        snapshot_changes(current.snapshot, snapshot) if current else None,
+    )
+
+
+class PublishAllRefused(PublishRefused):
+    """Publishing several statements stopped at one that has errors; nothing was published."""
+
+    def __init__(self, refused: PublishRefused, school: School | None):
+        super().__init__(refused.findings, refused.missing_facts)
+        self.school = school
+
+
+@transaction.atomic
+def statements_publish(
+    *,
+    actor: User,
+    board: Board,
+    schools: list[School | None],
+    change_summary: str,
+    effective_from: date | None = None,
+) -> list[register.StatementVersion]:
+    """Publish several statements (None: the board's) with one summary, all or none."""
+    published = []
+    for school in schools:
+        try:
+            published.append(
+                statement_publish(
+                    actor=actor,
+                    board=board,
+                    school=school,
+                    change_summary=change_summary,
+                    effective_from=effective_from,
+                )
+            )
+        except PublishRefused as refused:
+            raise PublishAllRefused(refused, school) from refused
+    return published
 
 
 # A diff line is a tuple of cells: one for a paragraph, one per cell for a table row. Inside

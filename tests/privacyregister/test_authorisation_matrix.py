@@ -122,6 +122,7 @@ ROWS = [
     Row("export_file", "export_register", target="missing", ok=404),
     Row("export_retry", "export_register", target="missing", method="post", ok=404),
     Row("statement_publish_board", "publish_statement"),
+    Row("statement_publish_out_of_date", "publish_statement"),
     Row("statement_order", "publish_statement"),
     Row("statement_order", "publish_statement", method="post"),  # nothing chosen: the page again
     Row("statement_publish_school", "publish_statement", target="school"),

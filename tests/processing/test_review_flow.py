@@ -236,3 +236,111 @@ def test_deleting_a_local_activity_makes_its_school_statement_out_of_date(office
         statement_publish(actor=officer.user, board=board, school=school, change_summary="Een.")
     activity.delete()
     assert out_of_date_statements(board) == [None, own]
+
+
+# Publishing: the changes first, and every statement that is behind at once
+
+
+def publish_url(board, school=None) -> str:
+    if school:
+        return reverse(
+            "statement_publish_school", kwargs={"board": board.slug, "school": school.slug}
+        )
+    return reverse("statement_publish_board", kwargs={"board": board.slug})
+
+
+def test_the_publish_page_names_the_activities_added_removed_and_changed_before_the_summary(
+    client, officer
+):
+    board = officer.board
+    kept = approved_activity(board, name="Leerlingadministratie")
+    removed = approved_activity(board, name="Camerabeelden")
+    statement_publish(actor=officer.user, board=board, school=None, change_summary="Eerste.")
+    removed.delete()
+    approved_activity(board, name="Schoolfotograaf")
+    kept.description = "Nieuwe uitleg"
+    kept.approved_at = timezone.now()
+    kept.save()
+
+    page = client.get(publish_url(board)).text
+    changes = page[: page.index("Wat is er veranderd")]
+    assert "Nieuw: Schoolfotograaf" in changes
+    assert "Eruit: Camerabeelden" in changes
+    assert "Gewijzigd: Leerlingadministratie" in changes
+
+
+def test_the_publish_page_says_when_it_is_the_first_version_or_nothing_changed(client, officer):
+    board = officer.board
+    approved_activity(board)
+    assert "Dit wordt de eerste versie" in client.get(publish_url(board)).text
+    statement_publish(actor=officer.user, board=board, school=None, change_summary="Eerste.")
+    assert "Er verandert niets aan de inhoud" in client.get(publish_url(board)).text
+
+
+def behind_board(officer):
+    """A board whose own statement and one school's are behind the register; another school's
+    is not, a third never published."""
+    from tests.factories import SchoolFactory
+
+    board = officer.board
+    behind, current, never = (
+        SchoolFactory(board=board, name=n) for n in ("De Akker", "De Es", "'t Veld")
+    )
+    local = approved_activity(board, applies_to_all_schools=False)
+    local.schools.set([behind])
+    for school in (None, behind, current):
+        statement_publish(actor=officer.user, board=board, school=school, change_summary="Een.")
+    local.description = "Nieuw"
+    local.approved_at = timezone.now()
+    local.save()
+    return board, behind, current, never
+
+
+def test_the_overview_offers_to_publish_every_statement_that_is_behind(client, officer):
+    board, behind, current, never = behind_board(officer)
+    page = client.get(reverse("statement_overview", kwargs={"board": board.slug})).text
+    assert "2 verklaringen lopen achter op het register" in page
+    assert page.count("loopt achter") == 2
+    confirm = client.get(
+        reverse("statement_publish_out_of_date", kwargs={"board": board.slug})
+    ).text
+    assert f"Privacyverklaring {behind.name}" in confirm
+    assert f"Privacyverklaring {board.name} (hele bestuur)" in confirm
+    assert current.name not in confirm and never.name not in confirm
+    assert 'name="targets" value="bestuur"' in confirm
+    assert f'name="targets" value="school-{behind.pk}"' in confirm
+
+
+def test_publishing_all_out_of_date_statements_gives_each_a_new_version_with_one_summary(
+    client, officer
+):
+    board, behind, current, never = behind_board(officer)
+    all_url = reverse("statement_publish_out_of_date", kwargs={"board": board.slug})
+    data = form_data(client.get(all_url), -1)
+    data["change_summary"] = "De uitleg over de verwerking is duidelijker."
+    data["targets"] = [
+        "bestuur",
+        f"school-{behind.pk}",
+    ]  # the page's hidden fields; form_data keeps one per name
+    response = client.post(all_url, data, follow=True)
+    assert "2 privacyverklaringen zijn gepubliceerd." in response.text
+    latest = {v.school_id: v for v in board.statement_versions.order_by("number")}
+    assert latest[None].number == 2 and latest[behind.pk].number == 2
+    assert latest[current.pk].number == 1 and never.pk not in latest
+    assert latest[behind.pk].change_summary == "De uitleg over de verwerking is duidelijker."
+    assert out_of_date_statements(board) == []
+
+
+def test_publishing_all_publishes_nothing_when_one_statement_has_errors(client, officer):
+    board, behind, current, never = behind_board(officer)
+    broken = ActivityFactory(board=board, status="vastgesteld", approved_at=timezone.now())
+    broken.schools.set([behind])  # no purposes: a lint error in the version to publish
+    broken.applies_to_all_schools = False
+    broken.save()
+    all_url = reverse("statement_publish_out_of_date", kwargs={"board": board.slug})
+    data = form_data(client.get(all_url), -1)
+    data["change_summary"] = "Bijgewerkt."
+    data["targets"] = ["bestuur", f"school-{behind.pk}"]
+    response = client.post(all_url, data)
+    assert "Er is niets gepubliceerd" in response.text
+    assert board.statement_versions.count() == 3
