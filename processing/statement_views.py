@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -79,7 +80,7 @@ class PublishAllForm(PublishForm):
     def __init__(self, *args, targets: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["version_label"]  # a label of one statement, not of several
-        self.fields["targets"].choices = targets
+        cast(forms.MultipleChoiceField, self.fields["targets"]).choices = targets
 
 
 class MoveForm(forms.Form):

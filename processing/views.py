@@ -122,7 +122,7 @@ def _activity_tab(request: BoardRequest, pk: int, capability: str, prefetch: lis
     )
     activity = _activity(request, pk, capability, queryset)
     reach = activity.reach()
-    can = {
+    can: dict[str, bool | str | None] = {
         name: request.access.can(capability, **reach)
         for name, capability in [
             ("edit", Capability.EDIT_ACTIVITY),

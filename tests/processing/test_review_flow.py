@@ -26,19 +26,19 @@ def edited_by(activity: ProcessingActivity, user) -> None:
 
 
 def in_review(board, editor) -> ProcessingActivity:
-    activity = ActivityFactory(board=board, status="ter_review")
+    activity = ActivityFactory.create(board=board, status="ter_review")
     edited_by(activity, editor)
     return activity
 
 
 def approved_activity(board, **fields) -> ProcessingActivity:
-    activity = ActivityFactory(
+    activity = ActivityFactory.create(
         board=board, status="vastgesteld", approved_at=timezone.now(), **fields
     )
     activity.purposes.create(
         description="Onderwijs geven", legal_basis="e", legal_basis_detail="WPO"
     )
-    activity.retention_rules.add(RetentionRuleFactory(board=board))
+    activity.retention_rules.add(RetentionRuleFactory.create(board=board))
     return activity
 
 
@@ -88,7 +88,7 @@ def test_on_a_four_eyes_board_a_colleague_approves_what_another_changed(client, 
 def test_putting_up_for_review_does_not_make_you_the_last_editor(client, officer):
     four_eyes(officer.board)
     colleague = MembershipFactory(board=officer.board, role=Role.PRIVACY_OFFICER).user
-    activity = ActivityFactory(board=officer.board)
+    activity = ActivityFactory.create(board=officer.board)
     edited_by(activity, colleague)
     client.post(url("activity_submit", activity), {"version": activity.version})
     activity.refresh_from_db()
@@ -120,7 +120,7 @@ def test_the_beheerder_switches_four_eyes_on_in_the_board_settings(client, behee
 
 
 def test_the_approve_page_shows_the_open_advice_and_the_findings_before_the_button(client, officer):
-    activity = ActivityFactory(board=officer.board, status="ter_review")
+    activity = ActivityFactory.create(board=officer.board, status="ter_review")
     Comment.objects.create(activity=activity, text="Leg eerst de belangenafweging vast.")
     Comment.objects.create(activity=activity, text="Al afgehandeld.", resolved_at=timezone.now())
     page = client.get(url("activity_approve", activity), {"version": activity.version}).text
@@ -133,7 +133,7 @@ def test_the_approve_page_shows_the_open_advice_and_the_findings_before_the_butt
 
 
 def test_with_open_advice_approving_without_the_confirmation_is_refused(client, officer):
-    activity = ActivityFactory(board=officer.board, status="ter_review")
+    activity = ActivityFactory.create(board=officer.board, status="ter_review")
     Comment.objects.create(activity=activity, text="Nog niet vaststellen.")
     response = client.post(url("activity_approve", activity), {"version": activity.version})
     assert response.status_code == 200
@@ -143,7 +143,7 @@ def test_with_open_advice_approving_without_the_confirmation_is_refused(client, 
 
 
 def test_with_open_advice_approving_with_the_confirmation_approves(client, officer):
-    activity = ActivityFactory(board=officer.board, status="ter_review")
+    activity = ActivityFactory.create(board=officer.board, status="ter_review")
     Comment.objects.create(activity=activity, text="Nog niet vaststellen.")
     page = client.get(url("activity_approve", activity), {"version": activity.version})
     data = form_data(page, -1)
@@ -154,7 +154,7 @@ def test_with_open_advice_approving_with_the_confirmation_approves(client, offic
 
 
 def test_without_open_advice_the_approve_page_asks_no_confirmation(client, officer):
-    activity = ActivityFactory(board=officer.board, status="ter_review")
+    activity = ActivityFactory.create(board=officer.board, status="ter_review")
     page = client.get(url("activity_approve", activity))
     assert "Er is geen open advies van de FG." in page.text
     assert "advice_read" not in page.text
@@ -164,7 +164,7 @@ def test_without_open_advice_the_approve_page_asks_no_confirmation(client, offic
 
 
 def test_the_approve_page_of_a_version_changed_since_the_detail_page_is_a_conflict(client, officer):
-    activity = ActivityFactory(board=officer.board, status="ter_review", version=3)
+    activity = ActivityFactory.create(board=officer.board, status="ter_review", version=3)
     response = client.get(url("activity_approve", activity), {"version": 2})
     assert response.status_code == 409
     assert "Iemand heeft deze verwerking gewijzigd sinds u die opende" in response.text
@@ -192,7 +192,7 @@ def test_a_schoolleider_cannot_delete_an_activity_of_a_published_statement_and_i
 
 
 def test_a_schoolleider_deletes_a_local_activity_no_statement_shows(client, schoolleider):
-    activity = ActivityFactory(board=schoolleider.board, applies_to_all_schools=False)
+    activity = ActivityFactory.create(board=schoolleider.board, applies_to_all_schools=False)
     activity.schools.set([schoolleider.school])
     assert "Ja, verwijderen" in client.get(url("activity_delete", activity)).text
     client.post(url("activity_delete", activity))
@@ -333,7 +333,7 @@ def test_publishing_all_out_of_date_statements_gives_each_a_new_version_with_one
 
 def test_publishing_all_publishes_nothing_when_one_statement_has_errors(client, officer):
     board, behind, current, never = behind_board(officer)
-    broken = ActivityFactory(board=board, status="vastgesteld", approved_at=timezone.now())
+    broken = ActivityFactory.create(board=board, status="vastgesteld", approved_at=timezone.now())
     broken.schools.set([behind])  # no purposes: a lint error in the version to publish
     broken.applies_to_all_schools = False
     broken.save()
