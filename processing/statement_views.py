@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
 from processing.lint import missing_board_facts
-from processing.models import ProcessingActivity
+from processing.models import ProcessingActivity, StatementVersion
 from processing.services import activity_move
 from processing.statement_variants import DOCUMENT_FIELDS
 from processing.statements import (
@@ -73,14 +74,18 @@ class PublishForm(forms.Form):
 
 
 class PublishAllForm(PublishForm):
-    """One summary for every statement that is behind; each keeps the number we give it."""
+    """One summary for several statements; each keeps the number we give it."""
 
-    targets = forms.MultipleChoiceField(widget=forms.MultipleHiddenInput)
+    targets = forms.MultipleChoiceField(
+        label=gettext_lazy("Deze verklaringen krijgen een nieuwe versie"),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, targets: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["version_label"]  # a label of one statement, not of several
         cast(forms.MultipleChoiceField, self.fields["targets"]).choices = targets
+        self.order_fields(["targets"])
 
 
 class MoveForm(forms.Form):
@@ -141,13 +146,30 @@ def _target_key(school) -> str:
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.PUBLISH_STATEMENT)
 def publish_out_of_date(request: BoardRequest) -> HttpResponse:
-    """Every statement that is behind the register, published in one action with one summary.
-    The page lists them first; what is still behind when the button is pressed is published."""
+    """Every statement that is behind the register, published in one action with one summary;
+    schools without a statement of their own (their parents read the board's) can be added.
+    What is ticked, and still may be published when the button is pressed, is published."""
     board = request.board
-    publishable = _publishable(request, out_of_date_statements(board))
-    choices = [(_target_key(school), str(school or board)) for school in publishable]
+    behind = _publishable(request, out_of_date_statements(board))
+    never = [
+        school
+        for school in board.schools.active().filter(
+            ~Exists(StatementVersion.objects.filter(school=OuterRef("pk")))
+        )
+        if request.access.can(Capability.PUBLISH_STATEMENT, schools=[school.pk])
+    ]
+    publishable = behind + never
+    choices = [
+        (_target_key(school), _("%(name)s (loopt achter)") % {"name": school or board})
+        for school in behind
+    ] + [
+        (_target_key(school), _("%(name)s (nog geen eigen verklaring)") % {"name": school})
+        for school in never
+    ]
     form = PublishAllForm(
-        request.POST or None, targets=choices, initial={"targets": [key for key, _ in choices]}
+        request.POST or None,
+        targets=choices,
+        initial={"targets": [_target_key(school) for school in behind]},
     )
     refused = None
     if form.is_valid():
@@ -176,7 +198,7 @@ def publish_out_of_date(request: BoardRequest) -> HttpResponse:
     return render(
         request,
         "processing/statement_publish_all.html",
-        {"form": form, "publishable": publishable, "refused": refused},
+        {"form": form, "behind": behind, "never": never, "refused": refused},
     )
 
 
