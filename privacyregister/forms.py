@@ -231,6 +231,7 @@ class BoardSettingsForm(forms.ModelForm):
             "complaint_authority_text",
             "complaint_authority_text_en",
             "house_colour",
+            "four_eyes",
         ]
         widgets = {
             "visiting_address": forms.Textarea(attrs={"rows": 3}),

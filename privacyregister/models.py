@@ -247,6 +247,18 @@ class Board(models.Model):
             "Als #rrggbb, bijvoorbeeld #0b4f8a. Witte tekst moet er goed leesbaar op zijn."
         ),
     )
+    # The four-eyes principle: whoever last changed an activity's content cannot also approve
+    # it (processing.services.activity_approve). Off by default: a small board may have one
+    # privacy officer only.
+    four_eyes = models.BooleanField(
+        _("vier ogen bij vaststellen"),
+        default=False,
+        help_text=_(
+            "Aan: wie een verwerking het laatst heeft gewijzigd, mag die niet zelf vaststellen. "
+            "Een collega kijkt dan altijd mee. Zet dit alleen aan als er minstens twee mensen "
+            "zijn die mogen vaststellen."
+        ),
+    )
 
     objects = BoardQuerySet.as_manager()
 

@@ -241,6 +241,22 @@ class CommentForm(forms.ModelForm):
         limit_text(self)
 
 
+class ApproveForm(forms.Form):
+    """The button that approves; with open advice of the FG, only with the box ticked."""
+
+    advice_read = forms.BooleanField(
+        label=_("Ik heb het open advies gelezen en stel de verwerking toch vast"),
+        error_messages={
+            "required": _("Er is open advies. Lees het en vink dit aan om toch vast te stellen.")
+        },
+    )
+
+    def __init__(self, *args, open_advice: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not open_advice:
+            del self.fields["advice_read"]
+
+
 class ResolveCommentForm(CommentForm):
     class Meta:
         model = models.Comment

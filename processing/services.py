@@ -105,6 +105,34 @@ def activity_save(
     return activity
 
 
+# The change reason of a history record that changed only the status (submit, approve): the
+# four-eyes rule looks past those for the last person who changed the content.
+STATUS_CHANGE = "status"
+
+
+def last_editor_id(activity: ProcessingActivity) -> int | None:
+    """Who last changed the activity's content (created, edited, restored, copied): the user of
+    the newest history record that is not a mere status change. Records written before status
+    changes were marked count as edits, so the rule errs on the careful side there."""
+    record = (
+        activity.history.exclude(history_change_reason=STATUS_CHANGE)
+        .order_by("-history_date")
+        .values("history_user_id")
+        .first()
+    )
+    return record["history_user_id"] if record else None
+
+
+def four_eyes_refusal(*, actor: User, activity: ProcessingActivity) -> str | None:
+    """Why the board's four-eyes rule keeps this person from approving the activity, or None."""
+    if activity.board.four_eyes and last_editor_id(activity) == actor.pk:
+        return _(
+            "U heeft deze verwerking het laatst gewijzigd. Dit bestuur werkt met vier ogen: "
+            "een collega die mag vaststellen, controleert de verwerking en stelt haar vast."
+        )
+    return None
+
+
 def _set_status(
     activity: ProcessingActivity, expected_version: int, *, actor: User, **fields: object
 ) -> None:
@@ -119,7 +147,9 @@ def _set_status(
     for name, value in fields.items():
         setattr(activity, name, value)
     activity._history_user = actor
+    activity._change_reason = STATUS_CHANGE  # type: ignore[attr-defined]
     activity.save(update_fields=list(fields))
+    del activity._change_reason  # type: ignore[attr-defined]
 
 
 @transaction.atomic
@@ -134,9 +164,22 @@ def activity_submit_for_review(
 
 @transaction.atomic
 def activity_approve(
-    *, actor: User, activity: ProcessingActivity, expected_version: int
+    *,
+    actor: User,
+    activity: ProcessingActivity,
+    expected_version: int,
+    advice_read: bool = False,
 ) -> ProcessingActivity:
-    """Approve the version the approver saw; EditConflict when it changed since."""
+    """Approve the version the approver saw; EditConflict when it changed since. Refused to
+    the last editor on a four-eyes board, and while the FG's advice is open unless the
+    approver confirms having read it."""
+    refusal = four_eyes_refusal(actor=actor, activity=activity)
+    if refusal:
+        raise ValidationError(refusal)
+    if not advice_read and activity.comments.open().exists():
+        raise ValidationError(
+            _("Er is open advies van de FG. Lees het en bevestig dat u toch vaststelt.")
+        )
     _set_status(
         activity,
         expected_version,

@@ -2,25 +2,34 @@
 
 import datetime
 import re
+from typing import cast
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
 from processing.lint import missing_board_facts
-from processing.models import ProcessingActivity
+from processing.models import ProcessingActivity, StatementVersion
 from processing.services import activity_move
 from processing.statement_variants import DOCUMENT_FIELDS
-from processing.statements import PublishRefused, statement_preview, statement_publish
+from processing.statements import (
+    PublishAllRefused,
+    PublishRefused,
+    out_of_date_statements,
+    statement_preview,
+    statement_publish,
+    statements_publish,
+)
 
 # A statement may be published ahead of the school year it is for, not further: a later date
 # is a typing error. An earlier date than today would claim that parents could read this text
@@ -64,6 +73,21 @@ class PublishForm(forms.Form):
         return effective_from
 
 
+class PublishAllForm(PublishForm):
+    """One summary for several statements; each keeps the number we give it."""
+
+    targets = forms.MultipleChoiceField(
+        label=gettext_lazy("Deze verklaringen krijgen een nieuwe versie"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, targets: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version_label"]  # a label of one statement, not of several
+        cast(forms.MultipleChoiceField, self.fields["targets"]).choices = targets
+        self.order_fields(["targets"])
+
+
 class MoveForm(forms.Form):
     """One of the page's buttons: "op" or "neer", with the activity as its value."""
 
@@ -91,7 +115,91 @@ def statement_overview(request: BoardRequest) -> HttpResponse:
     targets = [(None, latest.get(None))] + [
         (school, latest.get(school.pk)) for school in board.schools.active()
     ]
-    return render(request, "processing/statements.html", {"targets": targets})
+    out_of_date = out_of_date_statements(board)
+    return render(
+        request,
+        "processing/statements.html",
+        {
+            "targets": targets,
+            "behind": {school.pk if school else None for school in out_of_date},
+            "publishable": _publishable(request, out_of_date),
+        },
+    )
+
+
+def _publishable(request: BoardRequest, out_of_date: list) -> list:
+    """The statements behind the register that this user may publish (None: the board's)."""
+    return [
+        school
+        for school in out_of_date
+        if request.access.can(
+            Capability.PUBLISH_STATEMENT,
+            **({"schools": [school.pk]} if school else {"whole_board": True}),
+        )
+    ]
+
+
+def _target_key(school) -> str:
+    return f"school-{school.pk}" if school else "bestuur"
+
+
+@require_http_methods(["GET", "POST"])
+@board_view(Capability.PUBLISH_STATEMENT)
+def publish_out_of_date(request: BoardRequest) -> HttpResponse:
+    """Every statement that is behind the register, published in one action with one summary;
+    schools without a statement of their own (their parents read the board's) can be added.
+    What is ticked, and still may be published when the button is pressed, is published."""
+    board = request.board
+    behind = _publishable(request, out_of_date_statements(board))
+    never = [
+        school
+        for school in board.schools.active().filter(
+            ~Exists(StatementVersion.objects.filter(school=OuterRef("pk")))
+        )
+        if request.access.can(Capability.PUBLISH_STATEMENT, schools=[school.pk])
+    ]
+    publishable = behind + never
+    choices = [
+        (_target_key(school), _("%(name)s (loopt achter)") % {"name": school or board})
+        for school in behind
+    ] + [
+        (_target_key(school), _("%(name)s (nog geen eigen verklaring)") % {"name": school})
+        for school in never
+    ]
+    form = PublishAllForm(
+        request.POST or None,
+        targets=choices,
+        initial={"targets": [_target_key(school) for school in behind]},
+    )
+    refused = None
+    if form.is_valid():
+        chosen = set(form.cleaned_data["targets"])
+        try:
+            published = statements_publish(
+                actor=request.user,
+                board=board,
+                schools=[school for school in publishable if _target_key(school) in chosen],
+                change_summary=form.cleaned_data["change_summary"],
+                effective_from=form.cleaned_data["effective_from"],
+            )
+        except PublishAllRefused as error:
+            refused = error
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d privacyverklaring is gepubliceerd.",
+                    "%(count)d privacyverklaringen zijn gepubliceerd.",
+                    len(published),
+                )
+                % {"count": len(published)},
+            )
+            return redirect("statement_overview", board=board.slug)
+    return render(
+        request,
+        "processing/statement_publish_all.html",
+        {"form": form, "behind": behind, "never": never, "refused": refused},
+    )
 
 
 def _publish(request: BoardRequest, school) -> HttpResponse:
@@ -110,7 +218,7 @@ def _publish(request: BoardRequest, school) -> HttpResponse:
                 _("Versie %(number)s is gepubliceerd.") % {"number": statement.number},
             )
             return redirect("statement_overview", board=board.slug)
-    findings, preview = statement_preview(board, school)
+    findings, preview, changes = statement_preview(board, school)
     return render(
         request,
         "processing/statement_publish.html",
@@ -118,6 +226,7 @@ def _publish(request: BoardRequest, school) -> HttpResponse:
             "school": school,
             "form": form,
             "findings": findings,
+            "changes": changes,
             "missing_facts": missing_board_facts(board),
             "preview": mark_safe(preview),  # our own render
         },

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -679,36 +680,159 @@ def statement_publish(
 
 def out_of_date_statements(board: Board) -> list[School | None]:
     """The published statements that no longer say what the register says: an activity they
-    concern was approved after their last publication. None stands for the board's own
-    statement. A school that never published has nothing out of date (it shows the board's).
-    Two queries, however many schools and activities."""
+    concern was approved, or an approved activity deleted, after their last publication. None
+    stands for the board's own statement. A school that never published has nothing out of
+    date (it shows the board's). Two queries, however many schools and activities."""
 
     def last_published(school) -> Subquery:
         versions = register.StatementVersion.objects.filter(board=board, school=school)
         return Subquery(versions.order_by("-published_at").values("published_at")[:1])
 
     newer = board.activities.filter(approved_at__gt=OuterRef("last_published"))
+    # A deleted activity has no schools left (they go before its last history record is
+    # written), so a school counts if any earlier version of the activity concerned it: at
+    # worst one publication too many, never a statement that keeps a deleted activity.
+    deleted = register.ProcessingActivity.history.filter(board=board, history_type="-").exclude(
+        approved_at=None
+    )
+    had_school = apps.get_model(
+        "processing", "HistoricalProcessingActivity_schools"
+    ).objects.filter(history__id=OuterRef("id"), school=OuterRef(OuterRef("pk")))
     schools = (
         board.schools.annotate(last_published=last_published(OuterRef("pk")))
-        .filter(Exists(newer.filter(Q(applies_to_all_schools=True) | Q(schools=OuterRef("pk")))))
+        .filter(
+            Exists(newer.filter(Q(applies_to_all_schools=True) | Q(schools=OuterRef("pk"))))
+            | Exists(
+                deleted.filter(history_date__gt=OuterRef("last_published")).filter(
+                    Q(applies_to_all_schools=True) | Exists(had_school)
+                )
+            )
+        )
         .order_by("name")
     )
     # Compared with NULL when the board never published: no row, so not behind.
-    board_behind = board.activities.filter(approved_at__gt=last_published(None)).exists()
+    board_behind = Board.objects.filter(
+        Exists(board.activities.filter(approved_at__gt=last_published(None)))
+        | Exists(deleted.filter(history_date__gt=last_published(None))),
+        pk=board.pk,
+    ).exists()
     return [*([None] if board_behind else []), *schools]
 
 
-def statement_preview(board: Board, school: School | None) -> tuple[list[Finding], str]:
-    """The errors that block publishing now, and the statement as it would be published, from
-    one read of the approved versions."""
-    approved = approved_versions(board, school)
-    return _publish_errors(board, approved), render_statement(
-        _snapshot(board, school, approved),
-        number=None,
-        published_at=timezone.now(),
-        change_summary="",
-        history=_history(board, school),
+def statements_showing(activity: register.ProcessingActivity) -> list[register.StatementVersion]:
+    """The current published versions (the board's and each school's) that show the activity:
+    their snapshot names it as it was at one of its approvals. The board's first, then the
+    schools by name. Three queries."""
+    if activity.approved_at is None:
+        return []  # never approved: in no statement
+    names = set(
+        activity.history.filter(status=register.ProcessingActivity.Status.APPROVED).values_list(
+            "name", flat=True
+        )
     )
+    versions = activity.board.statement_versions
+    latest = Q(pk__in=[])
+    for school_id, number in versions.values_list("school").annotate(number=Max("number")):
+        latest |= Q(school_id=school_id, number=number)
+    showing = [
+        version
+        for version in versions.filter(latest)
+        .select_related("school")
+        .only("school__name", "number", "version_label", "effective_from", "snapshot")
+        if any(entry["name"] in names for entry in version.snapshot["activities"])
+    ]
+    return sorted(showing, key=lambda v: (v.school is not None, v.school.name if v.school else ""))
+
+
+@dataclass
+class SnapshotChanges:
+    """What a new version would change against the published one, by activity name."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    facts_changed: bool  # the board's or the school's own facts (contact, FG, address, ...)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.facts_changed)
+
+
+def _differs(old: dict | None, new: dict | None) -> bool:
+    # Only what both say: a version published before a field existed did not change it.
+    if old is None or new is None:
+        return old != new
+    return any(old[key] != new[key] for key in old.keys() & new.keys())
+
+
+def snapshot_changes(old: dict, new: dict) -> SnapshotChanges:
+    before = {activity["name"]: activity for activity in old["activities"]}
+    after = {activity["name"]: activity for activity in new["activities"]}
+    return SnapshotChanges(
+        added=[name for name in after if name not in before],
+        removed=[name for name in before if name not in after],
+        changed=[name for name in after if name in before and _differs(before[name], after[name])],
+        facts_changed=_differs(old["board"], new["board"])
+        or _differs(old["school"], new["school"]),
+    )
+
+
+def statement_preview(
+    board: Board, school: School | None
+) -> tuple[list[Finding], str, SnapshotChanges | None]:
+    """The errors that block publishing now, the statement as it would be published, and what
+    it changes against the published version (None before the first), from one read of the
+    approved versions."""
+    approved = approved_versions(board, school)
+    snapshot = _snapshot(board, school, approved)
+    current = (
+        board.statement_versions.filter(school=school).order_by("-number").only("snapshot").first()
+    )
+    return (
+        _publish_errors(board, approved),
+        render_statement(
+            snapshot,
+            number=None,
+            published_at=timezone.now(),
+            change_summary="",
+            history=_history(board, school),
+        ),
+        snapshot_changes(current.snapshot, snapshot) if current else None,
+    )
+
+
+class PublishAllRefused(PublishRefused):
+    """Publishing several statements stopped at one that has errors; nothing was published."""
+
+    def __init__(self, refused: PublishRefused, school: School | None):
+        super().__init__(refused.findings, refused.missing_facts)
+        self.school = school
+
+
+@transaction.atomic
+def statements_publish(
+    *,
+    actor: User,
+    board: Board,
+    schools: list[School | None],
+    change_summary: str,
+    effective_from: date | None = None,
+) -> list[register.StatementVersion]:
+    """Publish several statements (None: the board's) with one summary, all or none."""
+    published = []
+    for school in schools:
+        try:
+            published.append(
+                statement_publish(
+                    actor=actor,
+                    board=board,
+                    school=school,
+                    change_summary=change_summary,
+                    effective_from=effective_from,
+                )
+            )
+        except PublishRefused as refused:
+            raise PublishAllRefused(refused, school) from refused
+    return published
 
 
 # A diff line is a tuple of cells: one for a paragraph, one per cell for a table row. Inside

@@ -43,6 +43,11 @@ urlpatterns = [
     path("verklaringen/", statement_views.statement_overview, name="statement_overview"),
     path("verklaringen/volgorde/", statement_views.statement_order, name="statement_order"),
     path(
+        "verklaringen/bijwerken/",
+        statement_views.publish_out_of_date,
+        name="statement_publish_out_of_date",
+    ),
+    path(
         "verklaringen/bestuur/",
         statement_views.publish_board_statement,
         name="statement_publish_board",

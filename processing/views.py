@@ -23,6 +23,7 @@ from processing.findings import stored_findings, with_finding_counts
 from processing.forms import (
     FORMSET_PREFIXES,
     ActivityForm,
+    ApproveForm,
     CommentForm,
     CopyForm,
     ResolveCommentForm,
@@ -39,6 +40,7 @@ from processing.models import (
     StaffAccess,
     Transfer,
 )
+from processing.statements import statements_showing
 from retention.models import RetentionRule
 
 PAGE_SIZE = 25
@@ -120,7 +122,7 @@ def _activity_tab(request: BoardRequest, pk: int, capability: str, prefetch: lis
     )
     activity = _activity(request, pk, capability, queryset)
     reach = activity.reach()
-    can = {
+    can: dict[str, bool | str | None] = {
         name: request.access.can(capability, **reach)
         for name, capability in [
             ("edit", Capability.EDIT_ACTIVITY),
@@ -131,6 +133,12 @@ def _activity_tab(request: BoardRequest, pk: int, capability: str, prefetch: lis
         ]
     }
     can["copy"] = request.access.can(Capability.EDIT_ACTIVITY, whole_board=True)
+    # Why the approve button is not there for this person (the board's four-eyes rule).
+    can["approve_refusal"] = (
+        services.four_eyes_refusal(actor=request.user, activity=activity)
+        if can["approve"] and not activity.is_approved
+        else None
+    )
     return activity, can
 
 
@@ -294,24 +302,66 @@ def activity_submit(request: BoardRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @board_view(Capability.APPROVE_ACTIVITY, per_object=True)
 def activity_approve(request: BoardRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
-    return _status_change(
-        request, activity, services.activity_approve, _("De verwerking is vastgesteld.")
+    """A look first: the open advice of the FG and the lint findings of the version to approve,
+    and the button that counts; with open advice, approving asks for an explicit confirmation."""
+    activity, can = _activity_tab(request, pk, Capability.APPROVE_ACTIVITY, DETAIL_PREFETCH)
+    open_advice = list(activity.comments.open().select_related("author").order_by("created_at"))
+    data = request.POST if request.method == "POST" else None
+    form = ApproveForm(data, open_advice=bool(open_advice))
+    if request.method == "POST" and form.is_valid():
+        return _status_change(
+            request,
+            activity,
+            partial(
+                services.activity_approve, advice_read=form.cleaned_data.get("advice_read", False)
+            ),
+            _("De verwerking is vastgesteld."),
+        )
+    # The version of the page the button was on; the review page passes it on unchanged.
+    seen = request.GET.get("version", "")
+    if seen.isdigit() and int(seen) != activity.version:
+        return render(
+            request,
+            "processing/activity_conflict.html",
+            {"activity": activity, "changes": services.conflict_changes(activity, int(seen))},
+            status=409,
+        )
+    return render(
+        request,
+        "processing/activity_approve.html",
+        {
+            "activity": activity,
+            "can": can,
+            "form": form,
+            "version": request.POST.get("version", activity.version),
+            "open_advice": open_advice,
+            "findings": lint_activity(activity, timezone.localdate()),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
 def activity_delete(request: BoardRequest, pk: int) -> HttpResponse:
+    """An activity that parents can read in a published statement is deleted only by someone
+    who may approve it: deleting it changes those statements at their next publication."""
     activity = _activity(request, pk, Capability.EDIT_ACTIVITY)
+    statements = statements_showing(activity)
+    allowed = not statements or request.access.can(Capability.APPROVE_ACTIVITY, **activity.reach())
     if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
         activity.delete()
         messages.success(request, _("De verwerking %(name)s is verwijderd.") % {"name": activity})
         return redirect("activity_list", board=request.board.slug)
-    return render(request, "processing/activity_delete.html", {"activity": activity})
+    return render(
+        request,
+        "processing/activity_delete.html",
+        {"activity": activity, "statements": statements, "allowed": allowed},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -90,6 +90,8 @@ ROWS = [
     Row("activity_comments", "view_register", target="activity"),
     Row("activity_edit", "edit_activity", target="activity"),
     Row("activity_submit", "edit_activity", target="activity", method="post", ok=302),
+    # A look first (issue 18): the open advice and the findings, then the button that counts.
+    Row("activity_approve", "approve_activity", target="activity"),
     Row("activity_approve", "approve_activity", target="activity", method="post", ok=302),
     Row("activity_delete", "edit_activity", target="activity"),
     Row("activity_copy", "edit_activity", target="activity", board_only=True),
@@ -120,6 +122,7 @@ ROWS = [
     Row("export_file", "export_register", target="missing", ok=404),
     Row("export_retry", "export_register", target="missing", method="post", ok=404),
     Row("statement_publish_board", "publish_statement"),
+    Row("statement_publish_out_of_date", "publish_statement"),
     Row("statement_order", "publish_statement"),
     Row("statement_order", "publish_statement", method="post"),  # nothing chosen: the page again
     Row("statement_publish_school", "publish_statement", target="school"),
@@ -287,8 +290,13 @@ def url_for(world, row: Row, place: str) -> str:
 def data_for(world, row: Row, place: str) -> dict:
     """What the page's button posts: the buttons on an activity send the version shown."""
     if row.method == "post" and row.target == "activity":
-        # "Gezien" sends the catalogue version it showed; the other buttons ignore it.
-        return {"version": world["objects"]["activity"][place].version, "catalogue_version": 1}
+        # "Gezien" sends the catalogue version it showed, "Vaststellen" that the open advice
+        # (every activity here has some) was read; the other buttons ignore these.
+        return {
+            "version": world["objects"]["activity"][place].version,
+            "catalogue_version": 1,
+            "advice_read": "on",
+        }
     return {}
 
 

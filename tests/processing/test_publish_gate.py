@@ -106,7 +106,7 @@ def test_a_term_deleted_after_approval_is_still_named_by_the_approved_version(cl
     edit(client, activity, **{"gegevens-0-DELETE": "on"})  # the draft no longer uses the term
     address.delete()  # allowed: no current activity uses it
 
-    errors, preview = statement_preview(board, None)
+    errors, preview, _changes = statement_preview(board, None)
     assert "Naam en adres" in preview
     statement = statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
     assert "Naam en adres" in statement.html

@@ -172,7 +172,7 @@ def test_a_near_empty_board_says_nothing_that_is_followed_by_nothing(officer):
 
 
 def test_a_board_without_any_approved_activity_says_nothing_that_is_followed_by_nothing(officer):
-    _findings, html = statement_preview(officer.board, None)
+    _findings, html, _changes = statement_preview(officer.board, None)
     assert headings_or_lead_ins_followed_by_nothing(html) == []
 
 
@@ -310,7 +310,7 @@ def test_legal_terms_are_explained_in_a_plain_sentence_with_the_article_after(of
     activity.data_categories.create(
         category=special, subject_group=board.subject_groups.create(name="Leerlingen")
     )
-    _findings, html = statement_preview(board, None)  # as published: the same render
+    _findings, html, _changes = statement_preview(board, None)  # as published: the same render
     text = squeeze(BeautifulSoup(html, "html.parser").get_text(" "))
     for explanation in [
         "Zo’n reden heet een grondslag.",

@@ -166,9 +166,11 @@ def test_workflow_concept_review_approved(client, officer):
     assert "vastgesteld" in history
 
 
-def test_approving_needs_a_post(client, officer):
+def test_opening_the_approve_page_shows_it_and_approves_nothing(client, officer):
     activity = ActivityFactory(board=officer.board)
-    assert client.get(url("activity_approve", activity)).status_code == 405
+    assert client.get(url("activity_approve", activity)).status_code == 200
+    activity.refresh_from_db()
+    assert activity.status == ProcessingActivity.Status.CONCEPT
 
 
 def test_the_fg_comments_and_the_privacy_officer_resolves(client):
