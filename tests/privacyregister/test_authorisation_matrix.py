@@ -89,6 +89,7 @@ ROWS = [
     Row("activity_access", "view_approved_register", target="activity"),
     Row("activity_comments", "view_register", target="activity"),
     Row("activity_edit", "edit_activity", target="activity"),
+    Row("activity_edit_part", "edit_activity", target="part"),
     Row("activity_submit", "edit_activity", target="activity", method="post", ok=302),
     Row("activity_approve", "approve_activity", target="activity", method="post", ok=302),
     Row("activity_delete", "edit_activity", target="activity"),
@@ -135,6 +136,7 @@ PLACES = {
     "activity": ON_ACTIVITIES,
     "comment": ON_ACTIVITIES,
     "record": ON_ACTIVITIES,
+    "part": ON_ACTIVITIES,
     "school": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "membership": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "invitation": [OWN, OTHER_BOARD],
@@ -249,9 +251,11 @@ def url_for(world, row: Row, place: str) -> str:
     )
     kwargs = {"board": (world["foreign_board"] if on_foreign_board else world["board"]).slug}
     objects = world["objects"]
-    if row.target in ("activity", "comment", "record"):
+    if row.target in ("activity", "comment", "record", "part"):
         activity = objects["activity"][place]
         kwargs["pk"] = activity.pk
+        if row.target == "part":
+            kwargs["part"] = "doelen"
         if row.target == "comment":
             kwargs["comment"] = objects["comment"][place].pk
         if row.target == "record":
