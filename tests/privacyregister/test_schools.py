@@ -10,8 +10,8 @@ from privacyregister.forms import MembershipForm
 from privacyregister.models import School, SecurityEvent
 from privacyregister.permissions import Capability
 from processing.forms import ActivityForm, CopyForm
-from processing.parts import FIRST
 from processing.models import StatementVersion
+from processing.parts import FIRST
 from processing.statements import statement_publish
 from rights.forms import RequestForm
 from tests.factories import ActivityFactory, SchoolFactory

@@ -43,7 +43,6 @@ def test_a_privacy_officer_creates_an_activity_part_by_part_from_the_task_list(c
     assert response.status_code == 302
     assert response["Location"] == url("activity_edit", activity)  # on to the task list
     assert activity.owner == officer.user
-    records = activity.history.count()
     for part, changes in [
         (
             "gegevens",
@@ -71,7 +70,6 @@ def test_a_privacy_officer_creates_an_activity_part_by_part_from_the_task_list(c
     assert activity.purposes.get().special_category_exception == "g"
     assert activity.data_categories.get().category == health
     assert activity.recipients.get().recipient == ggd
-    assert activity.history.count() == records + 3  # one record per saved part
 
 
 def test_the_add_row_button_gives_another_purpose_row_and_keeps_the_input(client, officer):
