@@ -152,7 +152,7 @@ PLACES = {
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
-SCHOOL_BOUND = {"activity", "comment", "record", "school", "request", "letter", "action"}
+SCHOOL_BOUND = {"activity", "comment", "record", "part", "school", "request", "letter", "action"}
 
 
 def expected_status(role: str | None, row: Row, place: str) -> int:
