@@ -19,6 +19,7 @@ from privacyregister.models import Board, School, User
 from privacyregister.permissions import Capability, roles_with
 from processing import models
 from processing.directory import MAX_QUERY_LENGTH
+from processing.parts import Part
 from retention.models import RetentionRule
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 
 class ActivityForm(BoardOwnedForm):
+    """One part of the activity (processing.parts): only that part's fields are on the form, so
+    only they are validated and saved."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     retention_rules = forms.ModelMultipleChoiceField(
         label=_("Bewaartermijnen"),
@@ -77,8 +81,61 @@ class ActivityForm(BoardOwnedForm):
             "dpia_done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "next_review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        # Hints in plain Dutch: what to fill in and why (the model's own help texts stay where
+        # they are good enough).
+        help_texts = {
+            "name": _("Een korte naam die ouders en collega's begrijpen, bijv. “Cameratoezicht”."),
+            "description": _(
+                "Leg in een paar gewone zinnen uit wat de school doet en waarom. Ouders lezen "
+                "dit in de privacyverklaring."
+            ),
+            "applies_to_all_schools": _(
+                "Haal het vinkje weg als dit maar op een paar scholen gebeurt; kies die dan."
+            ),
+            "schools": _("Kies de scholen waar dit gebeurt."),
+            "owner": _("Wie binnen het bestuur over deze verwerking gaat en vragen beantwoordt."),
+            "subject_groups": _(
+                "Van wie u gegevens gebruikt, bijv. leerlingen, ouders of medewerkers."
+            ),
+            "processors": _(
+                "Een verwerker is een leverancier die de gegevens alleen in uw opdracht "
+                "verwerkt, bijv. de leverancier van het leerlingvolgsysteem. Met een verwerker "
+                "sluit u een verwerkersovereenkomst (art. 28 AVG). Wie de gegevens voor een "
+                "eigen doel krijgt, zoals de GGD, is een ontvanger: vul die hierboven in."
+            ),
+            "security_measures": _(
+                "Hoe u de gegevens beschermt, bijv. inloggen met twee stappen of versleuteling. "
+                "Het register vraagt een algemene beschrijving (art. 30 AVG)."
+            ),
+            "consent_how_asked": _(
+                "Alleen invullen als een doel toestemming als grondslag heeft. Onder de 16 "
+                "geven de ouders toestemming."
+            ),
+            "consent_how_withdrawn": _(
+                "Verplicht bij toestemming: hoe iemand de toestemming weer intrekt, bijv. "
+                "in het ouderportaal. Intrekken moet even makkelijk zijn als geven."
+            ),
+            "automated_decision_making": _(
+                "Aanvinken als een computer zonder mens een besluit over iemand neemt dat "
+                "gevolgen heeft, bijv. een plaatsing."
+            ),
+            "profiling": _(
+                "Aanvinken als een systeem automatisch kenmerken van iemand inschat, bijv. "
+                "het niveau van een leerling voorspelt."
+            ),
+            "dpia_required": _(
+                "Een DPIA is een onderzoek naar de risico's voor de betrokkenen, verplicht bij "
+                "een hoog risico (art. 35 AVG). Bijvoorbeeld bij cameratoezicht, bij veel "
+                "bijzondere gegevens zoals gezondheid, en bij het stelselmatig volgen van "
+                "leerlingen, zoals een leerlingvolgsysteem."
+            ),
+            "dpia_done_on": _("De datum waarop de DPIA klaar was."),
+            "next_review_on": _(
+                "Wanneer u deze verwerking weer nakijkt. Het register waarschuwt u op die dag."
+            ),
+        }
 
-    def __init__(self, *args, board, school_scope: bool, own_school_ids=(), **kwargs):
+    def __init__(self, *args, board, school_scope: bool, part: Part, own_school_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         limit_to_board(self, board)
         # Only someone who may edit activities can own one; a schoolleider counts, though
@@ -104,21 +161,40 @@ class ActivityForm(BoardOwnedForm):
             choice_field(self, "schools").queryset = board.schools.filter(pk__in=own_school_ids)
             if not self.instance.pk:
                 self.instance.applies_to_all_schools = False
+        for name in [name for name in self.fields if name not in (*part.fields, *HIDDEN)]:
+            del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("applies_to_all_schools") and not cleaned.get("schools"):
+        # Each rule reads fields of one part; on the other parts' pages it has nothing to check.
+        if "schools" in self.fields and cleaned.get("applies_to_all_schools"):
+            # The choice is hidden while "alle scholen" is ticked: what it still holds is stale.
+            cleaned["schools"] = choice_field(self, "schools").queryset.none()
+        if (
+            "schools" in self.fields
+            and not cleaned.get("applies_to_all_schools")
+            and not cleaned.get("schools")
+        ):
             self.add_error("schools", _("Kies de scholen waarvoor deze verwerking geldt."))
         if cleaned.get("dpia_done_on") and not cleaned.get("dpia_required"):
             self.add_error("dpia_required", _("Er is een DPIA gedaan; vink aan dat die nodig was."))
         if (
-            cleaned.get("automated_decision_making") or cleaned.get("profiling")
-        ) and not cleaned.get("automated_logic", "").strip():
+            "automated_logic" in self.fields
+            and (cleaned.get("automated_decision_making") or cleaned.get("profiling"))
+            and not cleaned.get("automated_logic", "").strip()
+        ):
             self.add_error(
                 "automated_logic",
                 _("Leg uit hoe het geautomatiseerde besluit of profiel tot stand komt."),
             )
         return cleaned
+
+
+# On the form of every part: the board (fixed) and the version the editor started from.
+HIDDEN = ("board", "version")
+EDITABLE_FIELDS = [name for name in ActivityForm.Meta.fields if name not in HIDDEN] + [
+    "retention_rules"
+]
 
 
 class RowForm(forms.ModelForm):
@@ -160,10 +236,30 @@ class PurposeForm(RowForm):
             "legal_basis_detail": forms.Textarea(attrs={"rows": 2}),
             "special_category_detail": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "description": _("Waarvoor u de gegevens gebruikt, in één zin."),
+            "legal_basis": _(
+                "De wettelijke reden waarom u de gegevens mag gebruiken: één van de zes uit "
+                "art. 6 AVG. Voor het onderwijs zelf is dat meestal een wettelijke plicht of "
+                "een taak van algemeen belang; toestemming alleen als iemand echt vrij kan "
+                "kiezen. Een school mag zich voor haar publieke taak niet op gerechtvaardigd "
+                "belang beroepen."
+            ),
+            "legal_basis_detail": _(
+                "Bij een wettelijke plicht of taak: welke wet. Bij gerechtvaardigd belang: welk "
+                "belang, en schrijf de afweging op tussen dat belang en de privacy van de "
+                "betrokkenen."
+            ),
+            "special_category_exception": _(
+                "Alleen bij bijzondere persoonsgegevens, zoals gezondheid, godsdienst of "
+                "biometrie (vingerafdruk): die mogen alleen met een uitzondering uit art. 9 "
+                "lid 2 AVG."
+            ),
+        }
 
 
-def _formset(model, fields, form=RowForm):
-    return inline_rows(models.ProcessingActivity, model, form=form, fields=fields)
+def _formset(model, fields, form=RowForm, **kwargs):
+    return inline_rows(models.ProcessingActivity, model, form=form, fields=fields, **kwargs)
 
 
 # (prefix, heading, formset): the order in which the form shows them.
@@ -177,7 +273,18 @@ FORMSETS: list[tuple[str, "StrOrPromise", type[forms.BaseInlineFormSet]]] = [
     (
         "gegevens",
         _("Welke gegevens van wie"),
-        _formset(models.ActivityDataCategory, ["category", "subject_group", "dossier", "note"]),
+        _formset(
+            models.ActivityDataCategory,
+            ["category", "subject_group", "dossier", "note"],
+            help_texts={
+                "category": _(
+                    "Welke gegevens, bijv. naam en adres of cijfers. Gezondheid, godsdienst, "
+                    "afkomst en biometrie zijn bijzondere persoonsgegevens: die vragen bij het "
+                    "doel een uitzondering uit art. 9 AVG. Het BSN mag alleen als een wet het "
+                    "voorschrijft."
+                ),
+            },
+        ),
     ),
     (
         "bronnen",
@@ -187,12 +294,38 @@ FORMSETS: list[tuple[str, "StrOrPromise", type[forms.BaseInlineFormSet]]] = [
     (
         "ontvangers",
         _("Ontvangers"),
-        _formset(models.ActivityRecipient, ["recipient", "ground", "ground_detail", "dossier"]),
+        _formset(
+            models.ActivityRecipient,
+            ["recipient", "ground", "ground_detail", "dossier"],
+            help_texts={
+                "recipient": _(
+                    "Een ontvanger krijgt de gegevens voor een eigen doel, bijv. DUO, de GGD of "
+                    "een andere school. Een leverancier die alleen in uw opdracht werkt, is een "
+                    "verwerker: vul die hieronder in."
+                ),
+                "ground": _("De wettelijke reden waarom u de gegevens aan hen mag geven."),
+            },
+        ),
     ),
     (
         "doorgiften",
         _("Doorgifte buiten de EER"),
-        _formset(models.Transfer, ["recipient", "country", "safeguard", "safeguard_detail"]),
+        _formset(
+            models.Transfer,
+            ["recipient", "country", "safeguard", "safeguard_detail"],
+            help_texts={
+                "recipient": _(
+                    "Een ontvanger of verwerker die de gegevens buiten de Europese Economische "
+                    "Ruimte (de EU met Noorwegen, IJsland en Liechtenstein) bewaart of inziet, "
+                    "bijv. een Amerikaanse clouddienst."
+                ),
+                "safeguard": _(
+                    "Buiten de EER mag het alleen met een waarborg (hoofdstuk V AVG), bijv. een "
+                    "besluit van de Europese Commissie dat het land veilig is, of "
+                    "standaardcontractbepalingen."
+                ),
+            },
+        ),
     ),
     (
         "toegang",
@@ -210,8 +343,9 @@ FORMSETS: list[tuple[str, "StrOrPromise", type[forms.BaseInlineFormSet]]] = [
 
 
 def build_formsets(
-    data, *, activity, board
+    data, *, activity, board, part: Part
 ) -> list[tuple[str, "StrOrPromise", forms.BaseInlineFormSet]]:
+    """The row formsets of one part, in the form's order."""
     return [
         (
             prefix,
@@ -224,10 +358,8 @@ def build_formsets(
             ),
         )
         for prefix, heading, formset in FORMSETS
+        if prefix in part.formsets
     ]
-
-
-FORMSET_PREFIXES = [prefix for prefix, _heading, _formset in FORMSETS]
 
 
 class CommentForm(forms.ModelForm):

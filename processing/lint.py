@@ -171,18 +171,20 @@ def activity_findings(activity: ProcessingActivity) -> list[Finding]:
     for processor in activity.processors.all():
         # An agreement valid until a day is no longer valid the day after.
         expires = processor.dpa_valid_until and processor.dpa_valid_until + ONE_DAY
+        # The agreement is put right on the processor's own page: the finding says which.
+        agreement = {"name": processor.name, "recipient": processor.pk}
         if processor.dpa_status in DPA_MISSING:
-            add(ERROR, "processor_without_dpa", "verwerkers", name=processor.name)
+            add(ERROR, "processor_without_dpa", "verwerkers", **agreement)
             continue
         if expires:
-            add(ERROR, "processor_without_dpa", "verwerkers", expires, name=processor.name)
+            add(ERROR, "processor_without_dpa", "verwerkers", expires, **agreement)
         if processor.dpa_status != Recipient.DpaStatus.SIGNED:
             add(
                 WARNING,
                 "processor_dpa_unsigned",
                 "verwerkers",
                 applies_until=expires,
-                name=processor.name,
+                **agreement,
             )
     for transfer in activity.transfers.all():
         if not transfer.safeguard:

@@ -91,14 +91,16 @@ def _reopen(activity: ProcessingActivity) -> None:
 def activity_save(
     *, actor: User, form, formsets, expected_version: int | None
 ) -> ProcessingActivity:
-    """Save the activity form and its row formsets as one change, refusing a lost update."""
+    """Save a part of the activity (its form and row formsets) as one change, refusing a lost
+    update."""
     activity = form.instance
     _claim_version(activity, expected_version)
     _reopen(activity)
     if activity.owner_id is None:
         activity.owner = actor
     activity = form.save()
-    activity.retention_rules.set(form.cleaned_data["retention_rules"])
+    if "retention_rules" in form.cleaned_data:  # only the part that shows them
+        activity.retention_rules.set(form.cleaned_data["retention_rules"])
     for formset in formsets:
         formset.instance = activity
         formset.save()

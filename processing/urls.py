@@ -15,6 +15,11 @@ urlpatterns = [
     path("register/<int:pk>/toegang/", views.activity_access, name="activity_access"),
     path("register/<int:pk>/adviezen/", views.activity_comments, name="activity_comments"),
     path("register/<int:pk>/bewerken/", views.activity_edit, name="activity_edit"),
+    path(
+        "register/<int:pk>/bewerken/<slug:part>/",
+        views.activity_edit_part,
+        name="activity_edit_part",
+    ),
     path("register/<int:pk>/ter-review/", views.activity_submit, name="activity_submit"),
     path("register/<int:pk>/vaststellen/", views.activity_approve, name="activity_approve"),
     path("register/<int:pk>/verwijderen/", views.activity_delete, name="activity_delete"),

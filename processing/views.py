@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from processing.catalogue import catalogue_update
 from processing.filters import ActivityFilter
 from processing.findings import stored_findings, with_finding_counts
 from processing.forms import (
-    FORMSET_PREFIXES,
     ActivityForm,
     ApproveForm,
     CommentForm,
@@ -41,6 +40,9 @@ from processing.models import (
     Transfer,
 )
 from processing.statements import statements_showing
+from processing.parts import BY_SLUG as PARTS_BY_SLUG
+from processing.parts import FIRST as FIRST_PART
+from processing.parts import Part, activity_tasks
 from retention.models import RetentionRule
 
 PAGE_SIZE = 25
@@ -184,11 +186,11 @@ def activity_comments(request: BoardRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_extra_row(request: BoardRequest, data):
+def _with_extra_row(request: BoardRequest, data, part: Part):
     """The "Rij toevoegen" button: the same input with one more empty row in that formset, up to
     ROW_LIMIT rows. The row counts are known to be sound numbers by now."""
     prefix = data["meer"]
-    if prefix not in FORMSET_PREFIXES:
+    if prefix not in part.formsets:
         return data
     key = f"{prefix}-TOTAL_FORMS"
     if int(data[key]) >= ROW_LIMIT:
@@ -201,22 +203,23 @@ def _with_extra_row(request: BoardRequest, data):
     return data
 
 
-def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
-    """Create or edit: the activity form and its row formsets, saved as one change."""
+def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> HttpResponse:
+    """Create or edit one part of an activity: its fields and row formsets, saved as one change."""
     data = request.POST if request.method == "POST" else None
-    if data is not None and not row_counts_are_sound(data, FORMSET_PREFIXES):
+    if data is not None and not row_counts_are_sound(data, list(part.formsets)):
         return rows_refused(request)  # before a single row is built from the tampered counts
     adding_row = data is not None and "meer" in data
     if adding_row:
-        data = _with_extra_row(request, data)
+        data = _with_extra_row(request, data, part)
     form = ActivityForm(
         data,
         instance=activity,
         board=request.board,
+        part=part,
         school_scope=request.access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL,
         own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
     )
-    formsets = build_formsets(data, activity=activity, board=request.board)
+    formsets = build_formsets(data, activity=activity, board=request.board, part=part)
     conflict = None
     if data is not None and not adding_row:
         if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):
@@ -234,14 +237,20 @@ def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
                 kept["version"] = str(error.current.version)
                 form.data = kept
             else:
-                messages.success(request, _("De verwerking is opgeslagen."))
-                return _to_detail(request, saved)
+                messages.success(request, _("%(part)s is opgeslagen.") % {"part": part.title})
+                return redirect("activity_edit", board=request.board.slug, pk=saved.pk)
         else:
             messages.error(request, _("Niet opgeslagen: verbeter de velden met een foutmelding."))
     return render(
         request,
         "processing/activity_form.html",
-        {"form": form, "formsets": formsets, "activity": activity, "conflict": conflict},
+        {
+            "form": form,
+            "formsets": formsets,
+            "activity": activity,
+            "part": part,
+            "conflict": conflict,
+        },
         status=409 if conflict is not None else 200,
     )
 
@@ -249,13 +258,33 @@ def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY)
 def activity_create(request: BoardRequest) -> HttpResponse:
-    return _edit(request, ProcessingActivity(board=request.board))
+    """A new activity starts with its description; the other parts follow from the task list."""
+    return _edit(request, ProcessingActivity(board=request.board), FIRST_PART)
+
+
+TASK_PREFETCH = ["data_categories", "purposes", "security_measures", "retention_rules"]
+
+
+@require_http_methods(["GET"])
+@board_view(Capability.EDIT_ACTIVITY, per_object=True)
+def activity_edit(request: BoardRequest, pk: int) -> HttpResponse:
+    """The task list: every part of the activity, how far it is and what the check found."""
+    queryset = request.board.activities.prefetch_related(*TASK_PREFETCH)
+    activity = _activity(request, pk, Capability.EDIT_ACTIVITY, queryset)
+    findings = stored_findings(request.board.activities.filter(pk=pk), timezone.localdate())
+    return render(
+        request,
+        "processing/activity_tasks.html",
+        {"activity": activity, "tasks": activity_tasks(activity, findings)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
-def activity_edit(request: BoardRequest, pk: int) -> HttpResponse:
-    return _edit(request, _activity(request, pk, Capability.EDIT_ACTIVITY))
+def activity_edit_part(request: BoardRequest, pk: int, part: str) -> HttpResponse:
+    if part not in PARTS_BY_SLUG:
+        raise Http404
+    return _edit(request, _activity(request, pk, Capability.EDIT_ACTIVITY), PARTS_BY_SLUG[part])
 
 
 def _seen_version(request: BoardRequest) -> int:

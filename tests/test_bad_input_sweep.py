@@ -15,6 +15,7 @@ from privacyregister.forms import TEXT_LIMIT
 from privacyregister.models import Board
 from privacyregister.roles import Role
 from processing import models as register
+from processing.parts import PARTS
 from tests.factories import (
     ActivityFactory,
     BoardFactory,
@@ -71,9 +72,13 @@ def world(django_db_setup, django_db_blocker):
             "rights_request": rights_request,
             "forms": {
                 "activity_create": reverse("activity_create", kwargs={"board": "eigen"}),
-                "activity_edit": reverse(
-                    "activity_edit", kwargs={"board": "eigen", "pk": activity.pk}
-                ),
+                **{
+                    f"activity_part_{part.slug}": reverse(
+                        "activity_edit_part",
+                        kwargs={"board": "eigen", "pk": activity.pk, "part": part.slug},
+                    )
+                    for part in PARTS
+                },
                 "activity_copy": reverse(
                     "activity_copy", kwargs={"board": "eigen", "pk": activity.pk}
                 ),
@@ -179,7 +184,7 @@ MUTATIONS = {
     "form",
     [
         "activity_create",
-        "activity_edit",
+        *[f"activity_part_{part.slug}" for part in PARTS],
         "activity_copy",
         "comment_add",
         "comment_resolve",
@@ -251,7 +256,14 @@ def tampered_counts(data: dict, prefix: str) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("form", ["activity_create", "activity_edit", "rule_create", "rule_edit"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        *[f"activity_part_{part.slug}" for part in PARTS if part.formsets],
+        "rule_create",
+        "rule_edit",
+    ],
+)
 def test_tampered_row_counts_in_every_formset_are_refused_in_dutch(
     client, world, form, django_assert_max_num_queries
 ):

@@ -61,7 +61,10 @@ def test_two_saves_from_the_same_version_cannot_both_win():
     first = MembershipFactory(role=Role.PRIVACY_OFFICER)
     second = MembershipFactory(board=first.board, role=Role.BEHEERDER)
     activity = ActivityFactory(board=first.board, description="Begin")
-    url = reverse("activity_edit", kwargs={"board": first.board.slug, "pk": activity.pk})
+    url = reverse(
+        "activity_edit_part",
+        kwargs={"board": first.board.slug, "pk": activity.pk, "part": "beschrijving"},
+    )
     clients = []
     for membership, text in [(first, "Versie A"), (second, "Versie B")]:
         client = Client()

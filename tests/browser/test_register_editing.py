@@ -39,7 +39,23 @@ def test_a_privacy_officer_creates_an_activity_and_approves_it(live_server, page
     page.get_by_label("Uitleg in gewone taal").fill(
         "Wij helpen leerlingen die extra zorg nodig hebben."
     )
+    page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
+    assert "Beschrijving is opgeslagen." in page.locator(".messages").inner_text()
+    assert_accessible(page)  # the task list
+
+    def part(title: str) -> None:
+        page.locator(".task-list").get_by_role("link", name=title, exact=True).click()
+
+    def save() -> None:
+        page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
+
+    part("Betrokkenen en gegevens")
     page.get_by_role("checkbox", name="Leerlingen", exact=True).check()
+    page.locator("#id_gegevens-0-category").select_option(label="Gezondheidsgegevens")
+    page.locator("#id_gegevens-0-subject_group").select_option(str(pupils.pk))
+    save()
+    part("Doelen en grondslagen")
+    assert_accessible(page)
     page.locator("#id_doelen-0-description").fill("Passend onderwijs bieden")
     page.locator("#id_doelen-0-legal_basis").select_option("c")
     page.locator("#id_doelen-0-legal_basis_detail").fill("Wet passend onderwijs")
@@ -50,14 +66,17 @@ def test_a_privacy_officer_creates_an_activity_and_approves_it(live_server, page
     page.locator("#id_doelen-1-legal_basis_detail").fill(
         "Onderwijs is een taak van algemeen belang"
     )
-    page.locator("#id_gegevens-0-category").select_option(label="Gezondheidsgegevens")
-    page.locator("#id_gegevens-0-subject_group").select_option(str(pupils.pk))
+    save()
+    part("Ontvangers en verwerkers")
     page.locator("#id_ontvangers-0-recipient").select_option(label="Jeugdgezondheidszorg")
     page.locator("#id_ontvangers-0-ground").select_option("a")
     page.locator("#id_ontvangers-0-ground_detail").fill("Met toestemming van de ouders")
+    save()
+    part("Bewaartermijnen")
     page.locator("#bewaartermijnen").get_by_label("Leerlingdossier").check()
-    page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
-    assert "De verwerking is opgeslagen." in page.locator(".messages").inner_text()
+    save()
+    assert "Bewaartermijnen is opgeslagen." in page.locator(".messages").inner_text()
+    page.get_by_role("button", name="Klaar: bekijk de verwerking").click()
     assert "Passend onderwijs bieden" in page.content()
     assert "Ouders informeren over de zorg" in page.content()
     page.get_by_role("button", name="Vaststellen").click()
@@ -79,9 +98,10 @@ def test_a_schoolleider_edits_the_own_local_activity_but_not_a_board_wide_one(li
     log_in(page, live_server, "anne@example.nl")
     page.goto(f"{live_server.url}/b/{school.board.slug}/register/{local.pk}/")
     page.get_by_role("button", name="Bewerken").click()
+    page.get_by_role("link", name="Beschrijving").click()  # a part of the task list
     page.get_by_label("Uitleg in gewone taal").fill("Camera's bij de ingang van onze school.")
     page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
-    assert "De verwerking is opgeslagen." in page.locator(".messages").inner_text()
+    assert "Beschrijving is opgeslagen." in page.locator(".messages").inner_text()
     page.goto(f"{live_server.url}/b/{school.board.slug}/register/{shared.pk}/")
     assert page.get_by_role("button", name="Bewerken").count() == 0
     response = page.goto(f"{live_server.url}/b/{school.board.slug}/register/{shared.pk}/bewerken/")
@@ -92,7 +112,9 @@ def test_two_people_editing_at_once_get_the_conflict_page_and_lose_nothing(live_
     officer = MembershipFactory(user__email="pim@example.nl", role=Role.PRIVACY_OFFICER)
     MembershipFactory(user__email="bea@example.nl", board=officer.board, role=Role.BEHEERDER)
     activity = ActivityFactory(board=officer.board, name="Cameratoezicht", description="Begin")
-    edit_url = f"{live_server.url}/b/{officer.board.slug}/register/{activity.pk}/bewerken/"
+    edit_url = (
+        f"{live_server.url}/b/{officer.board.slug}/register/{activity.pk}/bewerken/beschrijving/"
+    )
     first, second = browser.new_page(), browser.new_page()
     for person, email in [(first, "pim@example.nl"), (second, "bea@example.nl")]:
         log_in(person, live_server, email)

@@ -89,6 +89,7 @@ ROWS = [
     Row("activity_access", "view_approved_register", target="activity"),
     Row("activity_comments", "view_register", target="activity"),
     Row("activity_edit", "edit_activity", target="activity"),
+    Row("activity_edit_part", "edit_activity", target="part"),
     Row("activity_submit", "edit_activity", target="activity", method="post", ok=302),
     # A look first (issue 18): the open advice and the findings, then the button that counts.
     Row("activity_approve", "approve_activity", target="activity"),
@@ -138,6 +139,7 @@ PLACES = {
     "activity": ON_ACTIVITIES,
     "comment": ON_ACTIVITIES,
     "record": ON_ACTIVITIES,
+    "part": ON_ACTIVITIES,
     "school": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "membership": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "invitation": [OWN, OTHER_BOARD],
@@ -153,7 +155,7 @@ PLACES = {
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
-SCHOOL_BOUND = {"activity", "comment", "record", "school", "request", "letter", "action"}
+SCHOOL_BOUND = {"activity", "comment", "record", "part", "school", "request", "letter", "action"}
 
 
 def expected_status(role: str | None, row: Row, place: str) -> int:
@@ -252,9 +254,11 @@ def url_for(world, row: Row, place: str) -> str:
     )
     kwargs = {"board": (world["foreign_board"] if on_foreign_board else world["board"]).slug}
     objects = world["objects"]
-    if row.target in ("activity", "comment", "record"):
+    if row.target in ("activity", "comment", "record", "part"):
         activity = objects["activity"][place]
         kwargs["pk"] = activity.pk
+        if row.target == "part":
+            kwargs["part"] = "doelen"
         if row.target == "comment":
             kwargs["comment"] = objects["comment"][place].pk
         if row.target == "record":

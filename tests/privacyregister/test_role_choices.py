@@ -7,6 +7,7 @@ from django.urls import reverse
 from privacyregister.permissions import Capability, roles_with
 from privacyregister.roles import Role
 from processing.forms import ActivityForm
+from processing.parts import FIRST
 from rights.forms import RequestForm
 from rights.models import RightsRequest
 from tests.factories import MembershipFactory, SchoolFactory
@@ -39,7 +40,7 @@ def test_roles_with_reads_the_matrix():
 
 def test_an_activity_is_owned_only_by_someone_who_may_edit_activities(board_with_every_role):
     board, _school, people = board_with_every_role
-    form = ActivityForm(board=board, school_scope=False)
+    form = ActivityForm(board=board, school_scope=False, part=FIRST)
     offered = set(form.fields["owner"].queryset)
     assert offered == {
         people[Role.BEHEERDER],

@@ -11,6 +11,7 @@ from privacyregister.models import School, SecurityEvent
 from privacyregister.permissions import Capability
 from processing.forms import ActivityForm, CopyForm
 from processing.models import StatementVersion
+from processing.parts import FIRST
 from processing.statements import statement_publish
 from rights.forms import RequestForm
 from tests.factories import ActivityFactory, SchoolFactory
@@ -133,7 +134,7 @@ def test_archiving_asks_first_and_then_hides_the_school(client, beheerder):
     assert school not in MembershipForm(board=board).fields["school"].queryset
     assert school not in CopyForm(board=board).fields["schools"].queryset
     assert school not in RequestForm(board=board).fields["school"].queryset
-    new_activity = ActivityForm(board=board, school_scope=False)
+    new_activity = ActivityForm(board=board, school_scope=False, part=FIRST)
     assert school not in new_activity.fields["schools"].queryset
     overview = client.get(reverse("statement_overview", kwargs={"board": board.slug}))
     assert "OBS Gesloten" not in overview.content.decode()
@@ -182,7 +183,7 @@ def test_an_activity_keeps_its_archived_school_when_edited(beheerder):
     school = SchoolFactory(board=board, archived_at=timezone.now())
     activity = ActivityFactory(board=board, applies_to_all_schools=False)
     activity.schools.set([school])
-    form = ActivityForm(instance=activity, board=board, school_scope=False)
+    form = ActivityForm(instance=activity, board=board, school_scope=False, part=FIRST)
     assert school in form.fields["schools"].queryset
 
 

@@ -13,8 +13,8 @@ from tests.forms import form_data
 pytestmark = pytest.mark.django_db
 
 
-def url(name: str, activity: ProcessingActivity) -> str:
-    return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk})
+def url(name: str, activity: ProcessingActivity, **kwargs) -> str:
+    return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk, **kwargs})
 
 
 def button_form(client, activity: ProcessingActivity, action: str) -> dict:
@@ -27,9 +27,12 @@ def button_form(client, activity: ProcessingActivity, action: str) -> dict:
 
 def edited_elsewhere(client, activity: ProcessingActivity, description: str) -> None:
     """Someone saves a change in another browser."""
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data["description"] = description
-    assert client.post(url("activity_edit", activity), data).status_code == 302
+    assert (
+        client.post(url("activity_edit_part", activity, part="beschrijving"), data).status_code
+        == 302
+    )
 
 
 def test_the_approve_button_carries_the_version_on_the_page(client, officer):

@@ -126,11 +126,13 @@ def test_the_change_log_shows_an_edit_made_here(client):
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER, user__full_name="Pim Privacy")
     activity = ActivityFactory(board=officer.board, name="Leerlingvolgsysteem")
     client.force_login(officer.user)
-    edit = reverse("activity_edit", kwargs={"board": officer.board.slug, "pk": activity.pk})
+    edit = reverse(
+        "activity_edit_part",
+        kwargs={"board": officer.board.slug, "pk": activity.pk, "part": "doelen"},
+    )
     data = form_data(client.get(edit))
     data.update(
         {
-            "description": "Aangepast",
             "doelen-0-description": "Nieuw doel",
             "doelen-0-legal_basis": "e",
         }

@@ -16,19 +16,30 @@ REFUSED = "Het formulier is niet volledig of aangepast verstuurd"
 
 
 @pytest.fixture
-def create_url(schoolleider):
-    return reverse("activity_create", kwargs={"board": schoolleider.board.slug})
+def activity(schoolleider):
+    activity = ActivityFactory(board=schoolleider.board, applies_to_all_schools=False)
+    activity.schools.add(schoolleider.school)
+    return activity
+
+
+@pytest.fixture
+def create_url(activity):
+    """The part of the activity with the purposes' rows."""
+    return reverse(
+        "activity_edit_part",
+        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "doelen"},
+    )
 
 
 @pytest.fixture
 def filled_in(client, create_url):
     data = form_data(client.get(create_url))
-    data.update({"name": "Nieuw", "doelen-0-description": "Eerste doel"})
+    data.update({"doelen-0-description": "Eerste doel"})
     return data
 
 
 def test_a_huge_row_count_in_every_formset_is_refused_before_any_row_is_built(
-    client, create_url, filled_in, schoolleider, django_assert_max_num_queries
+    client, create_url, filled_in, activity, django_assert_max_num_queries
 ):
     for prefix, _heading, _formset in FORMSETS:
         filled_in[f"{prefix}-TOTAL_FORMS"] = "100000"
@@ -39,26 +50,26 @@ def test_a_huge_row_count_in_every_formset_is_refused_before_any_row_is_built(
     assert response.status_code == 400
     assert REFUSED in response.content.decode()
     assert 'name="doelen-1-description"' not in response.content.decode()
-    assert not schoolleider.board.activities.exists()
+    assert not activity.purposes.exists()
 
 
 @pytest.mark.parametrize("count", ["abc", "", "-1", "101", "99999999999999999999"])
 def test_a_row_count_that_is_no_number_or_out_of_bounds_gives_a_dutch_400(
-    client, create_url, filled_in, schoolleider, count
+    client, create_url, filled_in, activity, count
 ):
     for extra in ({}, {"meer": "doelen"}):  # saving, and the "Rij toevoegen" button
         response = client.post(create_url, {**filled_in, "doelen-TOTAL_FORMS": count, **extra})
         assert response.status_code == 400, (count, extra)
         assert REFUSED in response.content.decode()
-    assert not schoolleider.board.activities.exists()
+    assert not activity.purposes.exists()
 
 
-def test_a_missing_management_form_gives_a_dutch_400(client, create_url, filled_in, schoolleider):
-    del filled_in["toegang-INITIAL_FORMS"]
+def test_a_missing_management_form_gives_a_dutch_400(client, create_url, filled_in, activity):
+    del filled_in["doelen-INITIAL_FORMS"]
     response = client.post(create_url, filled_in)
     assert response.status_code == 400
     assert REFUSED in response.content.decode()
-    assert not schoolleider.board.activities.exists()
+    assert not activity.purposes.exists()
 
 
 def test_the_add_row_button_for_an_unknown_formset_changes_nothing(client, create_url, filled_in):
@@ -69,7 +80,7 @@ def test_the_add_row_button_for_an_unknown_formset_changes_nothing(client, creat
     assert 'name="doelen-1-description"' not in response.content.decode()
 
 
-def test_the_add_row_button_stops_at_a_hundred_rows(client, create_url, filled_in, schoolleider):
+def test_the_add_row_button_stops_at_a_hundred_rows(client, create_url, filled_in, activity):
     filled_in["doelen-TOTAL_FORMS"] = "100"
     response = client.post(create_url, {**filled_in, "meer": "doelen"})
     content = response.content.decode()
@@ -77,19 +88,22 @@ def test_the_add_row_button_stops_at_a_hundred_rows(client, create_url, filled_i
     assert "Een onderdeel heeft hoogstens 100 rijen." in content
     assert 'name="doelen-99-description"' in content
     assert 'name="doelen-100-description"' not in content
-    assert not schoolleider.board.activities.exists()
+    assert not activity.purposes.exists()
 
 
 def test_editing_an_activity_with_a_tampered_row_count_changes_nothing(client, schoolleider):
     activity = ActivityFactory(board=schoolleider.board, applies_to_all_schools=False)
     activity.schools.add(schoolleider.school)
-    url = reverse("activity_edit", kwargs={"board": activity.board.slug, "pk": activity.pk})
+    url = reverse(
+        "activity_edit_part",
+        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "beveiliging"},
+    )
     data = form_data(client.get(url))
-    data.update({"description": "Gewijzigd", "cookies-TOTAL_FORMS": "100000"})
+    data.update({"security_measures": [], "cookies-TOTAL_FORMS": "100000"})
     response = client.post(url, data)
     assert response.status_code == 400
     activity.refresh_from_db()
-    assert activity.description != "Gewijzigd"
+    assert activity.version == 1
 
 
 @pytest.mark.parametrize("count", ["100000", "abc"])

@@ -114,7 +114,7 @@ def test_the_lint_page_links_each_finding_to_the_field_to_fix(client):
     client.force_login(officer.user)
     content = client.get(f"/b/{officer.board.slug}/controle/").content.decode()
     assert "Er is geen doel met een grondslag." in content
-    assert f"/b/{officer.board.slug}/register/{activity.pk}/bewerken/#doelen" in content
+    assert f"/b/{officer.board.slug}/register/{activity.pk}/bewerken/doelen/#doelen" in content
 
 
 def test_the_demo_registers_show_findings_for_the_gaps_left_on_purpose(settings):

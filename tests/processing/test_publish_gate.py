@@ -29,9 +29,13 @@ def approved(board, *, with_purpose: bool = True, **fields) -> ProcessingActivit
     return activity
 
 
-def edit(client, activity: ProcessingActivity, **changes) -> None:
-    """An edit through the form: the activity becomes a draft, the approved version stays."""
-    url = reverse("activity_edit", kwargs={"board": activity.board.slug, "pk": activity.pk})
+def edit(client, activity: ProcessingActivity, part: str, **changes) -> None:
+    """An edit through a part of the form: the activity becomes a draft, the approved version
+    stays."""
+    url = reverse(
+        "activity_edit_part",
+        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": part},
+    )
     data = form_data(client.get(url))
     data.update(changes)
     assert client.post(url, data).status_code == 302
@@ -45,7 +49,7 @@ def publish_page(client, board) -> str:
 
 def test_an_error_in_a_draft_does_not_block_publishing_the_approved_version(client, officer):
     activity = approved(officer.board, name="Leerlingadministratie")
-    edit(client, activity, **{"doelen-0-DELETE": "on"})  # the draft now has no purpose
+    edit(client, activity, "doelen", **{"doelen-0-DELETE": "on"})  # the draft now has no purpose
 
     assert "Publiceren kan nog niet" not in publish_page(client, officer.board)
     statement = statement_publish(
@@ -61,6 +65,7 @@ def test_an_error_in_the_approved_version_blocks_publishing_until_the_fix_is_app
     edit(
         client,
         activity,
+        "doelen",
         **{"doelen-0-description": "Onderwijs geven", "doelen-0-legal_basis": "e"},
     )  # fixed in the draft, not yet approved
 
@@ -84,11 +89,9 @@ def test_the_gate_reads_the_terms_and_rows_of_the_approved_version(client, offic
     activity = approved(board)
     activity.data_categories.create(category=health, subject_group=pupils)
     activity.recipients.create(recipient=abroad, ground="b")
-    edit(
-        client,
-        activity,
-        **{"gegevens-0-DELETE": "on", "ontvangers-0-DELETE": "on"},
-    )  # the draft is clean, the approved version is not
+    edit(client, activity, "gegevens", **{"gegevens-0-DELETE": "on"})
+    edit(client, activity, "ontvangers", **{"ontvangers-0-DELETE": "on"})
+    # the draft is clean, the approved version is not
 
     with pytest.raises(PublishRefused) as refused:
         statement_publish(actor=officer.user, board=board, school=None, change_summary="x")
@@ -103,7 +106,9 @@ def test_a_term_deleted_after_approval_is_still_named_by_the_approved_version(cl
     activity.data_categories.create(
         category=address, subject_group=SubjectGroupFactory(board=board)
     )
-    edit(client, activity, **{"gegevens-0-DELETE": "on"})  # the draft no longer uses the term
+    edit(
+        client, activity, "gegevens", **{"gegevens-0-DELETE": "on"}
+    )  # the draft no longer uses the term
     address.delete()  # allowed: no current activity uses it
 
     errors, preview, _changes = statement_preview(board, None)

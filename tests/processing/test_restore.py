@@ -135,9 +135,12 @@ def test_restoring_over_a_version_changed_since_the_page_was_opened_is_a_conflic
     first = activity.history.latest("history_date")
     restore = url("activity_restore", activity, record=first.history_id)
     seen = ProcessingActivity.objects.get(pk=activity.pk).version
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data["description"] = "Intussen door een ander opgeslagen"
-    assert client.post(url("activity_edit", activity), data).status_code == 302
+    assert (
+        client.post(url("activity_edit_part", activity, part="beschrijving"), data).status_code
+        == 302
+    )
 
     response = client.post(restore, {"version": seen})
     assert response.status_code == 409

@@ -159,10 +159,21 @@ def test_versions_edits_in_progress_and_differences(client, officer):
 
     # An edit in progress changes nothing for parents, not even after publishing again.
     data = form_data(
-        client.get(reverse("activity_edit", kwargs={"board": board.slug, "pk": activity.pk}))
+        client.get(
+            reverse(
+                "activity_edit_part",
+                kwargs={"board": board.slug, "pk": activity.pk, "part": "beschrijving"},
+            )
+        )
     )
     data["description"] = "Nieuwe uitleg."
-    client.post(reverse("activity_edit", kwargs={"board": board.slug, "pk": activity.pk}), data)
+    client.post(
+        reverse(
+            "activity_edit_part",
+            kwargs={"board": board.slug, "pk": activity.pk, "part": "beschrijving"},
+        ),
+        data,
+    )
     public = f"/privacy/{board.slug}/de-ark/"
     assert "Oude uitleg." in client.get(public).content.decode()
     in_progress = statement_publish(

@@ -42,7 +42,10 @@ def test_a_complete_activity_has_no_stored_findings(activity):
 def test_editing_an_activity_and_its_rows_on_the_edit_page_stores_its_new_findings(
     client, activity
 ):
-    edit = reverse("activity_edit", kwargs={"board": activity.board.slug, "pk": activity.pk})
+    edit = reverse(
+        "activity_edit_part",
+        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "doelen"},
+    )
     data = form_data(client.get(edit))
     data.update({"doelen-0-legal_basis": "a", "consent_how_withdrawn": ""})
     assert client.post(edit, data).status_code == 302

@@ -22,7 +22,7 @@ def url(name: str, activity: ProcessingActivity, **kwargs) -> str:
     return reverse(name, kwargs={"board": activity.board.slug, "pk": activity.pk, **kwargs})
 
 
-def test_a_privacy_officer_creates_an_activity_with_purposes_data_and_a_recipient(client, officer):
+def test_a_privacy_officer_creates_an_activity_part_by_part_from_the_task_list(client, officer):
     board = officer.board
     pupils = SubjectGroupFactory(board=board, name="Leerlingen")
     health = DataCategoryFactory(
@@ -36,46 +36,63 @@ def test_a_privacy_officer_creates_an_activity_with_purposes_data_and_a_recipien
             "name": "Leerlingzorg",
             "description": "Wij helpen leerlingen die extra zorg nodig hebben.",
             "applies_to_all_schools": "on",
-            "subject_groups": [str(pupils.pk)],
-            "doelen-0-description": "Passend onderwijs bieden",
-            "doelen-0-legal_basis": "c",
-            "doelen-0-legal_basis_detail": "Wet passend onderwijs",
-            "doelen-0-special_category_exception": "g",
-            "gegevens-0-category": str(health.pk),
-            "gegevens-0-subject_group": str(pupils.pk),
-            "ontvangers-0-recipient": str(ggd.pk),
-            "ontvangers-0-ground": "a",
         }
     )
     response = client.post(create, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
     activity = board.activities.get(name="Leerlingzorg")
+    assert response.status_code == 302
+    assert response["Location"] == url("activity_edit", activity)  # on to the task list
     assert activity.owner == officer.user
+    for part, changes in [
+        (
+            "gegevens",
+            {
+                "subject_groups": [str(pupils.pk)],
+                "gegevens-0-category": str(health.pk),
+                "gegevens-0-subject_group": str(pupils.pk),
+            },
+        ),
+        (
+            "doelen",
+            {
+                "doelen-0-description": "Passend onderwijs bieden",
+                "doelen-0-legal_basis": "c",
+                "doelen-0-legal_basis_detail": "Wet passend onderwijs",
+                "doelen-0-special_category_exception": "g",
+            },
+        ),
+        ("ontvangers", {"ontvangers-0-recipient": str(ggd.pk), "ontvangers-0-ground": "a"}),
+    ]:
+        data = form_data(client.get(url("activity_edit_part", activity, part=part)))
+        data.update(changes)
+        response = client.post(url("activity_edit_part", activity, part=part), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
     assert activity.purposes.get().special_category_exception == "g"
     assert activity.data_categories.get().category == health
     assert activity.recipients.get().recipient == ggd
 
 
 def test_the_add_row_button_gives_another_purpose_row_and_keeps_the_input(client, officer):
-    create = reverse("activity_create", kwargs={"board": officer.board.slug})
-    data = form_data(client.get(create))
-    data.update({"name": "Nieuw", "doelen-0-description": "Eerste doel", "meer": "doelen"})
-    response = client.post(create, data)
+    activity = ActivityFactory(board=officer.board)
+    page = url("activity_edit_part", activity, part="doelen")
+    data = form_data(client.get(page))
+    data.update({"doelen-0-description": "Eerste doel", "meer": "doelen"})
+    response = client.post(page, data)
     content = response.content.decode()
     assert response.status_code == 200
     assert 'name="doelen-1-description"' in content
     assert "Eerste doel" in content
-    assert not officer.board.activities.exists()
+    assert not activity.purposes.exists()
 
 
 def test_bad_input_keeps_everything_on_screen_with_dutch_messages(client, officer):
     create = reverse("activity_create", kwargs={"board": officer.board.slug})
     data = form_data(client.get(create))
-    data.update({"name": "", "description": "Mijn uitleg", "doelen-0-description": "Een doel"})
+    data.update({"name": "", "description": "Mijn uitleg"})
     response = client.post(create, data)
     content = response.content.decode()
     assert "Dit veld is verplicht." in content
-    assert "Mijn uitleg" in content and "Een doel" in content
+    assert "Mijn uitleg" in content
     assert "Niet opgeslagen" in content
     assert not officer.board.activities.exists()
 
@@ -86,9 +103,9 @@ def test_editing_an_approved_activity_needs_approval_again_and_keeps_the_approve
     activity = ActivityFactory(
         board=officer.board, status="vastgesteld", approved_at=timezone.now(), description="Oud"
     )
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data["description"] = "Nieuw"
-    client.post(url("activity_edit", activity), data)
+    client.post(url("activity_edit_part", activity, part="beschrijving"), data)
     activity.refresh_from_db()
     assert activity.status == ProcessingActivity.Status.CONCEPT
     assert activity.changed_since_approval
@@ -100,12 +117,15 @@ def test_editing_an_approved_activity_needs_approval_again_and_keeps_the_approve
 
 def test_a_second_save_from_an_old_version_is_a_conflict_that_loses_nothing(client, officer):
     activity = ActivityFactory(board=officer.board, name="Cameratoezicht", description="Begin")
-    first = form_data(client.get(url("activity_edit", activity)))
+    first = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     second = dict(first)
     first["description"] = "Eerste wijziging"
-    assert client.post(url("activity_edit", activity), first).status_code == 302
+    assert (
+        client.post(url("activity_edit_part", activity, part="beschrijving"), first).status_code
+        == 302
+    )
     second["description"] = "Tweede wijziging"
-    response = client.post(url("activity_edit", activity), second)
+    response = client.post(url("activity_edit_part", activity, part="beschrijving"), second)
     content = response.content.decode()
     assert response.status_code == 409
     assert "Iemand anders heeft deze verwerking intussen opgeslagen" in content
@@ -115,7 +135,10 @@ def test_a_second_save_from_an_old_version_is_a_conflict_that_loses_nothing(clie
     assert activity.description == "Eerste wijziging"
     # Saving again from the conflict page is a deliberate overwrite.
     again = form_data(response)
-    assert client.post(url("activity_edit", activity), again).status_code == 302
+    assert (
+        client.post(url("activity_edit_part", activity, part="beschrijving"), again).status_code
+        == 302
+    )
     activity.refresh_from_db()
     assert activity.description == "Tweede wijziging"
 
@@ -127,14 +150,17 @@ def test_a_schoolleider_edits_a_local_activity_but_cannot_widen_its_reach(client
     activity = ActivityFactory(board=school.board, applies_to_all_schools=False)
     activity.schools.set([school])
     client.force_login(leader.user)
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data.update(
         {"name": "Cameratoezicht", "applies_to_all_schools": "on", "schools": [str(other.pk)]}
     )
-    response = client.post(url("activity_edit", activity), data)
+    response = client.post(url("activity_edit_part", activity, part="beschrijving"), data)
     assert response.status_code == 200  # the other school is not a choice
     data["schools"] = [str(school.pk)]
-    assert client.post(url("activity_edit", activity), data).status_code == 302
+    assert (
+        client.post(url("activity_edit_part", activity, part="beschrijving"), data).status_code
+        == 302
+    )
     activity.refresh_from_db()
     assert activity.name == "Cameratoezicht"
     assert not activity.applies_to_all_schools
@@ -144,9 +170,9 @@ def test_a_schoolleider_edits_a_local_activity_but_cannot_widen_its_reach(client
 def test_terms_of_another_board_cannot_be_chosen(client, officer):
     activity = ActivityFactory(board=officer.board)
     foreign = SubjectGroupFactory()
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="gegevens")))
     data.update({"subject_groups": [str(foreign.pk)], "gegevens-0-subject_group": str(foreign.pk)})
-    response = client.post(url("activity_edit", activity), data)
+    response = client.post(url("activity_edit_part", activity, part="gegevens"), data)
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.content.decode()
     assert not activity.subject_groups.exists()
@@ -181,7 +207,9 @@ def test_the_fg_comments_and_the_privacy_officer_resolves(client):
     client.post(url("comment_add", activity), {"text": "Leg de belangenafweging vast."})
     comment = Comment.objects.get()
     assert comment.author == fg.user and comment.is_open
-    assert client.get(url("activity_edit", activity)).status_code == 403  # the FG cannot edit
+    assert (
+        client.get(url("activity_edit_part", activity, part="beschrijving")).status_code == 403
+    )  # the FG cannot edit
     client.force_login(officer.user)
     assert "Er is 1 open advies van de FG." in client.get(url("activity_detail", activity)).text
     assert "Leg de belangenafweging vast." in client.get(url("activity_comments", activity)).text
@@ -234,9 +262,13 @@ def test_restoring_an_earlier_version_brings_back_fields_and_rows(client, office
     activity = ActivityFactory(board=officer.board, description="Eerste versie")
     activity.purposes.create(description="Oud doel", legal_basis="e")
     first = activity.history.latest("history_date")
-    data = form_data(client.get(url("activity_edit", activity)))
-    data.update({"description": "Tweede versie", "doelen-0-DELETE": "on"})
-    assert client.post(url("activity_edit", activity), data).status_code == 302
+    for part, changes in [
+        ("beschrijving", {"description": "Tweede versie"}),
+        ("doelen", {"doelen-0-DELETE": "on"}),
+    ]:
+        data = form_data(client.get(url("activity_edit_part", activity, part=part)))
+        data.update(changes)
+        assert client.post(url("activity_edit_part", activity, part=part), data).status_code == 302
     assert not activity.purposes.exists()
     activity.refresh_from_db()
     client.post(
@@ -250,9 +282,9 @@ def test_restoring_an_earlier_version_brings_back_fields_and_rows(client, office
 
 def test_the_history_shows_field_by_field_differences(client, officer):
     activity = ActivityFactory(board=officer.board, description="Voor")
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data["description"] = "Na"
-    client.post(url("activity_edit", activity), data)
+    client.post(url("activity_edit_part", activity, part="beschrijving"), data)
     content = client.get(url("activity_history", activity)).content.decode()
     assert "<del>Voor</del>" in content
     assert "<ins>Na</ins>" in content
@@ -309,18 +341,18 @@ def test_a_posted_board_cannot_move_an_activity(client, officer):
     from tests.factories import BoardFactory
 
     activity = ActivityFactory(board=officer.board)
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data["board"] = str(BoardFactory().pk)
-    client.post(url("activity_edit", activity), data)
+    client.post(url("activity_edit_part", activity, part="beschrijving"), data)
     activity.refresh_from_db()
     assert activity.board == officer.board
 
 
 def test_an_oversized_text_is_refused_and_nothing_is_saved(client, officer):
     activity = ActivityFactory(board=officer.board, description="Kort")
-    data = form_data(client.get(url("activity_edit", activity)))
+    data = form_data(client.get(url("activity_edit_part", activity, part="beschrijving")))
     data["description"] = "x" * 10_001
-    response = client.post(url("activity_edit", activity), data)
+    response = client.post(url("activity_edit_part", activity, part="beschrijving"), data)
     assert "niet meer dan 10000 tekens" in response.content.decode()
     activity.refresh_from_db()
     assert activity.description == "Kort"
