@@ -39,10 +39,10 @@ from processing.models import (
     StaffAccess,
     Transfer,
 )
-from processing.statements import statements_showing
 from processing.parts import BY_SLUG as PARTS_BY_SLUG
 from processing.parts import FIRST as FIRST_PART
 from processing.parts import Part, activity_tasks
+from processing.statements import statements_showing
 from retention.models import RetentionRule
 
 PAGE_SIZE = 25
