@@ -27,6 +27,7 @@ from processing.forms import (
     CopyForm,
     ResolveCommentForm,
     build_formsets,
+    focus_new_row,
 )
 from processing.history import timeline_page
 from processing.lint import lint_activity, missing_board_facts
@@ -209,6 +210,8 @@ def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
         own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
     )
     formsets = build_formsets(data, activity=activity, board=request.board)
+    if adding_row:
+        focus_new_row(formsets, data["meer"])
     conflict = None
     if data is not None and not adding_row:
         if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):
