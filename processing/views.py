@@ -212,6 +212,15 @@ def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
     formsets = build_formsets(data, activity=activity, board=request.board)
     if adding_row:
         focus_new_row(formsets, data["meer"])
+        rows = next((rows for rows in formsets if rows[0] == data["meer"]), None)
+        if request.htmx and rows is not None:
+            # htmx swaps only this kind of rows in: answer with just them, not the whole page.
+            prefix, heading, formset = rows
+            return render(
+                request,
+                "processing/includes/formset.html",
+                {"prefix": prefix, "heading": heading, "formset": formset},
+            )
     conflict = None
     if data is not None and not adding_row:
         if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):
