@@ -11,7 +11,7 @@ import re
 from urllib.parse import quote
 
 from django import forms
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Field
 from django.forms import BoundField
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,11 +48,11 @@ def editor_field(html_name: str, vocabulary: Vocabulary) -> forms.Field | None:
 def new_term_form_class(vocabulary: Vocabulary) -> type[forms.ModelForm]:
     """The term's name and the other facts a term cannot be saved without; the rest can be
     filled in later on the list's own page."""
+    fields = [vocabulary.model._meta.get_field(name) for name in vocabulary.fields]
     required = [
-        name
-        for name in vocabulary.fields
-        if not vocabulary.model._meta.get_field(name).blank
-        and not isinstance(vocabulary.model._meta.get_field(name), BooleanField)
+        field.name
+        for field in fields
+        if isinstance(field, Field) and not field.blank and not isinstance(field, BooleanField)
     ]
     return forms.modelform_factory(
         vocabulary.model, form=BoardOwnedForm, fields=["board", *required]

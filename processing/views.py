@@ -210,7 +210,7 @@ def _edit(request: BoardRequest, activity: ProcessingActivity) -> HttpResponse:
         own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
     )
     formsets = build_formsets(data, activity=activity, board=request.board)
-    if adding_row:
+    if adding_row and data is not None:
         focus_new_row(formsets, data["meer"])
         rows = next((rows for rows in formsets if rows[0] == data["meer"]), None)
         if request.htmx and rows is not None:
