@@ -4,7 +4,8 @@ beside it that adds a new term to that list without leaving the editor.
 The template tag {% term_field %} (processing/templatetags/terms.py) renders it on the page; the
 term-create view renders the same part again after an htmx post, with the new term chosen. The
 small form's inputs lie inside the activity form (forms cannot nest), so they carry a prefix of
-their own and htmx posts only them (hx-params); saving the activity ignores them."""
+their own, belong to no form (their form attribute names none) and htmx posts them with the
+chosen terms (hx-include, hx-params); saving the activity does not send them."""
 
 import copy
 import re
@@ -21,6 +22,8 @@ from privacyregister.forms import BoardOwnedForm, limit_to_board
 from processing.forms import FORMSETS, ActivityForm
 from processing.vocabularies import VOCABULARIES, Vocabulary
 
+# The form attribute of the small form's inputs: the id of no form, so they belong to none.
+OUTSIDE_THE_EDITOR = "nieuwe-term"
 ROW_FIELD = re.compile(r"^(?P<prefix>[a-z]+)-(?P<index>\d+)-(?P<name>\w+)$")
 
 
@@ -66,6 +69,10 @@ def new_term_form(
     term = vocabulary.model(board=request.board)  # type: ignore[misc]
     form = new_term_form_class(vocabulary)(data, instance=term, prefix=f"nieuw-{html_name}")
     limit_to_board(form, request.board)
+    for field in form.fields.values():
+        # Owned by a form that is not on the page: saving the activity does not post them
+        # (htmx posts them with hx-include).
+        field.widget.attrs["form"] = OUTSIDE_THE_EDITOR
     return form
 
 

@@ -174,3 +174,10 @@ def test_the_return_address_cannot_lead_off_the_board(client, officer, next_url)
 def test_a_row_marked_for_removal_says_it_goes_when_saved(client, officer):
     html = client.get(_create(officer.board)).content.decode()
     assert "Wordt verwijderd bij opslaan." in html
+
+
+def test_saving_the_activity_does_not_post_the_small_new_term_form(client, officer):
+    page = BeautifulSoup(client.get(_create(officer.board)).content, "html.parser")
+    name = page.find(attrs={"name": "nieuw-subject_groups-name"})
+    assert page.find(id=name["form"]) is None  # owned by no form on the page
+    assert "nieuw-subject_groups-name" not in form_data(client.get(_create(officer.board)))
