@@ -54,22 +54,25 @@ messages: install
 	DEBUG=1 $(PY) manage.py makemessages --locale en --no-obsolete --add-location file \
 		--ignore ".*" --ignore "tests/*" --ignore "scripts/*" --ignore "benchmarks/*" --ignore "build/*"
 
-# The NL Design System's stylesheets (package.json names them): `npm ci` installs exactly the
-# versions in package-lock.json, with the hashes recorded there, and only the built CSS with its
-# licence is copied into static/vendor/. Like the .mo file it is not in git: package-lock.json is
-# the one source. Nothing runs when the lock has not changed since the last copy.
+# The NL Design System's stylesheets and htmx (package.json names them): `npm ci` installs exactly
+# the versions in package-lock.json, with the hashes recorded there, and only the built CSS (htmx:
+# its minified script) with its licence is copied into static/vendor/. Like the .mo file it is not
+# in git: package-lock.json is the one source. Nothing runs when the lock has not changed since the
+# last copy.
 UTRECHT := static/vendor/utrecht
 TOKENS := static/vendor/voorbeeld-design-tokens
+HTMX := static/vendor/htmx
 ASSETS := $(UTRECHT)/.installed
 $(ASSETS): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(UTRECHT) $(TOKENS)
-	mkdir -p $(UTRECHT) $(TOKENS)
+	rm -rf $(UTRECHT) $(TOKENS) $(HTMX)
+	mkdir -p $(UTRECHT) $(TOKENS) $(HTMX)
 	cp node_modules/@utrecht/component-library-css/dist/html.css \
 		node_modules/@utrecht/component-library-css/dist/index.css \
 		node_modules/@utrecht/component-library-css/LICENSE.md $(UTRECHT)/
 	cp node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css \
 		node_modules/@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md $(TOKENS)/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE $(HTMX)/
 	touch $@
 
 assets: $(ASSETS)

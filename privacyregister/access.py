@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django_htmx.middleware import HtmxDetails
 from guardian.models import UserObjectPermission
 
 from privacyregister.models import Board, User
@@ -107,6 +108,7 @@ class BoardRequest(AuthenticatedHttpRequest):
     board: Board
     access: BoardAccess
     my_boards: list[Board]
+    htmx: HtmxDetails  # django-htmx's middleware: is this an htmx request, from which page
 
 
 P = ParamSpec("P")

@@ -362,6 +362,16 @@ def build_formsets(
     ]
 
 
+def focus_new_row(formsets, prefix: str) -> None:
+    """The row "Rij toevoegen" added gets the focus, so the user types on where they were: htmx
+    focuses it after swapping the rows in, a browser without JavaScript after the reload."""
+    for formset_prefix, _heading, formset in formsets:
+        if formset_prefix == prefix and formset.forms:
+            row = formset.forms[-1]
+            first = next(name for name, field in row.fields.items() if not field.widget.is_hidden)
+            row.fields[first].widget.attrs["autofocus"] = True
+
+
 class CommentForm(forms.ModelForm):
     class Meta:
         model = models.Comment

@@ -27,6 +27,7 @@ from processing.forms import (
     CopyForm,
     ResolveCommentForm,
     build_formsets,
+    focus_new_row,
 )
 from processing.history import timeline_page
 from processing.lint import lint_activity, missing_board_facts
@@ -220,6 +221,17 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
         own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
     )
     formsets = build_formsets(data, activity=activity, board=request.board, part=part)
+    if adding_row and data is not None:
+        focus_new_row(formsets, data["meer"])
+        rows = next((rows for rows in formsets if rows[0] == data["meer"]), None)
+        if request.htmx and rows is not None:
+            # htmx swaps only this kind of rows in: answer with just them, not the whole page.
+            prefix, heading, formset = rows
+            return render(
+                request,
+                "processing/includes/formset.html",
+                {"prefix": prefix, "heading": heading, "formset": formset},
+            )
     conflict = None
     if data is not None and not adding_row:
         if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):

@@ -3,14 +3,23 @@ and processors, staff roles and security measures."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.forms import BoardOwnedForm, limit_to_board
 from privacyregister.permissions import Capability
+from processing.term_fields import (
+    chosen_field,
+    editor_field,
+    new_term_form,
+    safe_next,
+    term_field_context,
+)
 from processing.vocabularies import BY_SLUG, VOCABULARIES, Vocabulary
 
 
@@ -68,7 +77,8 @@ def _edit(request: BoardRequest, kind: str, term) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, _("%(term)s is opgeslagen.") % {"term": term})
-        return redirect("term_list", board=request.board.slug, kind=kind)
+        # Added from the activity editor without JavaScript: back to it.
+        return redirect(safe_next(request) or reverse("term_list", args=[request.board.slug, kind]))
     return render(
         request,
         "processing/term_form.html",
@@ -76,11 +86,37 @@ def _edit(request: BoardRequest, kind: str, term) -> HttpResponse:
     )
 
 
+def _create_in_place(request: BoardRequest, vocabulary: Vocabulary) -> HttpResponse:
+    """The small form beside a term field of the activity editor, posted with htmx: the field
+    again with the new term chosen next to what was chosen already, or the form with its errors.
+    Only the field named in "veld", and only if it offers this list's terms."""
+    html_name = request.POST.get("veld", "")
+    field = editor_field(html_name, vocabulary)
+    if field is None:
+        raise BadRequest("veld")
+    new_term = new_term_form(request, vocabulary, html_name, request.POST)
+    chosen = request.POST.getlist(html_name)
+    if new_term.is_valid():
+        term = new_term.save()
+        # A checkbox list keeps what was ticked; a select (a row) has the one new term.
+        multiple = isinstance(field, forms.ModelMultipleChoiceField)
+        chosen = [*chosen, term.pk] if multiple else term.pk
+        new_term = new_term_form(request, vocabulary, html_name)
+    bound = chosen_field(request, html_name, field, chosen)
+    return render(
+        request, "processing/includes/term_field.html", term_field_context(request, bound, new_term)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
 def term_create(request: BoardRequest, kind: str) -> HttpResponse:
+    vocabulary = _vocabulary(kind)
+    if request.htmx and request.method == "POST":
+        request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
+        return _create_in_place(request, vocabulary)
     # Every list has a board foreign key; django-stubs checks the abstract base's fields.
-    return _edit(request, kind, _vocabulary(kind).model(board=request.board))  # type: ignore[misc]
+    return _edit(request, kind, vocabulary.model(board=request.board))  # type: ignore[misc]
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,11 +17,21 @@ def attribute(tag: Tag, name: str, default: str | None = None) -> str | None:
     return value
 
 
+def owned_fields(form: Tag, kinds: list[str]) -> list[Tag]:
+    """The fields a browser posts with this form: those inside it, except the ones whose form
+    attribute gives them to another (or no) form."""
+    return [
+        field
+        for field in form.find_all(kinds)
+        if attribute(field, "form") in (None, attribute(form, "id"))
+    ]
+
+
 def form_data(response, form_index: int = -1) -> dict[str, object]:
     """The values a browser would post for the page's form (the last one by default)."""
     form = BeautifulSoup(response.content, "html.parser").find_all("form")[form_index]
     data: dict[str, object] = {}
-    for field in form.find_all(["input", "select", "textarea"]):
+    for field in owned_fields(form, ["input", "select", "textarea"]):
         name = attribute(field, "name")
         if not name or attribute(field, "type") == "submit":
             continue

@@ -27,7 +27,7 @@ from tests.factories import (
     SchoolFactory,
     SubjectGroupFactory,
 )
-from tests.forms import attribute, form_data
+from tests.forms import attribute, form_data, owned_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def offered(response) -> dict[str, set[str]]:
     """The values the page offers per choice field (options, checkboxes, current row ids)."""
     form = BeautifulSoup(response.content, "html.parser").find_all("form")[-1]
     values: dict[str, set[str]] = {}
-    for field in form.find_all(["input", "select"]):
+    for field in owned_fields(form, ["input", "select"]):
         name = attribute(field, "name")
         if not name:  # not posted
             continue
@@ -141,7 +141,7 @@ def field_kinds(response) -> dict[str, str]:
     """name -> select / number / date / text / skip, read from the page like a browser would."""
     form = BeautifulSoup(response.content, "html.parser").find_all("form")[-1]
     kinds = {}
-    for field in form.find_all(["input", "select", "textarea"]):
+    for field in owned_fields(form, ["input", "select", "textarea"]):
         name, kind = attribute(field, "name"), attribute(field, "type", "")
         if (
             not name

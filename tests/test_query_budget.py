@@ -74,3 +74,30 @@ def test_the_page_list_is_imported_without_changing_the_import_path():
     before = list(sys.path)
     importlib.reload(importlib.import_module("benchmarks.pages"))
     assert sys.path == before
+
+
+@pytest.mark.django_db
+def test_the_htmx_answers_of_the_editor_stay_within_the_budget(
+    client, officer, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.factories import RecipientFactory
+    from tests.forms import form_data
+
+    board = officer.board
+    for n in range(20):
+        RecipientFactory(board=board, name=f"Leverancier {n}")
+    create = reverse("activity_create", kwargs={"board": board.slug})
+    data = {**form_data(client.get(create)), "meer": "doelen"}
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        assert client.post(create, data, HTTP_HX_REQUEST="true").status_code == 200
+    new_term = {
+        "veld": "processors",
+        "nieuw-processors-name": "Parnassys",
+        "nieuw-processors-kind": "verwerker",
+        "nieuw-processors-country": "NL",
+    }
+    terms = reverse("term_create", kwargs={"board": board.slug, "kind": "ontvangers"})
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        assert client.post(terms, new_term, HTTP_HX_REQUEST="true").status_code == 200

@@ -1,0 +1,58 @@
+"""Rows and terms added in the activity editor without leaving the page (htmx)."""
+
+import pytest
+
+from privacyregister.roles import Role
+from tests.browser.test_login_flow import log_in
+from tests.factories import MembershipFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_adding_two_purpose_rows_keeps_the_page_and_its_place_and_both_are_saved(live_server, page):
+    officer = MembershipFactory(user__email="pim@example.nl", role=Role.PRIVACY_OFFICER)
+    board = officer.board
+    log_in(page, live_server, "pim@example.nl")
+    page.goto(f"{live_server.url}/b/{board.slug}/register/nieuw/")
+    page.locator("#id_name").fill("Leerlingzorg")
+    page.get_by_label("Uitleg in gewone taal").fill("Wij helpen leerlingen die zorg nodig hebben.")
+    page.locator("#id_applies_to_all_schools").check()
+    page.locator("#id_doelen-0-description").fill("Passend onderwijs bieden")
+    page.locator("#id_doelen-0-legal_basis").select_option("c")
+    page.locator("#id_doelen-0-legal_basis_detail").fill("Wet passend onderwijs")
+    # A new subject group from within the form: it comes back ticked, the rest stays as typed.
+    page.locator("#id_subject_groups-lijst summary").click()
+    page.locator("#id_nieuw-subject_groups-name").fill("Ouders")
+    page.locator("#id_subject_groups-lijst").get_by_role("button", name="Toevoegen").click()
+    page.get_by_role("checkbox", name="Ouders", exact=True).wait_for()
+    assert page.get_by_role("checkbox", name="Ouders", exact=True).is_checked()
+    assert page.locator("#id_name").input_value() == "Leerlingzorg"
+
+    page.evaluate("window.stillThisPage = true")
+    for row, (purpose, basis) in enumerate(
+        [("Ouders informeren", "e"), ("Zorg afstemmen met de GGD", "e")], start=1
+    ):
+        add_row = page.locator("#doelen").get_by_role("button", name="Rij toevoegen")
+        # In the middle of the screen, as someone reading down the form has it.
+        add_row.evaluate("button => button.scrollIntoView({block: 'center'})")
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 0
+        add_row.click()
+        page.locator(f"#id_doelen-{row}-description").wait_for()
+        assert page.evaluate("window.scrollY") == scrolled  # the page keeps its place
+        assert page.evaluate("document.activeElement.id") == f"id_doelen-{row}-description"
+        page.keyboard.type(purpose)
+        page.locator(f"#id_doelen-{row}-legal_basis").select_option(basis)
+        page.locator(f"#id_doelen-{row}-legal_basis_detail").fill("Taak van algemeen belang")
+    assert page.evaluate("window.stillThisPage") is True  # no navigation happened
+    assert page.locator("#id_doelen-0-description").input_value() == "Passend onderwijs bieden"
+
+    page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
+    assert "De verwerking is opgeslagen." in page.locator(".messages").inner_text()
+    activity = board.activities.get(name="Leerlingzorg")
+    assert set(activity.purposes.values_list("description", flat=True)) == {
+        "Passend onderwijs bieden",
+        "Ouders informeren",
+        "Zorg afstemmen met de GGD",
+    }
+    assert list(activity.subject_groups.values_list("name", flat=True)) == ["Ouders"]
