@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from privacyregister.middleware import CONTENT_SECURITY_POLICY
 from processing.models import DataSubjectGroup, Recipient
-from tests.factories import BoardFactory, RecipientFactory
+from tests.factories import ActivityFactory, BoardFactory, RecipientFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def _create(board) -> str:
     return reverse("activity_create", kwargs={"board": board.slug})
+
+
+def _part(board, slug: str) -> str:
+    """A part page of the editor of an existing activity of the board."""
+    activity = ActivityFactory(board=board)
+    return reverse(
+        "activity_edit_part", kwargs={"board": board.slug, "pk": activity.pk, "part": slug}
+    )
 
 
 def _term_create(board, kind: str) -> str:
@@ -34,7 +42,7 @@ def test_the_editor_loads_htmx_from_our_own_static_files_under_the_same_policy(c
 
 
 def test_the_add_row_button_replaces_only_its_own_rows_and_focuses_the_new_row(client, officer):
-    create = _create(officer.board)
+    create = _part(officer.board, "doelen")
     page = BeautifulSoup(client.get(create).content, "html.parser")
     button = page.find("button", attrs={"name": "meer", "value": "doelen"})
     assert button["hx-post"] == create
@@ -146,7 +154,7 @@ def test_a_forged_field_or_kind_is_refused(client, officer, kind, field):
 
 def test_without_javascript_the_editor_links_to_the_list_page_and_comes_back(client, officer):
     board = officer.board
-    create = _create(board)
+    create = _part(board, "gegevens")
     page = BeautifulSoup(client.get(create).content, "html.parser")
     link = page.select_one("#id_subject_groups-lijst noscript")
     assert link is not None
@@ -172,12 +180,13 @@ def test_the_return_address_cannot_lead_off_the_board(client, officer, next_url)
 
 
 def test_a_row_marked_for_removal_says_it_goes_when_saved(client, officer):
-    html = client.get(_create(officer.board)).content.decode()
+    html = client.get(_part(officer.board, "doelen")).content.decode()
     assert "Wordt verwijderd bij opslaan." in html
 
 
 def test_saving_the_activity_does_not_post_the_small_new_term_form(client, officer):
-    page = BeautifulSoup(client.get(_create(officer.board)).content, "html.parser")
+    part = _part(officer.board, "gegevens")
+    page = BeautifulSoup(client.get(part).content, "html.parser")
     name = page.find(attrs={"name": "nieuw-subject_groups-name"})
     assert page.find(id=name["form"]) is None  # owned by no form on the page
-    assert "nieuw-subject_groups-name" not in form_data(client.get(_create(officer.board)))
+    assert "nieuw-subject_groups-name" not in form_data(client.get(part))
