@@ -4,7 +4,7 @@ import pytest
 
 from privacyregister.roles import Role
 from tests.browser.test_login_flow import log_in
-from tests.factories import MembershipFactory
+from tests.factories import ActivityFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,22 +12,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_adding_two_purpose_rows_keeps_the_page_and_its_place_and_both_are_saved(live_server, page):
     officer = MembershipFactory(user__email="pim@example.nl", role=Role.PRIVACY_OFFICER)
     board = officer.board
+    activity = ActivityFactory(board=board, name="Leerlingzorg")
     log_in(page, live_server, "pim@example.nl")
-    page.goto(f"{live_server.url}/b/{board.slug}/register/nieuw/")
-    page.locator("#id_name").fill("Leerlingzorg")
-    page.get_by_label("Uitleg in gewone taal").fill("Wij helpen leerlingen die zorg nodig hebben.")
-    page.locator("#id_applies_to_all_schools").check()
-    page.locator("#id_doelen-0-description").fill("Passend onderwijs bieden")
-    page.locator("#id_doelen-0-legal_basis").select_option("c")
-    page.locator("#id_doelen-0-legal_basis_detail").fill("Wet passend onderwijs")
+    part = f"{live_server.url}/b/{board.slug}/register/{activity.pk}/bewerken"
+    page.goto(f"{part}/gegevens/")
+    page.locator("#id_gegevens-0-note").fill("Alleen wat de zorg nodig heeft")
     # A new subject group from within the form: it comes back ticked, the rest stays as typed.
     page.locator("#id_subject_groups-lijst summary").click()
     page.locator("#id_nieuw-subject_groups-name").fill("Ouders")
     page.locator("#id_subject_groups-lijst").get_by_role("button", name="Toevoegen").click()
     page.get_by_role("checkbox", name="Ouders", exact=True).wait_for()
     assert page.get_by_role("checkbox", name="Ouders", exact=True).is_checked()
-    assert page.locator("#id_name").input_value() == "Leerlingzorg"
+    assert page.locator("#id_gegevens-0-note").input_value() == "Alleen wat de zorg nodig heeft"
+    page.locator("#id_gegevens-0-note").fill("")
+    page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
+    assert "is opgeslagen." in page.locator(".messages").inner_text()
 
+    page.set_viewport_size({"width": 1366, "height": 500})
+    page.goto(f"{part}/doelen/")
+    page.locator("#id_doelen-0-description").fill("Passend onderwijs bieden")
+    page.locator("#id_doelen-0-legal_basis").select_option("c")
+    page.locator("#id_doelen-0-legal_basis_detail").fill("Wet passend onderwijs")
     page.evaluate("window.stillThisPage = true")
     for row, (purpose, basis) in enumerate(
         [("Ouders informeren", "e"), ("Zorg afstemmen met de GGD", "e")], start=1
@@ -48,8 +53,7 @@ def test_adding_two_purpose_rows_keeps_the_page_and_its_place_and_both_are_saved
     assert page.locator("#id_doelen-0-description").input_value() == "Passend onderwijs bieden"
 
     page.locator("form").get_by_role("button", name="Opslaan", exact=True).click()
-    assert "De verwerking is opgeslagen." in page.locator(".messages").inner_text()
-    activity = board.activities.get(name="Leerlingzorg")
+    assert "is opgeslagen." in page.locator(".messages").inner_text()
     assert set(activity.purposes.values_list("description", flat=True)) == {
         "Passend onderwijs bieden",
         "Ouders informeren",

@@ -21,7 +21,7 @@ def _create(board) -> str:
 
 def _part(board, slug: str) -> str:
     """A part page of the editor of an existing activity of the board."""
-    activity = ActivityFactory(board=board)
+    activity = ActivityFactory.create(board=board)
     return reverse(
         "activity_edit_part", kwargs={"board": board.slug, "pk": activity.pk, "part": slug}
     )
