@@ -346,7 +346,7 @@ def build_formsets(
     data, *, activity, board, part: Part
 ) -> list[tuple[str, "StrOrPromise", forms.BaseInlineFormSet]]:
     """The row formsets of one part, in the form's order."""
-    return [
+    built = [
         (
             prefix,
             heading,
@@ -360,6 +360,27 @@ def build_formsets(
         for prefix, heading, formset in FORMSETS
         if prefix in part.formsets
     ]
+    read: dict[str, list] = {}
+    for _prefix, _heading, formset in built:
+        share_choices(formset, read)
+    return built
+
+
+def share_choices(formset: forms.BaseFormSet, read: dict[str, list]) -> None:
+    """Every row offers the same terms: read them once per page (`read`, by query) instead of
+    once per row and field, so a page's queries do not grow with its rows. Validation still looks
+    each chosen term up in the field's own (board-limited) queryset."""
+    rows = formset.forms
+    if not rows:
+        return
+    for name, field in rows[0].fields.items():
+        if isinstance(field, forms.ModelChoiceField) and not field.widget.is_hidden:
+            query = str(field.queryset.query)
+            if query not in read:
+                # iter(): list() would first ask the iterator's length, a COUNT query.
+                read[query] = list(iter(field.choices))
+            for row in rows:
+                row.fields[name].choices = read[query]
 
 
 def focus_new_row(formsets, prefix: str) -> None:
