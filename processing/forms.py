@@ -374,11 +374,16 @@ def share_choices(formset: forms.BaseFormSet, read: dict[str, list]) -> None:
     if not rows:
         return
     for name, field in rows[0].fields.items():
-        if isinstance(field, forms.ModelChoiceField) and not field.widget.is_hidden:
+        if (
+            isinstance(field, forms.ModelChoiceField)
+            and field.queryset is not None
+            and not field.widget.is_hidden
+        ):
             query = str(field.queryset.query)
             if query not in read:
-                # iter(): list() would first ask the iterator's length, a COUNT query.
-                read[query] = list(iter(field.choices))
+                # iter(): list() of the iterator itself would first ask its length, which
+                # is a COUNT query.
+                read[query] = list(iter(field.iterator(field)))
             for row in rows:
                 row.fields[name].choices = read[query]
 
