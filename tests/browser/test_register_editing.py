@@ -80,6 +80,7 @@ def test_a_privacy_officer_creates_an_activity_and_approves_it(live_server, page
     assert "Passend onderwijs bieden" in page.content()
     assert "Ouders informeren over de zorg" in page.content()
     page.get_by_role("button", name="Vaststellen").click()
+    page.get_by_role("button", name="Vaststellen").click()  # on the approve page
     assert "vastgesteld op" in page.locator("hgroup").inner_text()
     activity = board.activities.get(name="Leerlingzorg")
     assert activity.purposes.count() == 2
