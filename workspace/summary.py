@@ -72,8 +72,9 @@ def _requests(summary: BoardSummary, access: BoardAccess, today: date) -> None:
         .order_by("deadline")
     )
     for item in requests:
-        if item.deadline < today:
-            summary.requests_overdue.append((item, (today - item.deadline).days))
+        days_left = item.days_left(today)  # never None: open, with a deadline (the filter)
+        if days_left is not None and days_left < 0:
+            summary.requests_overdue.append((item, -days_left))
         else:
             summary.requests_due.append(item)
 
