@@ -29,15 +29,33 @@ class AuthenticatedHttpRequest(HttpRequest):
 class BoardAccess:
     """What one user may do in one board, for use in views and templates."""
 
-    def __init__(self, user: User, board: Board):
+    def __init__(
+        self, user: User, board: Board, *, granted: list[tuple[str, str, str]] | None = None
+    ):
         self.user = user
         self.board = board
         self.checked: set[str] = set()
+        self._preloaded = granted  # read for several users at once: see for_users()
+
+    @classmethod
+    def for_users(cls, users: Iterable[User], board: Board) -> list["BoardAccess"]:
+        """The access of each of the users to one board, their permissions read in one query
+        instead of one per user."""
+        users = list(users)
+        granted: dict[int, list[tuple[str, str, str]]] = {user.pk: [] for user in users}
+        rows = UserObjectPermission.objects.filter(on_board(board), user__in=users).values_list(
+            "user_id", "content_type__model", "object_pk", "permission__codename"
+        )
+        for user_id, model, pk, codename in rows:
+            granted[user_id].append((model, pk, codename))
+        return [cls(user, board, granted=granted[user.pk]) for user in users]
 
     @cached_property
     def _granted(self) -> list[tuple[str, str, str]]:
         """The user's guardian object permissions on the board and its schools, in one query:
         (model, object pk, capability)."""
+        if self._preloaded is not None:
+            return self._preloaded
         return list(
             UserObjectPermission.objects.filter(on_board(self.board), user=self.user).values_list(
                 "content_type__model", "object_pk", "permission__codename"

@@ -13,12 +13,13 @@ Terms are named as in fixtures/reference/; adopting adds the ones the board lack
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -39,6 +40,7 @@ from processing.models import (
     StaffAccess,
 )
 from processing.services import vocabulary_add_missing
+from processing.word_diff import word_diff
 from retention.models import RetentionRule, period_text
 from retention.services import retention_rules_add_missing
 
@@ -338,6 +340,12 @@ class EntryChange:
     removed: list[str] = field(default_factory=list)
     old: str = ""
     new: str = ""
+
+    @cached_property
+    def marked(self) -> tuple[SafeString, SafeString]:
+        """The old and the new text with the words that changed marked (<del>, <ins>), as the
+        history of an activity shows them."""
+        return word_diff(self.old, self.new)
 
 
 def _basis(code: str) -> str:

@@ -61,15 +61,13 @@ def _recipients(
         .distinct()
         .order_by("email")
     )
+    reach = activity.reach() if capabilities else {}  # the same for everyone: one query
     chosen = []
-    for user in users:
-        access = BoardAccess(user, activity.board)
-        if capabilities and not any(
-            access.can(capability, **activity.reach()) for capability in capabilities
-        ):
+    for access in BoardAccess.for_users(users, activity.board):
+        if capabilities and not any(access.can(capability, **reach) for capability in capabilities):
             continue
         if ProcessingActivity.objects.visible_to(access).filter(pk=activity.pk).exists():
-            chosen.append(user)
+            chosen.append(access.user)
     return chosen
 
 

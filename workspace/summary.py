@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from privacyregister.access import BoardAccess
 from privacyregister.models import Board, Membership, NotificationSettings, School, User
-from privacyregister.permissions import Capability, Scope
+from privacyregister.permissions import Capability, Scope, roles_with
 from processing.findings import finding_counts
 from processing.models import (
     ActivityQuerySet,
@@ -72,8 +72,9 @@ def _requests(summary: BoardSummary, access: BoardAccess, today: date) -> None:
         .order_by("deadline")
     )
     for item in requests:
-        if item.deadline < today:
-            summary.requests_overdue.append((item, (today - item.deadline).days))
+        days_left = item.days_left(today)  # never None: open, with a deadline (the filter)
+        if days_left is not None and days_left < 0:
+            summary.requests_overdue.append((item, -days_left))
         else:
             summary.requests_due.append(item)
 
@@ -87,7 +88,9 @@ def _open_advice(visible: ActivityQuerySet) -> CommentQuerySet:
     )
 
 
-def _register(summary: BoardSummary, access: BoardAccess, user: User, today: date) -> None:
+def _register(
+    summary: BoardSummary, access: BoardAccess, user: User, today: date, *, for_digest: bool
+) -> None:
     """What waits in the register, for those who see all of it (concepts included); a
     schoolleider only what concerns their own school."""
     visible = ProcessingActivity.objects.visible_to(access)
@@ -104,8 +107,9 @@ def _register(summary: BoardSummary, access: BoardAccess, user: User, today: dat
     )
     summary.in_review = [a for a in attention if a.status == ProcessingActivity.Status.IN_REVIEW]
     summary.review_passed = [a for a in attention if a.next_review_on and a.next_review_on < today]
-    counts = finding_counts(visible, today)
-    summary.errors, summary.warnings = counts["errors"], counts["warnings"]
+    if not for_digest:  # the mail does not report the checks' findings
+        counts = finding_counts(visible, today)
+        summary.errors, summary.warnings = counts["errors"], counts["warnings"]
     # Each role sees the advice it acts on: the one who resolves it all of it, the FG
     # what they gave and is still waiting.
     if access.scope(Capability.APPROVE_ACTIVITY) == Scope.BOARD:
@@ -116,8 +120,12 @@ def _register(summary: BoardSummary, access: BoardAccess, user: User, today: dat
         summary.out_of_date = out_of_date_statements(summary.board)
 
 
-def board_summaries(user: User, today: date | None = None) -> list[BoardSummary]:
-    """Per board of the user (by name): their roles and what waits for them there."""
+def board_summaries(
+    user: User, today: date | None = None, *, for_digest: bool = False
+) -> list[BoardSummary]:
+    """Per board of the user (by name): their roles and what waits for them there. For the
+    digest, the parts only the dashboard shows (findings, the approved register, exports) are
+    left empty: each would cost a query per board and per member for nothing."""
     today = today or timezone.localdate()
     memberships = (
         Membership.objects.filter(user=user)
@@ -132,12 +140,13 @@ def board_summaries(user: User, today: date | None = None) -> list[BoardSummary]
         access = BoardAccess(user, summary.board)
         _requests(summary, access, today)
         if access.scope(Capability.VIEW_REGISTER) == Scope.BOARD:
-            _register(summary, access, user, today)
-        elif access.scope(Capability.VIEW_APPROVED_REGISTER) == Scope.SCHOOL:
+            _register(summary, access, user, today, for_digest=for_digest)
+        elif access.scope(Capability.VIEW_APPROVED_REGISTER) == Scope.SCHOOL and not for_digest:
             summary.approved_register = list(
                 ProcessingActivity.objects.visible_to(access).order_by("name").only("pk", "name")
             )
-        if access.can(Capability.EXPORT_REGISTER) and not access.can(Capability.EDIT_ACTIVITY):
+        only_reads = not access.can(Capability.EDIT_ACTIVITY)
+        if access.can(Capability.EXPORT_REGISTER) and only_reads and not for_digest:
             # Who only reads (the FG) asks for an export and comes back for it later.
             summary.exports_ready = list(
                 summary.board.exports.filter(
@@ -155,29 +164,31 @@ def send_weekly_digest(today: date | None = None) -> int:
     """Mail each member who wants it, per board, what waits for them there; a board where
     nothing waits is left out, and a member with nothing anywhere gets no mail. Returns how many
     mails were sent."""
-    sent = 0
+    # Only these roles can have something the digest reports (the register at board scope,
+    # the requests of the data subjects); a medewerker never gets one, so is not looked at.
+    roles = {*roles_with(Capability.VIEW_REGISTER), *roles_with(Capability.VIEW_RIGHTS_REQUESTS)}
     users = (
-        User.objects.filter(is_active=True, memberships__isnull=False)
+        User.objects.filter(is_active=True, memberships__role__in=roles)
         .exclude(NotificationSettings.opted_out("weekly_digest"))
         .distinct()
         .order_by("email")
     )
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
+        settings_link = settings.SITE_URL + reverse("notification_settings")
         for user in users:
-            for summary in board_summaries(user, today):
+            for summary in board_summaries(user, today, for_digest=True):
                 if not summary.digest_worthy:
                     continue
                 context = {
                     "summary": summary,
                     "site_url": settings.SITE_URL,
-                    "settings_link": settings.SITE_URL + reverse("notification_settings"),
+                    "settings_link": settings_link,
                 }
-                send_mail(
-                    subject=_("Wat wacht in het privacyregister van %(board)s")
-                    % {"board": summary.board.name},
-                    message=render_to_string("workspace/digest_email.txt", context),
-                    from_email=None,
-                    recipient_list=[user.email],
-                )
-                sent += 1
-    return sent
+                subject = _("Wat wacht in het privacyregister van %(board)s") % {
+                    "board": summary.board.name
+                }
+                message = render_to_string("workspace/digest_email.txt", context)
+                messages.append((subject, message, None, [user.email]))
+    # All mails over one connection to the mail server, not one connection per mail.
+    return send_mass_mail(messages, fail_silently=False)

@@ -380,6 +380,17 @@ def test_the_access_layer_follows_the_matrix_for_every_capability(world, role, c
 
 
 @pytest.mark.django_db
+def test_access_read_for_several_users_at_once_is_each_users_own(world, django_assert_num_queries):
+    users = list(world["users"].values())  # every role, and the outsider of board B
+    with django_assert_num_queries(1):
+        together = BoardAccess.for_users(users, world["board"])
+        answers = [{c: a.scope(c) for c in Capability} for a in together]
+    alone = [{c: BoardAccess(user, world["board"]).scope(c) for c in Capability} for user in users]
+    assert [a.user for a in together] == users
+    assert answers == alone
+
+
+@pytest.mark.django_db
 def test_an_employee_sees_only_approved_activities_of_their_own_school(client, world):
     concept = ActivityFactory(board=world["board"], applies_to_all_schools=True)
     client.force_login(world["users"]["medewerker"])

@@ -4,15 +4,21 @@ breadcrumbs, the error summary of a sent form, and the house colour on the publi
 import re
 
 import pytest
+from django import forms
 from django.urls import URLPattern, URLResolver, reverse
 
 from privacyregister.branding import WHITE, colour_css, contrast_ratio, readable_on_white
 from privacyregister.navigation import BOARD_MENU
+from privacyregister.templatetags.shell import error_summary_items
 from tests.factories import ActivityFactory
 from tests.privacyregister.test_board_settings import GOOD, page_data, url
 from workspace.urls import board_patterns
 
 pytestmark = pytest.mark.django_db
+
+
+class RowForm(forms.Form):
+    url = forms.URLField()
 
 
 def current_items(html: str) -> list[str]:
@@ -98,6 +104,25 @@ def test_a_sent_form_with_errors_gets_a_summary_linking_to_each_field_and_formse
     assert "Er ging iets mis" in summary
     assert '<a href="#id_privacy_email">' in summary
     assert '<a href="#id_documenten-0-url">Rij 1: ' in summary
+
+
+def test_the_summary_leaves_out_the_errors_of_a_row_marked_for_deletion(db):
+    # A formset with an error is invalid, and an invalid formset's deleted_forms is empty: the
+    # summary has to ask each row itself whether it is to be deleted.
+    Rows = forms.formset_factory(RowForm, can_delete=True)
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "0",
+        "form-0-url": "geen-adres",
+        "form-0-DELETE": "on",
+        "form-1-url": "ook-geen-adres",
+    }
+    form = RowForm({"url": "https://example.nl/"})
+
+    errors = error_summary_items(form, Rows(data))
+
+    assert [error.target for error in errors] == ["id_form-1-url"]
+    assert errors[0].message.startswith("Rij 2: ")
 
 
 def test_a_page_that_was_not_sent_has_no_error_summary(client, beheerder):

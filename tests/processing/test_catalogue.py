@@ -446,6 +446,21 @@ def test_a_newer_entry_is_shown_field_by_field_until_it_is_seen(client, officer,
     assert (vog.purposes.count(), list(vog.security_measures.all()), vog.status) == before
 
 
+def test_a_changed_text_of_an_entry_marks_only_the_words_that_changed(
+    client, officer, newer_catalogue
+):
+    [vog] = catalogue_adopt(actor=officer.user, board=officer.board, keys=["vog"])
+    newer_catalogue(
+        "vog",
+        lambda entry: entry.update(name="Verklaring omtrent het gedrag van medewerkers (VOG)"),
+    )
+
+    content = client.get(page_url(officer.board)).content.decode()
+
+    assert '<span class="visually-hidden">toegevoegd:</span><ins>van medewerkers </ins>' in content
+    assert f"<del>{vog.name}</del>" not in content  # not the whole old name struck through
+
+
 def test_gezien_for_an_older_version_than_the_current_one_changes_nothing(
     client, officer, newer_catalogue
 ):

@@ -44,6 +44,20 @@ def test_a_user_who_switched_the_digest_off_gets_none(officer, mailoutbox):
     assert mailoutbox == []
 
 
+def test_the_digest_does_not_look_at_members_who_can_never_get_one(
+    officer, mailoutbox, django_assert_max_num_queries
+):
+    ActivityFactory(board=officer.board, status=IN_REVIEW)
+    school = SchoolFactory(board=officer.board)
+    for _n in range(10):
+        MembershipFactory(board=officer.board, role=Role.MEDEWERKER, school=school)
+
+    with django_assert_max_num_queries(10):  # the officer's board, not 3 more per medewerker
+        call_command("send_weekly_digest")
+
+    assert [mail.to for mail in mailoutbox] == [[officer.user.email]]
+
+
 def test_a_schoolleider_sees_only_what_concerns_their_school(client, officer):
     own, other = SchoolFactory(board=officer.board), SchoolFactory(board=officer.board)
     leader = MembershipFactory(board=officer.board, role=Role.SCHOOLLEIDER, school=own)
