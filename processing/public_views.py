@@ -29,7 +29,7 @@ from processing.directory import MAX_RESULTS, board_schools, public_boards, scho
 from processing.forms import SchoolSearchForm
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
-from processing.statement_variants import DOCUMENT_FIELDS, ENGLISH, PARENTS, PUPILS, Variant
+from processing.statement_variants import ENGLISH, PARENTS, PUPILS, Variant
 from processing.statements import statement_diff, version_cache_key
 
 
@@ -345,7 +345,7 @@ def board_page(request: HttpRequest, board: str) -> HttpResponse:
 
 def statement_versions(request: HttpRequest, board: str, school: str | None = None):
     board_obj, school_obj, versions = _versions(board, school)
-    versions = list(versions.order_by("-number").defer(*DOCUMENT_FIELDS))
+    versions = list(versions.order_by("-number").defer(*StatementVersion.DOCUMENT_FIELDS))
     if not versions:
         raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
     return render(

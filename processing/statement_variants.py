@@ -54,17 +54,6 @@ PUPILS = Variant(
 ENGLISH = Variant("en", _("Privacyverklaring"), "html_en", "pdf_en", "en")
 
 
-# The large fields of a version, deferred by lists of versions.
-DOCUMENT_FIELDS = (
-    "snapshot",
-    *(
-        field
-        for variant in (PARENTS, PUPILS, ENGLISH)
-        for field in (variant.html_field, variant.pdf_field)
-    ),
-)
-
-
 def is_pupils(group: str) -> bool:
     """Subject groups are the board's own terms, known by name: the reference list calls them
     "Leerlingen", and a board that splits them keeps the word ("Leerlingen onderbouw")."""

@@ -601,7 +601,7 @@ def _history(board: Board, school: School | None) -> list[tuple[str, datetime, s
     return [
         (v.title, v.published_at, v.change_summary)
         for v in board.statement_versions.filter(school=school)
-        .defer("html", "snapshot", "pdf")
+        .defer(*register.StatementVersion.DOCUMENT_FIELDS)
         .order_by("-number")
     ]
 
