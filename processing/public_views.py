@@ -365,8 +365,10 @@ def statement_changes(request: HttpRequest, board: str, school: str | None = Non
         old_number = int(request.GET.get("van", new_number - 1))
     except ValueError:
         raise NotFound(_("Onbekende versie.")) from None
-    old = versions.filter(number=old_number).first()
-    new = versions.filter(number=new_number).first()
+    # Compared by their parents' HTML; the snapshot, the other HTMLs and the PDFs stay unread.
+    compared = versions.defer(*(f for f in StatementVersion.DOCUMENT_FIELDS if f != "html"))
+    old = compared.filter(number=old_number).first()
+    new = compared.filter(number=new_number).first()
     if old is None or new is None:
         raise NotFound(_("Onbekende versie."))
     return render(

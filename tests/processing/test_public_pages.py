@@ -5,10 +5,12 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from processing.models import ProcessingActivity
+from processing.models import ProcessingActivity, StatementVersion
 from processing.statements import statement_publish
 from tests.factories import (
     ActivityFactory,
@@ -47,6 +49,17 @@ def test_the_change_page_shows_an_apostrophe_as_an_apostrophe(client, officer):
     page = client.get(two_versions(officer)).text
     assert "&amp;#x27;" not in page and "&amp;amp;" not in page
     assert "Foto's van de schoolreis" in html.unescape(page)
+
+
+def test_the_change_page_reads_only_the_two_versions_html(client, officer):
+    url = two_versions(officer)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    read = " ".join(query["sql"] for query in context.captured_queries)
+    assert '"processing_statementversion"."html"' in read
+    for name in StatementVersion.DOCUMENT_FIELDS:
+        if name != "html":
+            assert f'"processing_statementversion"."{name}"' not in read
 
 
 def changed_lines(page: str) -> list[list[str]]:
