@@ -72,7 +72,11 @@ LOOKUP_SECONDS = 30
 
 
 def _lookup(board: str, school: str | None, number: int | None):
-    """(pk, number, published_at, board id, school id) of the version a URL shows, or None."""
+    """(pk, number, published_at, board id, school id) of the version a URL shows, or None.
+    For the latest of an active school without a statement of its own: the school's name, as
+    it shows the board's statement (looked up apart, so a new one of the board's is shown at
+    once). Kept under the same key, which publishing the school's first statement and saving
+    the school clear."""
     key = version_cache_key(board, school, number)
     found = cache.get(key)
     if found is None:
@@ -83,6 +87,8 @@ def _lookup(board: str, school: str | None, number: int | None):
             versions = versions.filter(number=number)
         fields = ["pk", "number", "published_at", "board_id", "school_id"]
         found = versions.values_list(*fields).first()
+        if found is None and school and number is None:
+            found = _active_school_name(board, school)
         if found is not None:
             cache.set(key, found, LOOKUP_SECONDS)
     return found
@@ -115,13 +121,11 @@ def _cached(view):
     def wrapper(request, board: str, school: str | None = None, number=None):
         found = _lookup(board, school, number)
         fallback_for = None
-        if found is None and school and number is None:
-            school_name = _active_school_name(board, school)
-            if school_name is not None:
-                found = _lookup(board, None, None)
-                if found is None:
-                    return _not_published(request, school_name)
-                fallback_for = school_name
+        if isinstance(found, str):  # the school's name: it shows the board's statement
+            fallback_for = found
+            found = _lookup(board, None, None)
+            if found is None:
+                return _not_published(request, fallback_for)
         if found is None:
             raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         pk, found_number, published_at, board_id, school_id = found
