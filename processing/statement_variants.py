@@ -26,6 +26,8 @@ from processing.statements import (
     VersionFacts,
     _snapshot,
     _unique,
+    asks_consent,
+    decides_automatically,
     render_statement,
 )
 
@@ -96,8 +98,8 @@ def pupils_context(snapshot: dict) -> dict:
                     for rule in activity["retention"]
                     if not rule["subject_group"] or is_pupils(rule["subject_group"])
                 ],
-                "consent": any(p["legal_basis"] == "a" for p in activity["purposes"]),
-                "automated": activity["automated_decision_making"] or activity["profiling"],
+                "consent": asks_consent(activity),
+                "automated": decides_automatically(activity),
                 "abroad": _unique(t["country"] for t in activity["transfers"]),
             }
         )

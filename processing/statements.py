@@ -386,6 +386,17 @@ def _enumeration(names: list[str]) -> SafeString:
     return _sentence(_("%(first)s en %(last)s"), first=first, last=names[-1])
 
 
+def asks_consent(activity: dict) -> bool:
+    """An activity of a snapshot that rests on consent for a purpose: every statement names it,
+    as the reader may withdraw it (art. 7(3) and 13(2)(c) AVG)."""
+    return any(p["legal_basis"] == register.LegalBasis.CONSENT for p in activity["purposes"])
+
+
+def decides_automatically(activity: dict) -> bool:
+    """An activity of a snapshot with automated decisions or profiling (art. 13(2)(f) AVG)."""
+    return bool(activity["automated_decision_making"] or activity["profiling"])
+
+
 def _explained(activity: dict) -> dict:
     purposes = [
         {**p, "legal_basis_explained": LEGAL_BASIS_EXPLAINED.get(p["legal_basis"], "")}
@@ -450,9 +461,7 @@ def statement_context(snapshot: dict) -> dict:
         "school": snapshot["school"],
         "activities": activities,
         "groups": groups,
-        "consent_activities": [
-            a for a in activities if any(p["legal_basis"] == "a" for p in a["purposes"])
-        ],
+        "consent_activities": [a for a in activities if asks_consent(a)],
         "recipients": _unique(
             (r for a in activities for r in a["recipients"]), key=lambda r: (r["name"], r["ground"])
         ),
@@ -473,7 +482,7 @@ def statement_context(snapshot: dict) -> dict:
             (r for a in activities for r in a["retention"]), key=lambda r: r["name"]
         ),
         "cookies": _unique((c for a in activities for c in a["cookies"]), key=lambda c: c["name"]),
-        "automated": [a for a in activities if a["automated_decision_making"] or a["profiling"]],
+        "automated": [a for a in activities if decides_automatically(a)],
         "special": any(
             row["kind"] == register.DataCategory.Kind.SPECIAL
             for a in activities
