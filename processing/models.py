@@ -941,6 +941,11 @@ class StatementVersion(models.Model):
     html_en = models.TextField(_("Engelse verklaring (HTML)"), blank=True)
     pdf_en = models.BinaryField(_("Engelse verklaring (PDF)"), null=True, editable=False)
 
+    # The large fields: the snapshot and each statement's HTML and PDF (statement_variants.py
+    # names which variant keeps which). Deferred wherever versions are listed or only their
+    # numbers and titles are read, so a list does not load megabytes per row.
+    DOCUMENT_FIELDS = ("snapshot", "html", "pdf", "html_pupils", "pdf_pupils", "html_en", "pdf_en")
+
     class Meta:
         verbose_name = _("gepubliceerde privacyverklaring")
         verbose_name_plural = _("gepubliceerde privacyverklaringen")

@@ -29,7 +29,7 @@ from processing.directory import MAX_RESULTS, board_schools, public_boards, scho
 from processing.forms import SchoolSearchForm
 from processing.models import StatementVersion
 from processing.pdf import statement_pdf
-from processing.statement_variants import DOCUMENT_FIELDS, ENGLISH, PARENTS, PUPILS, Variant
+from processing.statement_variants import ENGLISH, PARENTS, PUPILS, Variant
 from processing.statements import statement_diff, version_cache_key
 
 
@@ -72,7 +72,11 @@ LOOKUP_SECONDS = 30
 
 
 def _lookup(board: str, school: str | None, number: int | None):
-    """(pk, number, published_at, board id, school id) of the version a URL shows, or None."""
+    """(pk, number, published_at, board id, school id) of the version a URL shows, or None.
+    For the latest of an active school without a statement of its own: the school's name, as
+    it shows the board's statement (looked up apart, so a new one of the board's is shown at
+    once). Kept under the same key, which publishing the school's first statement and saving
+    the school clear."""
     key = version_cache_key(board, school, number)
     found = cache.get(key)
     if found is None:
@@ -83,6 +87,8 @@ def _lookup(board: str, school: str | None, number: int | None):
             versions = versions.filter(number=number)
         fields = ["pk", "number", "published_at", "board_id", "school_id"]
         found = versions.values_list(*fields).first()
+        if found is None and school and number is None:
+            found = _active_school_name(board, school)
         if found is not None:
             cache.set(key, found, LOOKUP_SECONDS)
     return found
@@ -115,13 +121,11 @@ def _cached(view):
     def wrapper(request, board: str, school: str | None = None, number=None):
         found = _lookup(board, school, number)
         fallback_for = None
-        if found is None and school and number is None:
-            school_name = _active_school_name(board, school)
-            if school_name is not None:
-                found = _lookup(board, None, None)
-                if found is None:
-                    return _not_published(request, school_name)
-                fallback_for = school_name
+        if isinstance(found, str):  # the school's name: it shows the board's statement
+            fallback_for = found
+            found = _lookup(board, None, None)
+            if found is None:
+                return _not_published(request, fallback_for)
         if found is None:
             raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
         pk, found_number, published_at, board_id, school_id = found
@@ -345,7 +349,7 @@ def board_page(request: HttpRequest, board: str) -> HttpResponse:
 
 def statement_versions(request: HttpRequest, board: str, school: str | None = None):
     board_obj, school_obj, versions = _versions(board, school)
-    versions = list(versions.order_by("-number").defer(*DOCUMENT_FIELDS))
+    versions = list(versions.order_by("-number").defer(*StatementVersion.DOCUMENT_FIELDS))
     if not versions:
         raise NotFound(_("Deze privacyverklaring is (nog) niet gepubliceerd."))
     return render(
@@ -365,8 +369,10 @@ def statement_changes(request: HttpRequest, board: str, school: str | None = Non
         old_number = int(request.GET.get("van", new_number - 1))
     except ValueError:
         raise NotFound(_("Onbekende versie.")) from None
-    old = versions.filter(number=old_number).first()
-    new = versions.filter(number=new_number).first()
+    # Compared by their parents' HTML; the snapshot, the other HTMLs and the PDFs stay unread.
+    compared = versions.defer(*(f for f in StatementVersion.DOCUMENT_FIELDS if f != "html"))
+    old = compared.filter(number=old_number).first()
+    new = compared.filter(number=new_number).first()
     if old is None or new is None:
         raise NotFound(_("Onbekende versie."))
     return render(

@@ -9,7 +9,6 @@ Both are rendered once, at publishing, and stored with the version like the pare
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -21,8 +20,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.models import Board, School
-from processing.models import DataCategory, version_title
-from processing.statements import ApprovedVersion, _snapshot, _unique, render_statement
+from processing.models import DataCategory
+from processing.statements import (
+    ApprovedVersion,
+    VersionFacts,
+    _snapshot,
+    _unique,
+    asks_consent,
+    decides_automatically,
+    render_statement,
+)
 
 PUPILS_TEMPLATE = "processing/statement_pupils.html"
 ENGLISH_TEMPLATE = "processing/statement_en.html"
@@ -52,17 +59,6 @@ PUPILS = Variant(
     "leerlingen", _("Privacyverklaring voor leerlingen:"), "html_pupils", "pdf_pupils", None
 )
 ENGLISH = Variant("en", _("Privacyverklaring"), "html_en", "pdf_en", "en")
-
-
-# The large fields of a version, deferred by lists of versions.
-DOCUMENT_FIELDS = (
-    "snapshot",
-    *(
-        field
-        for variant in (PARENTS, PUPILS, ENGLISH)
-        for field in (variant.html_field, variant.pdf_field)
-    ),
-)
 
 
 def is_pupils(group: str) -> bool:
@@ -102,8 +98,8 @@ def pupils_context(snapshot: dict) -> dict:
                     for rule in activity["retention"]
                     if not rule["subject_group"] or is_pupils(rule["subject_group"])
                 ],
-                "consent": any(p["legal_basis"] == "a" for p in activity["purposes"]),
-                "automated": activity["automated_decision_making"] or activity["profiling"],
+                "consent": asks_consent(activity),
+                "automated": decides_automatically(activity),
                 "abroad": _unique(t["country"] for t in activity["transfers"]),
             }
         )
@@ -117,26 +113,14 @@ def pupils_context(snapshot: dict) -> dict:
     }
 
 
-def render_pupils(
-    snapshot: dict,
-    *,
-    number: int | None,
-    published_at,
-    version_label: str = "",
-    effective_from: date | None = None,
-) -> str:
+def render_pupils(snapshot: dict, version: VersionFacts) -> str:
     """The pupils' statement, or "" when the school's statement does not address pupils."""
     if not addresses_pupils(snapshot):
         return ""
     with translation.override(PUPILS.language_code):
         html = render_to_string(
             PUPILS_TEMPLATE,
-            {
-                **pupils_context(snapshot),
-                "number": number,
-                "published_at": published_at,
-                "title": version_title(number, version_label, effective_from) if number else "",
-            },
+            {**pupils_context(snapshot), **version.context()},
         )
     return html.strip()
 
@@ -167,13 +151,7 @@ def render_english(
     board: Board,
     school: School | None,
     versions: list[ApprovedVersion],
-    *,
-    number: int | None,
-    published_at,
-    change_summary: str,
-    history,
-    version_label: str = "",
-    effective_from: date | None = None,
+    version: VersionFacts,
 ) -> str:
     """The parents' statement in English, from the same approved versions."""
     with translation.override(ENGLISH.language_code):
@@ -188,15 +166,7 @@ def render_english(
         _english(snapshot["board"], "rights_request_instructions")
         _english(snapshot["board"], "complaint_authority_text")
     return render_statement(
-        snapshot,
-        number=number,
-        published_at=published_at,
-        change_summary=change_summary,
-        history=history,
-        version_label=version_label,
-        effective_from=effective_from,
-        template=ENGLISH_TEMPLATE,
-        language=ENGLISH.language_code,
+        snapshot, version, template=ENGLISH_TEMPLATE, language=ENGLISH.language_code
     )
 
 
@@ -205,32 +175,10 @@ def render_variants(
     school: School | None,
     versions: list[ApprovedVersion],
     snapshot: dict,
-    *,
-    number: int | None,
-    published_at,
-    change_summary: str,
-    history,
-    version_label: str = "",
-    effective_from: date | None = None,
+    version: VersionFacts,
 ) -> dict[str, str]:
     """The stored HTML of the other statements of one version, by field name."""
     return {
-        PUPILS.html_field: render_pupils(
-            snapshot,
-            number=number,
-            published_at=published_at,
-            version_label=version_label,
-            effective_from=effective_from,
-        ),
-        ENGLISH.html_field: render_english(
-            board,
-            school,
-            versions,
-            number=number,
-            published_at=published_at,
-            change_summary=change_summary,
-            history=history,
-            version_label=version_label,
-            effective_from=effective_from,
-        ),
+        PUPILS.html_field: render_pupils(snapshot, version),
+        ENGLISH.html_field: render_english(board, school, versions, version),
     }

@@ -21,7 +21,6 @@ from privacyregister.permissions import Capability
 from processing.lint import missing_board_facts
 from processing.models import ProcessingActivity, StatementVersion
 from processing.services import activity_move
-from processing.statement_variants import DOCUMENT_FIELDS
 from processing.statements import (
     PublishAllRefused,
     PublishRefused,
@@ -110,7 +109,8 @@ class MoveForm(forms.Form):
 def statement_overview(request: BoardRequest) -> HttpResponse:
     board = request.board
     latest = {}
-    for version in board.statement_versions.defer(*DOCUMENT_FIELDS).order_by("number"):
+    versions = board.statement_versions.defer(*StatementVersion.DOCUMENT_FIELDS)
+    for version in versions.order_by("number"):
         latest[version.school_id] = version
     targets = [(None, latest.get(None))] + [
         (school, latest.get(school.pk)) for school in board.schools.active()

@@ -386,6 +386,17 @@ def _enumeration(names: list[str]) -> SafeString:
     return _sentence(_("%(first)s en %(last)s"), first=first, last=names[-1])
 
 
+def asks_consent(activity: dict) -> bool:
+    """An activity of a snapshot that rests on consent for a purpose: every statement names it,
+    as the reader may withdraw it (art. 7(3) and 13(2)(c) AVG)."""
+    return any(p["legal_basis"] == register.LegalBasis.CONSENT for p in activity["purposes"])
+
+
+def decides_automatically(activity: dict) -> bool:
+    """An activity of a snapshot with automated decisions or profiling (art. 13(2)(f) AVG)."""
+    return bool(activity["automated_decision_making"] or activity["profiling"])
+
+
 def _explained(activity: dict) -> dict:
     purposes = [
         {**p, "legal_basis_explained": LEGAL_BASIS_EXPLAINED.get(p["legal_basis"], "")}
@@ -450,9 +461,7 @@ def statement_context(snapshot: dict) -> dict:
         "school": snapshot["school"],
         "activities": activities,
         "groups": groups,
-        "consent_activities": [
-            a for a in activities if any(p["legal_basis"] == "a" for p in a["purposes"])
-        ],
+        "consent_activities": [a for a in activities if asks_consent(a)],
         "recipients": _unique(
             (r for a in activities for r in a["recipients"]), key=lambda r: (r["name"], r["ground"])
         ),
@@ -473,7 +482,7 @@ def statement_context(snapshot: dict) -> dict:
             (r for a in activities for r in a["retention"]), key=lambda r: r["name"]
         ),
         "cookies": _unique((c for a in activities for c in a["cookies"]), key=lambda c: c["name"]),
-        "automated": [a for a in activities if a["automated_decision_making"] or a["profiling"]],
+        "automated": [a for a in activities if decides_automatically(a)],
         "special": any(
             row["kind"] == register.DataCategory.Kind.SPECIAL
             for a in activities
@@ -486,36 +495,38 @@ def statement_context(snapshot: dict) -> dict:
     }
 
 
-def version_context(
-    *,
-    number: int | None,
-    published_at,
-    change_summary: str,
-    history,
-    version_label: str = "",
-    effective_from: date | None = None,
-) -> dict:
-    """What every kind of statement says about its version (None: a preview)."""
-    return {
-        "number": number,
-        "published_at": published_at,
-        "title": version_title(number, version_label, effective_from) if number else "",
-        "effective_from": effective_from,
-        "change_summary": change_summary,
-        # (title, published_at, change summary) of the earlier versions, newest first
-        "history": history,
-    }
+@dataclass(frozen=True)
+class VersionFacts:
+    """What every kind of statement says about its version (number None: a preview): built
+    once per version and handed to each render, so they all say the same."""
+
+    number: int | None
+    published_at: datetime
+    change_summary: str
+    # (title, published_at, change summary) of the earlier versions, newest first
+    history: list[tuple[str, datetime, str]]
+    version_label: str = ""
+    effective_from: date | None = None
+
+    def context(self) -> dict:
+        """For a template. Called inside the statement's language: the title is translated
+        ("Versie 3" in the parents' statement, "Version 3" in the English one)."""
+        return {
+            "number": self.number,
+            "published_at": self.published_at,
+            "title": version_title(self.number, self.version_label, self.effective_from)
+            if self.number
+            else "",
+            "effective_from": self.effective_from,
+            "change_summary": self.change_summary,
+            "history": self.history,
+        }
 
 
 def render_statement(
     snapshot: dict,
+    version: VersionFacts,
     *,
-    number: int | None,
-    published_at,
-    change_summary: str,
-    history,
-    version_label: str = "",
-    effective_from: date | None = None,
     template: str = STATEMENT_TEMPLATE,
     language: str | None = None,
 ) -> str:
@@ -525,17 +536,7 @@ def render_statement(
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(
             template,
-            {
-                **statement_context(snapshot),
-                **version_context(
-                    number=number,
-                    published_at=published_at,
-                    change_summary=change_summary,
-                    history=history,
-                    version_label=version_label,
-                    effective_from=effective_from,
-                ),
-            },
+            {**statement_context(snapshot), **version.context()},
         )
     # Stripped: the stored HTML then survives a backup round trip exactly (XML trims ends).
     return html.strip()
@@ -601,7 +602,7 @@ def _history(board: Board, school: School | None) -> list[tuple[str, datetime, s
     return [
         (v.title, v.published_at, v.change_summary)
         for v in board.statement_versions.filter(school=school)
-        .defer("html", "snapshot", "pdf")
+        .defer(*register.StatementVersion.DOCUMENT_FIELDS)
         .order_by("-number")
     ]
 
@@ -627,22 +628,18 @@ def statement_publish(
     number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
     now = timezone.now()
     snapshot = _snapshot(board, school, approved)
-    history = _history(board, school)
-    # Imported here: the variants are built from this module's snapshot and context.
-    from processing.statement_variants import render_variants
-
-    variants = render_variants(
-        board,
-        school,
-        approved,
-        snapshot,
+    version = VersionFacts(
         number=number,
         published_at=now,
         change_summary=change_summary,
-        history=history,
+        history=_history(board, school),
         version_label=version_label,
         effective_from=effective_from,
     )
+    # Imported here: the variants are built from this module's snapshot and context.
+    from processing.statement_variants import render_variants
+
+    variants = render_variants(board, school, approved, snapshot, version)
     statement = register.StatementVersion(
         board=board,
         school=school,
@@ -653,15 +650,7 @@ def statement_publish(
         version_label=version_label,
         effective_from=effective_from,
         snapshot=snapshot,
-        html=render_statement(
-            snapshot,
-            number=number,
-            published_at=now,
-            change_summary=change_summary,
-            history=history,
-            version_label=version_label,
-            effective_from=effective_from,
-        ),
+        html=render_statement(snapshot, version),
         **variants,
     )
     statement.full_clean()
@@ -791,10 +780,12 @@ def statement_preview(
         _publish_errors(board, approved),
         render_statement(
             snapshot,
-            number=None,
-            published_at=timezone.now(),
-            change_summary="",
-            history=_history(board, school),
+            VersionFacts(
+                number=None,
+                published_at=timezone.now(),
+                change_summary="",
+                history=_history(board, school),
+            ),
         ),
         snapshot_changes(current.snapshot, snapshot) if current else None,
     )

@@ -60,7 +60,12 @@ def test_any_register_content_renders_escaped(name, description, purpose, detail
     from django.utils import timezone
     from django.utils.html import escape
 
-    from processing.statements import build_snapshot, render_statement, statement_context  # noqa: F401
+    from processing.statements import (  # noqa: F401
+        VersionFacts,
+        build_snapshot,
+        render_statement,
+        statement_context,
+    )
     from tests.factories import ActivityFactory, BoardFactory
 
     board = BoardFactory()
@@ -74,10 +79,7 @@ def test_any_register_content_renders_escaped(name, description, purpose, detail
     activity.purposes.create(description=purpose or "x", legal_basis="e", legal_basis_detail=detail)
     html = render_statement(
         build_snapshot(board, None),
-        number=1,
-        published_at=timezone.now(),
-        change_summary=detail,
-        history=[],
+        VersionFacts(number=1, published_at=timezone.now(), change_summary=detail, history=[]),
     )
     for value in [description, purpose, detail]:
         if value.strip() and len(value.splitlines()) == 1 and "\r" not in value:

@@ -5,10 +5,13 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from processing.models import ProcessingActivity
+from processing.models import ProcessingActivity, StatementVersion
 from processing.statements import statement_publish
 from tests.factories import (
     ActivityFactory,
@@ -47,6 +50,17 @@ def test_the_change_page_shows_an_apostrophe_as_an_apostrophe(client, officer):
     page = client.get(two_versions(officer)).text
     assert "&amp;#x27;" not in page and "&amp;amp;" not in page
     assert "Foto's van de schoolreis" in html.unescape(page)
+
+
+def test_the_change_page_reads_only_the_two_versions_html(client, officer):
+    url = two_versions(officer)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    read = " ".join(query["sql"] for query in context.captured_queries)
+    assert '"processing_statementversion"."html"' in read
+    for name in StatementVersion.DOCUMENT_FIELDS:
+        if name != "html":
+            assert f'"processing_statementversion"."{name}"' not in read
 
 
 def changed_lines(page: str) -> list[list[str]]:
@@ -180,6 +194,34 @@ def test_a_school_shows_its_own_statement_once_it_publishes_one(client, officer,
     page = client.get(url).text
     assert "geen eigen privacyverklaring" not in page
     assert "Privacyverklaring De Ark" in page
+
+
+def test_a_school_showing_the_boards_statement_is_looked_up_once(officer, published_board):
+    client = Client()  # a parent: no session to read
+    school = SchoolFactory(board=published_board, name="De Ark")
+    url = f"/privacy/{published_board.slug}/{school.slug}/"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        assert "geen eigen privacyverklaring" in client.get(url).text
+    with CaptureQueriesContext(connection) as unchanged:
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert (len(again), len(unchanged)) == (0, 0)
+
+    publish(officer, school)
+    page = client.get(url).text
+    assert "geen eigen privacyverklaring" not in page
+    assert "Privacyverklaring De Ark" in page
+
+
+def test_a_school_archived_after_its_page_was_seen_no_longer_shows_the_boards(
+    client, officer, published_board
+):
+    school = SchoolFactory(board=published_board, name="De Ark")
+    url = f"/privacy/{published_board.slug}/{school.slug}/"
+    assert client.get(url).status_code == 200  # the school's lookup is now cached
+    school.archived_at = timezone.now()
+    school.save()
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("suffix", ["", "privacyverklaring.pdf"])

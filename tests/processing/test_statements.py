@@ -4,12 +4,14 @@ import tempfile
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from processing.models import ProcessingActivity, StatementVersion
 from processing.pdf import statement_pdf
-from processing.statements import PublishRefused, statement_publish
+from processing.statements import PublishRefused, statement_preview, statement_publish
 from tests.factories import (
     ActivityFactory,
     RetentionRuleFactory,
@@ -378,3 +380,26 @@ def test_a_numbered_pdf_is_cached_for_a_year_and_the_latest_for_five_minutes(cli
     numbered = client.get(f"/privacy/{officer.board.slug}/v1.pdf")
     assert numbered["Cache-Control"] == "public, max-age=31536000, immutable"
     assert numbered.content == latest.content
+
+
+def test_the_preview_reads_no_earlier_versions_documents(officer):
+    """The history of a statement needs titles and summaries; the earlier versions' HTML and
+    PDFs (some 100 kB each, per variant) stay in the database. Only the current snapshot is
+    read, to say what changes."""
+    for summary in ("Een.", "Twee."):
+        statement_publish(
+            actor=officer.user, board=officer.board, school=None, change_summary=summary
+        )
+    with CaptureQueriesContext(connection) as context:
+        statement_preview(officer.board, None)
+    read = " ".join(query["sql"] for query in context.captured_queries)
+    for name in StatementVersion.DOCUMENT_FIELDS:
+        if name != "snapshot":
+            assert f'"processing_statementversion"."{name}"' not in read
+
+
+def test_every_variants_document_is_a_document_field():
+    from processing.statement_variants import ENGLISH, PARENTS, PUPILS
+
+    for variant in (PARENTS, PUPILS, ENGLISH):
+        assert {variant.html_field, variant.pdf_field} <= set(StatementVersion.DOCUMENT_FIELDS)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from processing.models import ProcessingActivity
-from processing.statements import build_snapshot, render_statement
+from processing.statements import VersionFacts, build_snapshot, render_statement
 from tests.factories import ActivityFactory, DataCategoryFactory, RetentionRuleFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,7 @@ def test_the_statement_shows_a_rules_data_categories(officer, rule):
     rule.activities.add(activity)
     snapshot = build_snapshot(officer.board, None)
     html = render_statement(
-        snapshot, number=1, published_at=timezone.now(), change_summary="", history=[]
+        snapshot,
+        VersionFacts(number=1, published_at=timezone.now(), change_summary="", history=[]),
     )
     assert "Beeldopnamen, Kenteken" in html
