@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from privacyregister.access import BoardRequest
 from privacyregister.forms import BoardOwnedForm, limit_to_board
+from privacyregister.permissions import Capability
 from processing.forms import FORMSETS, ActivityForm
 from processing.vocabularies import VOCABULARIES, Vocabulary
 
@@ -91,9 +92,11 @@ def term_field_context(
     """What processing/includes/term_field.html needs: the field, and for a list of the board
     the small form, the URL it posts to and the names htmx posts."""
     vocabulary = vocabulary_of(field.field)
+    # The lists are the whole board's: a user who may edit only their school's activities
+    # (a schoolleider) may not add to them (term_create refuses), so gets the plain field.
+    if vocabulary is None or not request.access.can(Capability.EDIT_ACTIVITY, whole_board=True):
+        return {"field": field, "vocabulary": None}
     context: dict = {"field": field, "vocabulary": vocabulary}
-    if vocabulary is None:
-        return context
     if new_term is None:
         new_term = new_term_form(request, vocabulary, field.html_name)
     create = reverse("term_create", kwargs={"board": request.board.slug, "kind": vocabulary.slug})
