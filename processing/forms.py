@@ -388,14 +388,13 @@ def share_choices(formset: forms.BaseFormSet, read: dict[str, list]) -> None:
                 row.fields[name].choices = read[query]
 
 
-def focus_new_row(formsets, prefix: str) -> None:
+def focus_new_row(formset: forms.BaseFormSet) -> None:
     """The row "Rij toevoegen" added gets the focus, so the user types on where they were: htmx
     focuses it after swapping the rows in, a browser without JavaScript after the reload."""
-    for formset_prefix, _heading, formset in formsets:
-        if formset_prefix == prefix and formset.forms:
-            row = formset.forms[-1]
-            first = next(name for name, field in row.fields.items() if not field.widget.is_hidden)
-            row.fields[first].widget.attrs["autofocus"] = True
+    if formset.forms:
+        row = formset.forms[-1]
+        first = next(name for name, field in row.fields.items() if not field.widget.is_hidden)
+        row.fields[first].widget.attrs["autofocus"] = True
 
 
 class CommentForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,21 +187,19 @@ def activity_comments(request: BoardRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_extra_row(request: BoardRequest, data, part: Part):
+def _with_extra_row(data: QueryDict, part: Part) -> tuple[QueryDict, bool]:
     """The "Rij toevoegen" button: the same input with one more empty row in that formset, up to
-    ROW_LIMIT rows. The row counts are known to be sound numbers by now."""
+    ROW_LIMIT rows, and whether the limit refused the row. The row counts are known to be sound
+    numbers by now."""
     prefix = data["meer"]
     if prefix not in part.formsets:
-        return data
+        return data, False
     key = f"{prefix}-TOTAL_FORMS"
     if int(data[key]) >= ROW_LIMIT:
-        messages.error(
-            request, _("Een onderdeel heeft hoogstens %(limit)d rijen.") % {"limit": ROW_LIMIT}
-        )
-        return data
+        return data, True
     data = data.copy()
     data[key] = str(int(data[key]) + 1)
-    return data
+    return data, False
 
 
 def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> HttpResponse:
@@ -210,8 +208,17 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
     if data is not None and not row_counts_are_sound(data, list(part.formsets)):
         return rows_refused(request)  # before a single row is built from the tampered counts
     adding_row = data is not None and "meer" in data
+    # Said inside the formset that refused a row: the htmx answer holds only that formset, so a
+    # message at the top of the page would never be seen there.
+    row_refusal = None
     if adding_row:
-        data = _with_extra_row(request, data, part)
+        data, refused = _with_extra_row(data, part)
+        if refused:
+            row_refusal = {
+                "prefix": data["meer"],
+                "message": _("Een onderdeel heeft hoogstens %(limit)d rijen.")
+                % {"limit": ROW_LIMIT},
+            }
     form = ActivityForm(
         data,
         instance=activity,
@@ -222,16 +229,22 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
     )
     formsets = build_formsets(data, activity=activity, board=request.board, part=part)
     if adding_row and data is not None:
-        focus_new_row(formsets, data["meer"])
         rows = next((rows for rows in formsets if rows[0] == data["meer"]), None)
-        if request.htmx and rows is not None:
-            # htmx swaps only this kind of rows in: answer with just them, not the whole page.
+        if rows is not None:
             prefix, heading, formset = rows
-            return render(
-                request,
-                "processing/includes/formset.html",
-                {"prefix": prefix, "heading": heading, "formset": formset},
-            )
+            focus_new_row(formset)
+            if request.htmx:
+                # htmx swaps only this kind of rows in: answer with just them, not the whole page.
+                return render(
+                    request,
+                    "processing/includes/formset.html",
+                    {
+                        "prefix": prefix,
+                        "heading": heading,
+                        "formset": formset,
+                        "row_refusal": row_refusal,
+                    },
+                )
     conflict = None
     if data is not None and not adding_row:
         if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):
@@ -262,6 +275,7 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
             "activity": activity,
             "part": part,
             "conflict": conflict,
+            "row_refusal": row_refusal,
         },
         status=409 if conflict is not None else 200,
     )
