@@ -323,6 +323,16 @@ def _seen_version(request: BoardRequest) -> int:
         raise BadRequest("version") from error
 
 
+def _conflict(request: BoardRequest, activity: ProcessingActivity, seen: int) -> HttpResponse:
+    """The 409 page: the activity changed since the user saw version `seen`, and how."""
+    return render(
+        request,
+        "processing/activity_conflict.html",
+        {"activity": activity, "changes": services.conflict_changes(activity, seen)},
+        status=409,
+    )
+
+
 def _status_change(
     request: BoardRequest, activity: ProcessingActivity, change: Callable, done: str
 ) -> HttpResponse:
@@ -332,12 +342,7 @@ def _status_change(
     try:
         change(actor=request.user, activity=activity, expected_version=seen)
     except services.EditConflict:
-        return render(
-            request,
-            "processing/activity_conflict.html",
-            {"activity": activity, "changes": services.conflict_changes(activity, seen)},
-            status=409,
-        )
+        return _conflict(request, activity, seen)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _to_detail(request, activity)
@@ -362,28 +367,29 @@ def activity_submit(request: BoardRequest, pk: int) -> HttpResponse:
 def activity_approve(request: BoardRequest, pk: int) -> HttpResponse:
     """A look first: the open advice of the FG and the lint findings of the version to approve,
     and the button that counts; with open advice, approving asks for an explicit confirmation."""
+    form: ApproveForm | None = None
+    if request.method == "POST":
+        # Approving needs the activity, not the page: the tab is built only when it is shown.
+        activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
+        form = ApproveForm(request.POST, open_advice=activity.comments.open().exists())
+        if form.is_valid():
+            return _status_change(
+                request,
+                activity,
+                partial(
+                    services.activity_approve,
+                    advice_read=form.cleaned_data.get("advice_read", False),
+                ),
+                _("De verwerking is vastgesteld."),
+            )
     activity, can = _activity_tab(request, pk, Capability.APPROVE_ACTIVITY, DETAIL_PREFETCH)
     open_advice = list(activity.comments.open().select_related("author").order_by("created_at"))
-    data = request.POST if request.method == "POST" else None
-    form = ApproveForm(data, open_advice=bool(open_advice))
-    if request.method == "POST" and form.is_valid():
-        return _status_change(
-            request,
-            activity,
-            partial(
-                services.activity_approve, advice_read=form.cleaned_data.get("advice_read", False)
-            ),
-            _("De verwerking is vastgesteld."),
-        )
+    if form is None:
+        form = ApproveForm(open_advice=bool(open_advice))
     # The version of the page the button was on; the review page passes it on unchanged.
     seen = request.GET.get("version", "")
     if seen.isdigit() and int(seen) != activity.version:
-        return render(
-            request,
-            "processing/activity_conflict.html",
-            {"activity": activity, "changes": services.conflict_changes(activity, int(seen))},
-            status=409,
-        )
+        return _conflict(request, activity, int(seen))
     return render(
         request,
         "processing/activity_approve.html",
