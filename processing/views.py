@@ -187,7 +187,7 @@ def activity_comments(request: BoardRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_extra_row(data: QueryDict, part: Part) -> tuple[QueryDict, bool]:
+def _with_extra_row(data, part: Part) -> tuple[QueryDict, bool]:
     """The "Rij toevoegen" button: the same input with one more empty row in that formset, up to
     ROW_LIMIT rows, and whether the limit refused the row. The row counts are known to be sound
     numbers by now."""
@@ -204,14 +204,14 @@ def _with_extra_row(data: QueryDict, part: Part) -> tuple[QueryDict, bool]:
 
 def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> HttpResponse:
     """Create or edit one part of an activity: its fields and row formsets, saved as one change."""
-    data = request.POST if request.method == "POST" else None
+    data: QueryDict | None = request.POST if request.method == "POST" else None
     if data is not None and not row_counts_are_sound(data, list(part.formsets)):
         return rows_refused(request)  # before a single row is built from the tampered counts
     adding_row = data is not None and "meer" in data
     # Said inside the formset that refused a row: the htmx answer holds only that formset, so a
     # message at the top of the page would never be seen there.
     row_refusal = None
-    if adding_row:
+    if adding_row and data is not None:
         data, refused = _with_extra_row(data, part)
         if refused:
             row_refusal = {
