@@ -8,6 +8,7 @@ their own, belong to no form (their form attribute names none) and htmx posts th
 chosen terms (hx-include, hx-params); saving the activity does not send them."""
 
 import copy
+import functools
 import re
 from urllib.parse import quote
 
@@ -21,7 +22,7 @@ from privacyregister.access import BoardRequest
 from privacyregister.forms import BoardOwnedForm, limit_to_board
 from privacyregister.permissions import Capability
 from processing.forms import FORMSETS, ActivityForm
-from processing.vocabularies import VOCABULARIES, Vocabulary
+from processing.vocabularies import BY_MODEL, BY_SLUG, Vocabulary
 
 # The form attribute of the small form's inputs: the id of no form, so they belong to none.
 OUTSIDE_THE_EDITOR = "nieuwe-term"
@@ -32,7 +33,7 @@ def vocabulary_of(field: forms.Field) -> Vocabulary | None:
     """The list a choice field offers terms of, if it is one of the board's lists."""
     if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
         return None
-    return next((v for v in VOCABULARIES if v.model is field.queryset.model), None)
+    return BY_MODEL.get(field.queryset.model)
 
 
 def editor_field(html_name: str, vocabulary: Vocabulary) -> forms.Field | None:
@@ -49,9 +50,12 @@ def editor_field(html_name: str, vocabulary: Vocabulary) -> forms.Field | None:
     return field
 
 
-def new_term_form_class(vocabulary: Vocabulary) -> type[forms.ModelForm]:
+@functools.cache
+def new_term_form_class(slug: str) -> type[forms.ModelForm]:
     """The term's name and the other facts a term cannot be saved without; the rest can be
-    filled in later on the list's own page."""
+    filled in later on the list's own page. Built once per list (by its slug: a Vocabulary holds
+    lists and cannot be a cache key), not for every term field of every row on every render."""
+    vocabulary = BY_SLUG[slug]
     fields = [vocabulary.model._meta.get_field(name) for name in vocabulary.fields]
     required = [
         field.name
@@ -68,7 +72,7 @@ def new_term_form(
 ) -> forms.ModelForm:
     # Every list has a board foreign key; django-stubs checks the abstract base's fields.
     term = vocabulary.model(board=request.board)  # type: ignore[misc]
-    form = new_term_form_class(vocabulary)(data, instance=term, prefix=f"nieuw-{html_name}")
+    form = new_term_form_class(vocabulary.slug)(data, instance=term, prefix=f"nieuw-{html_name}")
     limit_to_board(form, request.board)
     for field in form.fields.values():
         # Owned by a form that is not on the page: saving the activity does not post them
