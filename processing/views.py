@@ -219,7 +219,7 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
                 "message": _("Een onderdeel heeft hoogstens %(limit)d rijen.")
                 % {"limit": ROW_LIMIT},
             }
-    form = ActivityForm(
+    form = ActivityForm.for_part(part)(
         data,
         instance=activity,
         board=request.board,
