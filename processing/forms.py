@@ -215,6 +215,7 @@ def _part_form_class(part_fields: tuple[str, ...]) -> type[ActivityForm]:
     # django-stubs types the factory's class as a plain ModelForm; it subclasses `form`.
     return cast(type[ActivityForm], form)
 
+
 EDITABLE_FIELDS = [name for name in ActivityForm.Meta.fields if name not in HIDDEN] + [
     "retention_rules"
 ]
