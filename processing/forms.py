@@ -1,7 +1,8 @@
 """Forms of the register: the activity with an inline formset per kind of row, comments, a copy
 and the filters of an export."""
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.db.models import Q
@@ -138,31 +139,44 @@ class ActivityForm(BoardOwnedForm):
     def __init__(self, *args, board, school_scope: bool, part: Part, own_school_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         limit_to_board(self, board)
-        # Only someone who may edit activities can own one; a schoolleider counts, though
-        # they edit only their own school's activities.
-        choice_field(self, "owner").queryset = User.objects.filter(
-            memberships__board=board,
-            memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
-        ).distinct()
-        choice_field(self, "retention_rules").queryset = board.retention_rules.all()
-        # An archived school is not offered for new work, but an activity keeps the schools
-        # it already concerns.
-        kept = self.instance.schools.values("pk") if self.instance.pk else []
-        choice_field(self, "schools").queryset = board.schools.filter(
-            Q(archived_at=None) | Q(pk__in=kept)
-        )
-        if self.instance.pk:
-            self.fields["retention_rules"].initial = self.instance.retention_rules.all()
-            self.fields["version"].initial = self.instance.version
-        if school_scope:
-            # A schoolleider keeps the local activities of their own school, not their reach.
-            self.fields["applies_to_all_schools"].disabled = True
-            self.fields["applies_to_all_schools"].initial = False
-            choice_field(self, "schools").queryset = board.schools.filter(pk__in=own_school_ids)
-            if not self.instance.pk:
-                self.instance.applies_to_all_schools = False
         for name in [name for name in self.fields if name not in (*part.fields, *HIDDEN)]:
             del self.fields[name]
+        if "owner" in self.fields:
+            # Only someone who may edit activities can own one; a schoolleider counts, though
+            # they edit only their own school's activities.
+            choice_field(self, "owner").queryset = User.objects.filter(
+                memberships__board=board,
+                memberships__role__in=roles_with(Capability.EDIT_ACTIVITY),
+            ).distinct()
+        if "retention_rules" in self.fields:
+            choice_field(self, "retention_rules").queryset = board.retention_rules.all()
+            if self.instance.pk:
+                self.fields["retention_rules"].initial = self.instance.retention_rules.all()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        if "schools" in self.fields:
+            # An archived school is not offered for new work, but an activity keeps the schools
+            # it already concerns.
+            kept = self.instance.schools.values("pk") if self.instance.pk else []
+            choice_field(self, "schools").queryset = board.schools.filter(
+                Q(archived_at=None) | Q(pk__in=kept)
+            )
+        if school_scope:
+            if "applies_to_all_schools" in self.fields:
+                # A schoolleider keeps the local activities of their own school, not their
+                # reach.
+                self.fields["applies_to_all_schools"].disabled = True
+                self.fields["applies_to_all_schools"].initial = False
+            if "schools" in self.fields:
+                choice_field(self, "schools").queryset = board.schools.filter(pk__in=own_school_ids)
+            if not self.instance.pk:
+                self.instance.applies_to_all_schools = False
+
+    @staticmethod
+    def for_part(part: Part) -> "type[ActivityForm]":
+        """The form of one part: only that part's model fields are read from the activity
+        (the full form reads every many-to-many of Meta.fields, only to drop most of them)."""
+        return _part_form_class(part.fields)
 
     def clean(self):
         cleaned = super().clean()
@@ -192,6 +206,16 @@ class ActivityForm(BoardOwnedForm):
 
 # On the form of every part: the board (fixed) and the version the editor started from.
 HIDDEN = ("board", "version")
+
+
+@functools.cache
+def _part_form_class(part_fields: tuple[str, ...]) -> type[ActivityForm]:
+    fields = [name for name in ActivityForm.Meta.fields if name in (*part_fields, *HIDDEN)]
+    form = forms.modelform_factory(models.ProcessingActivity, form=ActivityForm, fields=fields)
+    # django-stubs types the factory's class as a plain ModelForm; it subclasses `form`.
+    return cast(type[ActivityForm], form)
+
+
 EDITABLE_FIELDS = [name for name in ActivityForm.Meta.fields if name not in HIDDEN] + [
     "retention_rules"
 ]
@@ -388,14 +412,13 @@ def share_choices(formset: forms.BaseFormSet, read: dict[str, list]) -> None:
                 row.fields[name].choices = read[query]
 
 
-def focus_new_row(formsets, prefix: str) -> None:
+def focus_new_row(formset: forms.BaseFormSet) -> None:
     """The row "Rij toevoegen" added gets the focus, so the user types on where they were: htmx
     focuses it after swapping the rows in, a browser without JavaScript after the reload."""
-    for formset_prefix, _heading, formset in formsets:
-        if formset_prefix == prefix and formset.forms:
-            row = formset.forms[-1]
-            first = next(name for name, field in row.fields.items() if not field.widget.is_hidden)
-            row.fields[first].widget.attrs["autofocus"] = True
+    if formset.forms:
+        row = formset.forms[-1]
+        first = next(name for name, field in row.fields.items() if not field.widget.is_hidden)
+        row.fields[first].widget.attrs["autofocus"] = True
 
 
 class CommentForm(forms.ModelForm):

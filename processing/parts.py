@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from processing.lint import Finding
 from processing.models import ProcessingActivity, Recipient
-from processing.vocabularies import VOCABULARIES
+from processing.vocabularies import BY_MODEL
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -184,7 +184,7 @@ def fix_url(board_slug: str, finding: Finding) -> str:
     else on the part of the activity that holds the field, at the field."""
     recipient = finding.params.get("recipient")
     if recipient is not None:
-        kind = next(v.slug for v in VOCABULARIES if v.model is Recipient)
+        kind = BY_MODEL[Recipient].slug
         return reverse("term_edit", kwargs={"board": board_slug, "kind": kind, "pk": recipient})
     part = BY_ANCHOR[finding.anchor]
     return f"{part_url(board_slug, finding.activity.pk, part)}#{finding.anchor}"

@@ -8,6 +8,7 @@ their own, belong to no form (their form attribute names none) and htmx posts th
 chosen terms (hx-include, hx-params); saving the activity does not send them."""
 
 import copy
+import functools
 import re
 from urllib.parse import quote
 
@@ -19,8 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from privacyregister.access import BoardRequest
 from privacyregister.forms import BoardOwnedForm, limit_to_board
+from privacyregister.permissions import Capability
 from processing.forms import FORMSETS, ActivityForm
-from processing.vocabularies import VOCABULARIES, Vocabulary
+from processing.vocabularies import BY_MODEL, BY_SLUG, Vocabulary
 
 # The form attribute of the small form's inputs: the id of no form, so they belong to none.
 OUTSIDE_THE_EDITOR = "nieuwe-term"
@@ -31,7 +33,7 @@ def vocabulary_of(field: forms.Field) -> Vocabulary | None:
     """The list a choice field offers terms of, if it is one of the board's lists."""
     if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
         return None
-    return next((v for v in VOCABULARIES if v.model is field.queryset.model), None)
+    return BY_MODEL.get(field.queryset.model)
 
 
 def editor_field(html_name: str, vocabulary: Vocabulary) -> forms.Field | None:
@@ -48,9 +50,12 @@ def editor_field(html_name: str, vocabulary: Vocabulary) -> forms.Field | None:
     return field
 
 
-def new_term_form_class(vocabulary: Vocabulary) -> type[forms.ModelForm]:
+@functools.cache
+def new_term_form_class(slug: str) -> type[forms.ModelForm]:
     """The term's name and the other facts a term cannot be saved without; the rest can be
-    filled in later on the list's own page."""
+    filled in later on the list's own page. Built once per list (by its slug: a Vocabulary holds
+    lists and cannot be a cache key), not for every term field of every row on every render."""
+    vocabulary = BY_SLUG[slug]
     fields = [vocabulary.model._meta.get_field(name) for name in vocabulary.fields]
     required = [
         field.name
@@ -67,7 +72,7 @@ def new_term_form(
 ) -> forms.ModelForm:
     # Every list has a board foreign key; django-stubs checks the abstract base's fields.
     term = vocabulary.model(board=request.board)  # type: ignore[misc]
-    form = new_term_form_class(vocabulary)(data, instance=term, prefix=f"nieuw-{html_name}")
+    form = new_term_form_class(vocabulary.slug)(data, instance=term, prefix=f"nieuw-{html_name}")
     limit_to_board(form, request.board)
     for field in form.fields.values():
         # Owned by a form that is not on the page: saving the activity does not post them
@@ -91,9 +96,11 @@ def term_field_context(
     """What processing/includes/term_field.html needs: the field, and for a list of the board
     the small form, the URL it posts to and the names htmx posts."""
     vocabulary = vocabulary_of(field.field)
+    # The lists are the whole board's: a user who may edit only their school's activities
+    # (a schoolleider) may not add to them (term_create refuses), so gets the plain field.
+    if vocabulary is None or not request.access.can(Capability.EDIT_ACTIVITY, whole_board=True):
+        return {"field": field, "vocabulary": None}
     context: dict = {"field": field, "vocabulary": vocabulary}
-    if vocabulary is None:
-        return context
     if new_term is None:
         new_term = new_term_form(request, vocabulary, field.html_name)
     create = reverse("term_create", kwargs={"board": request.board.slug, "kind": vocabulary.slug})

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -187,32 +187,39 @@ def activity_comments(request: BoardRequest, pk: int) -> HttpResponse:
     )
 
 
-def _with_extra_row(request: BoardRequest, data, part: Part):
+def _with_extra_row(data, part: Part) -> tuple[QueryDict, bool]:
     """The "Rij toevoegen" button: the same input with one more empty row in that formset, up to
-    ROW_LIMIT rows. The row counts are known to be sound numbers by now."""
+    ROW_LIMIT rows, and whether the limit refused the row. The row counts are known to be sound
+    numbers by now."""
     prefix = data["meer"]
     if prefix not in part.formsets:
-        return data
+        return data, False
     key = f"{prefix}-TOTAL_FORMS"
     if int(data[key]) >= ROW_LIMIT:
-        messages.error(
-            request, _("Een onderdeel heeft hoogstens %(limit)d rijen.") % {"limit": ROW_LIMIT}
-        )
-        return data
+        return data, True
     data = data.copy()
     data[key] = str(int(data[key]) + 1)
-    return data
+    return data, False
 
 
 def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> HttpResponse:
     """Create or edit one part of an activity: its fields and row formsets, saved as one change."""
-    data = request.POST if request.method == "POST" else None
+    data: QueryDict | None = request.POST if request.method == "POST" else None
     if data is not None and not row_counts_are_sound(data, list(part.formsets)):
         return rows_refused(request)  # before a single row is built from the tampered counts
     adding_row = data is not None and "meer" in data
-    if adding_row:
-        data = _with_extra_row(request, data, part)
-    form = ActivityForm(
+    # Said inside the formset that refused a row: the htmx answer holds only that formset, so a
+    # message at the top of the page would never be seen there.
+    row_refusal = None
+    if adding_row and data is not None:
+        data, refused = _with_extra_row(data, part)
+        if refused:
+            row_refusal = {
+                "prefix": data["meer"],
+                "message": _("Een onderdeel heeft hoogstens %(limit)d rijen.")
+                % {"limit": ROW_LIMIT},
+            }
+    form = ActivityForm.for_part(part)(
         data,
         instance=activity,
         board=request.board,
@@ -222,16 +229,22 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
     )
     formsets = build_formsets(data, activity=activity, board=request.board, part=part)
     if adding_row and data is not None:
-        focus_new_row(formsets, data["meer"])
         rows = next((rows for rows in formsets if rows[0] == data["meer"]), None)
-        if request.htmx and rows is not None:
-            # htmx swaps only this kind of rows in: answer with just them, not the whole page.
+        if rows is not None:
             prefix, heading, formset = rows
-            return render(
-                request,
-                "processing/includes/formset.html",
-                {"prefix": prefix, "heading": heading, "formset": formset},
-            )
+            focus_new_row(formset)
+            if request.htmx:
+                # htmx swaps only this kind of rows in: answer with just them, not the whole page.
+                return render(
+                    request,
+                    "processing/includes/formset.html",
+                    {
+                        "prefix": prefix,
+                        "heading": heading,
+                        "formset": formset,
+                        "row_refusal": row_refusal,
+                    },
+                )
     conflict = None
     if data is not None and not adding_row:
         if form.is_valid() and all(formset.is_valid() for _, _, formset in formsets):
@@ -262,6 +275,7 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
             "activity": activity,
             "part": part,
             "conflict": conflict,
+            "row_refusal": row_refusal,
         },
         status=409 if conflict is not None else 200,
     )
@@ -309,6 +323,16 @@ def _seen_version(request: BoardRequest) -> int:
         raise BadRequest("version") from error
 
 
+def _conflict(request: BoardRequest, activity: ProcessingActivity, seen: int) -> HttpResponse:
+    """The 409 page: the activity changed since the user saw version `seen`, and how."""
+    return render(
+        request,
+        "processing/activity_conflict.html",
+        {"activity": activity, "changes": services.conflict_changes(activity, seen)},
+        status=409,
+    )
+
+
 def _status_change(
     request: BoardRequest, activity: ProcessingActivity, change: Callable, done: str
 ) -> HttpResponse:
@@ -318,12 +342,7 @@ def _status_change(
     try:
         change(actor=request.user, activity=activity, expected_version=seen)
     except services.EditConflict:
-        return render(
-            request,
-            "processing/activity_conflict.html",
-            {"activity": activity, "changes": services.conflict_changes(activity, seen)},
-            status=409,
-        )
+        return _conflict(request, activity, seen)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _to_detail(request, activity)
@@ -348,28 +367,29 @@ def activity_submit(request: BoardRequest, pk: int) -> HttpResponse:
 def activity_approve(request: BoardRequest, pk: int) -> HttpResponse:
     """A look first: the open advice of the FG and the lint findings of the version to approve,
     and the button that counts; with open advice, approving asks for an explicit confirmation."""
+    form: ApproveForm | None = None
+    if request.method == "POST":
+        # Approving needs the activity, not the page: the tab is built only when it is shown.
+        activity = _activity(request, pk, Capability.APPROVE_ACTIVITY)
+        form = ApproveForm(request.POST, open_advice=activity.comments.open().exists())
+        if form.is_valid():
+            return _status_change(
+                request,
+                activity,
+                partial(
+                    services.activity_approve,
+                    advice_read=form.cleaned_data.get("advice_read", False),
+                ),
+                _("De verwerking is vastgesteld."),
+            )
     activity, can = _activity_tab(request, pk, Capability.APPROVE_ACTIVITY, DETAIL_PREFETCH)
     open_advice = list(activity.comments.open().select_related("author").order_by("created_at"))
-    data = request.POST if request.method == "POST" else None
-    form = ApproveForm(data, open_advice=bool(open_advice))
-    if request.method == "POST" and form.is_valid():
-        return _status_change(
-            request,
-            activity,
-            partial(
-                services.activity_approve, advice_read=form.cleaned_data.get("advice_read", False)
-            ),
-            _("De verwerking is vastgesteld."),
-        )
+    if form is None:
+        form = ApproveForm(open_advice=bool(open_advice))
     # The version of the page the button was on; the review page passes it on unchanged.
     seen = request.GET.get("version", "")
     if seen.isdigit() and int(seen) != activity.version:
-        return render(
-            request,
-            "processing/activity_conflict.html",
-            {"activity": activity, "changes": services.conflict_changes(activity, int(seen))},
-            status=409,
-        )
+        return _conflict(request, activity, int(seen))
     return render(
         request,
         "processing/activity_approve.html",

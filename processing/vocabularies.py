@@ -89,3 +89,5 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 BY_SLUG = {vocabulary.slug: vocabulary for vocabulary in VOCABULARIES}
 BY_FIXTURE_KEY = {vocabulary.fixture_key: vocabulary for vocabulary in VOCABULARIES}
+# Keyed by any model class, so that a form field's queryset model can be looked up as it is.
+BY_MODEL: dict[type, Vocabulary] = {vocabulary.model: vocabulary for vocabulary in VOCABULARIES}

@@ -69,8 +69,8 @@ def term_list(request: BoardRequest, kind: str) -> HttpResponse:
 
 
 def _edit(request: BoardRequest, kind: str, term) -> HttpResponse:
+    """The term's form; the caller has checked the right to edit the board's lists."""
     vocabulary = _vocabulary(kind)
-    request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
     term.board = request.board
     form = _form_class(vocabulary)(request.POST or None, instance=term)
     limit_to_board(form, request.board)
@@ -112,8 +112,8 @@ def _create_in_place(request: BoardRequest, vocabulary: Vocabulary) -> HttpRespo
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
 def term_create(request: BoardRequest, kind: str) -> HttpResponse:
     vocabulary = _vocabulary(kind)
+    request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
     if request.htmx and request.method == "POST":
-        request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
         return _create_in_place(request, vocabulary)
     # Every list has a board foreign key; django-stubs checks the abstract base's fields.
     return _edit(request, kind, vocabulary.model(board=request.board))  # type: ignore[misc]
@@ -122,7 +122,9 @@ def term_create(request: BoardRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @board_view(Capability.EDIT_ACTIVITY, per_object=True)
 def term_edit(request: BoardRequest, kind: str, pk: int) -> HttpResponse:
-    return _edit(request, kind, _term(request, _vocabulary(kind), pk))
+    term = _term(request, _vocabulary(kind), pk)
+    request.access.require(Capability.EDIT_ACTIVITY, whole_board=True)
+    return _edit(request, kind, term)
 
 
 @require_http_methods(["GET", "POST"])

@@ -153,3 +153,19 @@ def test_the_history_names_who_restored_a_version_also_without_a_request():
     services.activity_restore(actor=restorer, activity=activity, record=first, expected_version=2)
     assert activity.history.latest("history_id").history_user == restorer
     assert activity.purposes.get().history.latest("history_id").history_user == restorer
+
+
+def test_the_approve_pages_improve_links_open_the_part_that_holds_the_field(client, officer):
+    # The link pointed at the activity's task list (activity_edit) with the field's anchor,
+    # which is not on that page.
+    activity = ActivityFactory(board=officer.board, status="ter_review")
+    page = BeautifulSoup(client.get(url("activity_approve", activity)).content, "html.parser")
+    links = [a["href"] for a in page.find_all("a", string="Verbeteren")]
+    assert links
+    for link in links:
+        path, anchor = link.split("#")
+        assert path.startswith(url("activity_edit", activity)) and path != url(
+            "activity_edit", activity
+        )
+        part = BeautifulSoup(client.get(path).content, "html.parser")
+        assert part.find(id=anchor) is not None

@@ -2,6 +2,7 @@
 before any row is built, so a tampered count costs nothing (issue 15, finding 1)."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from privacyregister.roles import Role
@@ -119,3 +120,16 @@ def test_a_tampered_row_count_of_the_exceptions_of_a_rule_is_refused(client, cou
     assert REFUSED in response.content.decode()
     assert RetentionRule.objects.get().name == "Leerlingdossier"
     assert not RetentionException.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_the_row_limit_is_said_inside_the_rows_also_in_the_htmx_answer(
+    client, create_url, filled_in, headers
+):
+    # The htmx answer is only the formset: a message at the top of the page went unseen.
+    filled_in["doelen-TOTAL_FORMS"] = "100"
+    response = client.post(create_url, {**filled_in, "meer": "doelen"}, **headers)
+    rows = BeautifulSoup(response.content, "html.parser").find("fieldset", id="doelen")
+    alert = rows.find(attrs={"role": "alert"})
+    assert alert is not None
+    assert alert.get_text(strip=True) == "Een onderdeel heeft hoogstens 100 rijen."

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from privacyregister.middleware import CONTENT_SECURITY_POLICY
 from processing.models import DataSubjectGroup, Recipient
-from tests.factories import ActivityFactory, BoardFactory, RecipientFactory
+from tests.factories import ActivityFactory, BoardFactory, RecipientFactory, SubjectGroupFactory
 from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +190,27 @@ def test_saving_the_activity_does_not_post_the_small_new_term_form(client, offic
     name = page.find(attrs={"name": "nieuw-subject_groups-name"})
     assert page.find(id=name["form"]) is None  # owned by no form on the page
     assert "nieuw-subject_groups-name" not in form_data(client.get(part))
+
+
+def test_a_schoolleider_gets_the_plain_term_fields_without_the_new_term_form(client, schoolleider):
+    # The lists are the whole board's; the term-create view refuses a schoolleider, so the
+    # editor must not offer a form (or a link) that cannot be sent.
+    activity = ActivityFactory(board=schoolleider.board, applies_to_all_schools=False)
+    activity.schools.add(schoolleider.school)
+    SubjectGroupFactory(board=schoolleider.board)
+    part = reverse(
+        "activity_edit_part",
+        kwargs={"board": schoolleider.board.slug, "pk": activity.pk, "part": "gegevens"},
+    )
+    response = client.get(part)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find(attrs={"name": "subject_groups"}) is not None  # the field itself stays
+    assert page.select(".term-field, .new-term, noscript a") == []
+    assert "Nieuwe" not in page.get_text()
+    refused = client.post(
+        _term_create(schoolleider.board, "betrokkenen"),
+        {"veld": "subject_groups", "nieuw-subject_groups-name": "Ouders"},
+        **HTMX,
+    )
+    assert refused.status_code == 403
