@@ -36,7 +36,9 @@ def saved(board, times: int) -> ProcessingActivity:
     ]
     for n in range(1, times + 1):
         activity.description = f"Versie {n}"
-        activity.owner = UserFactory.create()
+        # One word per name: random names can share a word ("van der"), which the word-by-word
+        # marks then split, and the page no longer shows the new name in one piece.
+        activity.owner = UserFactory.create(full_name=f"Eigenaar{n}")
         activity.save()
         purpose.description = f"Doel {n}"
         purpose.save()
