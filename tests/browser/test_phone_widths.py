@@ -96,6 +96,8 @@ def demo_arguments() -> dict:
         "slug": board.slug,
         "school": school.slug if school else "",
         "kind": "ontvangers",
+        # The editor's part with the most rows and term fields (each with its new-term form).
+        "part": "gegevens",
         "number": 1,
         "record": history.history_id,
         "pks": {
