@@ -40,6 +40,7 @@ class Entry:
     what: str
     record: object = None  # a version of the activity itself, which can be restored
     changes: list[Change] = field(default_factory=list)
+    activity_id: int | None = None
 
 
 def _display(record, field_name: str, m2m: dict) -> str:
@@ -130,15 +131,15 @@ TIMELINE_MODELS: list[type[ProcessingActivity] | type[ActivityPart]] = [
 ]
 
 
-def activity_timeline(activity: ProcessingActivity) -> QuerySet:
-    """Every version of the activity and of its rows, newest first, as rows of (date, model's
-    place in TIMELINE_MODELS, history id, history id of the version before it). One query
-    over all the history tables: the page is cut from it before any record is read."""
+def timeline(activity_ids: list[int]) -> QuerySet:
+    """Every version of these activities and of their rows, newest first, as rows of (date,
+    model's place in TIMELINE_MODELS, history id, history id of the version before it, activity
+    id). One query over all the history tables: a page is cut from it before any record is
+    read."""
     parts = []
     for kind, model in enumerate(TIMELINE_MODELS):
-        records = _history(model).filter(
-            **{"id" if model is ProcessingActivity else "activity_id": activity.pk}
-        )
+        key = "id" if model is ProcessingActivity else "activity_id"
+        records = _history(model).filter(**{f"{key}__in": activity_ids})
         parts.append(
             records.order_by()
             .annotate(
@@ -149,7 +150,7 @@ def activity_timeline(activity: ProcessingActivity) -> QuerySet:
                     order_by=[F("history_date").asc(), F("history_id").asc()],
                 ),
             )
-            .values_list("history_date", "timeline_model", "history_id", "previous_version")
+            .values_list("history_date", "timeline_model", "history_id", "previous_version", key)
         )
     first, *others = parts
     return first.union(*others, all=True).order_by("-history_date", "timeline_model", "-history_id")
@@ -241,17 +242,17 @@ def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, Historica
 
 
 def timeline_entries(rows: list[tuple]) -> list[Entry]:
-    """The entries for rows of activity_timeline(): the page's versions and the ones before
-    them read in two queries (the activity's, its rows'), their many-to-many values in one."""
+    """The entries for rows of timeline(): the page's versions and the ones before them read
+    in two queries (the activity's, its rows'), their many-to-many values in one."""
     wanted: dict[int, set[int]] = defaultdict(set)
-    for _when, position, history_id, previous in rows:
+    for _when, position, history_id, previous, _activity in rows:
         wanted[position].update(i for i in (history_id, previous) if i is not None)
     activity_ids = wanted.pop(0, set())
     versions = _part_versions(wanted)
     versions[0] = _activity_versions(activity_ids) if activity_ids else {}
     m2m = _m2m_names(list(versions[0].values()))
     entries = []
-    for when, position, history_id, previous in rows:
+    for when, position, history_id, previous, activity_id in rows:
         model = TIMELINE_MODELS[position]
         version = versions[position][history_id]
         before = versions[position].get(previous)
@@ -269,6 +270,7 @@ def timeline_entries(rows: list[tuple]) -> list[Entry]:
                 what=what,
                 record=version if model is ProcessingActivity else None,
                 changes=_changes(before, version, m2m) if before else [],
+                activity_id=activity_id,
             )
         )
     return entries
@@ -277,9 +279,23 @@ def timeline_entries(rows: list[tuple]) -> list[Entry]:
 def timeline_page(activity: ProcessingActivity, number: str | None, per_page: int) -> Page:
     """One page of the activity's history; only its entries are read and compared. The
     short index rows of all versions are read at once (which also counts them)."""
-    page = Paginator(list(activity_timeline(activity)), per_page).get_page(number)
+    page = Paginator(list(timeline([activity.pk])), per_page).get_page(number)
     page.object_list = timeline_entries(list(page.object_list))
     return page
+
+
+def register_changes(activity_ids: list[int], start: date | None, end: date | None) -> list[Entry]:
+    """Every change to these activities in the period (days in the board's time zone), oldest
+    first, each naming the fields it changed with their old and new values: the change log of
+    a register export. The index rows of all versions are read, the versions only for the
+    period."""
+    rows = [
+        row
+        for row in timeline(activity_ids)
+        if (start is None or timezone.localdate(row[0]) >= start)
+        and (end is None or timezone.localdate(row[0]) <= end)
+    ]
+    return timeline_entries(rows[::-1])
 
 
 # A past version read back whole: restoring it, the statement built from it.

@@ -5,8 +5,8 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext
@@ -296,6 +296,9 @@ class ProcessingActivity(models.Model):
         APPROVED = "vastgesteld", _("vastgesteld")
 
     board = board_foreign_key("activities")
+    # The activity's number in the board's register, given when it is created and never
+    # reused (see next_number): an audit, an export and an import refer to it by this number.
+    number = models.PositiveIntegerField(_("registernummer"), editable=False)
     applies_to_all_schools = models.BooleanField(_("geldt voor alle scholen"), default=True)
     schools = models.ManyToManyField(
         School,
@@ -420,6 +423,9 @@ class ProcessingActivity(models.Model):
                 violation_error_message=_("Dit bestuur heeft al een verwerking met deze naam."),
             ),
             models.UniqueConstraint(
+                fields=["board", "number"], name="activity_unique_number_per_board"
+            ),
+            models.UniqueConstraint(
                 fields=["board", "catalogue_key"],
                 condition=~Q(catalogue_key=""),
                 name="activity_catalogue_entry_once_per_board",
@@ -437,6 +443,26 @@ class ProcessingActivity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.number is not None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():  # the number and the row that takes it, together
+            self.number = self.next_number(self.board)
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def next_number(cls, board: Board) -> int:
+        """The board's next register number. The history counts too: a deleted activity's
+        number stays its own in old exports and the change log. The board's row is locked so
+        that two activities created at once get different numbers (PostgreSQL; SQLite writes
+        one at a time anyway)."""
+        Board.objects.select_for_update().only("pk").get(pk=board.pk)
+        last = [
+            cls.objects.filter(board=board).aggregate(last=Max("number"))["last"],
+            cls.history.filter(board_id=board.pk).aggregate(last=Max("number"))["last"],
+        ]
+        return max(number or 0 for number in last) + 1
 
     @property
     def is_approved(self) -> bool:

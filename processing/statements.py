@@ -56,16 +56,21 @@ class ApprovedVersion:
     edited_since: bool = False  # the register holds a later draft that is not approved yet
 
 
+def live_version(activity: register.ProcessingActivity) -> ApprovedVersion:
+    """The activity as the register holds it now (prefetched by with_rows())."""
+    return ApprovedVersion(
+        activity,
+        {name: list(getattr(activity, name).all()) for name in register.ACTIVITY_M2M_FIELDS},
+        {
+            model: list(getattr(activity, _accessor(model)).all())
+            for model in register.ACTIVITY_PARTS
+        },
+    )
+
+
 def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion | None:
-    if activity.is_approved:  # the live rows; prefetched by _applies_to()
-        return ApprovedVersion(
-            activity,
-            {name: list(getattr(activity, name).all()) for name in register.ACTIVITY_M2M_FIELDS},
-            {
-                model: list(getattr(activity, _accessor(model)).all())
-                for model in register.ACTIVITY_PARTS
-            },
-        )
+    if activity.is_approved:
+        return live_version(activity)
     record = activity.last_approved_record()
     if record is None:
         return None  # never approved: not for parents' eyes
@@ -92,8 +97,9 @@ def _applies_to(board: Board, school: School | None):
     return activities.for_schools([school.pk]) if school else activities
 
 
-def _with_rows(activities):
-    """For approved_version(): the rows in one query per kind of row, not per activity."""
+def with_rows(activities):
+    """For approved_version() and live_version(): the rows in one query per kind of row, not
+    per activity."""
     return activities.prefetch_related(
         *register.ACTIVITY_M2M_FIELDS,
         *map(_accessor, register.ACTIVITY_PARTS),
@@ -110,7 +116,7 @@ def _rows(version: ApprovedVersion, model) -> list:
     return version.parts[model]
 
 
-def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -> dict:
+def activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -> dict:
     a = version.activity
     dossiers = {d.pk: d.name for d in _rows(version, register.Dossier)}
     category, group = vocabulary[register.DataCategory], vocabulary[register.DataSubjectGroup]
@@ -237,7 +243,7 @@ def _activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) -
 
 def approved_versions(board: Board, school: School | None) -> list[ApprovedVersion]:
     """The last approved version of each activity that applies: what a statement shows."""
-    return [v for v in map(approved_version, _with_rows(_applies_to(board, school))) if v]
+    return [v for v in map(approved_version, with_rows(_applies_to(board, school))) if v]
 
 
 class _Terms(dict):
@@ -262,7 +268,7 @@ class _Terms(dict):
         return self[pk]
 
 
-def _vocabulary(board: Board) -> dict[type, dict]:
+def terms_by_pk(board: Board) -> dict[type, dict]:
     """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id."""
     return {
         vocabulary.model: _Terms(vocabulary.model, board)
@@ -277,7 +283,7 @@ def build_snapshot(board: Board, school: School | None) -> dict:
 
 
 def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersion]) -> dict:
-    vocabulary = _vocabulary(board)
+    vocabulary = terms_by_pk(board)
     return {
         "board": {
             "name": board.name,
@@ -314,7 +320,7 @@ def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersio
         if school
         else None,
         "schools": [s.name for s in board.schools.active()],
-        "activities": [_activity_snapshot(v, vocabulary) for v in versions],
+        "activities": [activity_snapshot(v, vocabulary) for v in versions],
     }
 
 
@@ -586,7 +592,7 @@ class _AsApproved:
 def _publish_errors(board: Board, versions: list[ApprovedVersion]) -> list[Finding]:
     """Lint errors that block publishing, in the versions the statement would show: the last
     approved ones, not the drafts being worked on."""
-    vocabulary, today = _vocabulary(board), timezone.localdate()
+    vocabulary, today = terms_by_pk(board), timezone.localdate()
     return [
         finding
         for version in versions

@@ -172,6 +172,7 @@ def _register(rng, board, activities_per_board):
         [
             register.ProcessingActivity(
                 board=board,
+                number=index + 1,
                 name=f"Verwerking {index}",
                 description="Een verwerking voor de benchmark, in gewone taal beschreven.",
                 status="vastgesteld" if index % 10 else "concept",

@@ -1,0 +1,86 @@
+"""The version in force, by one rule for every export: an activity approved, then edited, is
+exported as approved (the statements' version) and, where asked, its draft beside it."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from privacyregister.access import BoardAccess
+from processing.models import ProcessingActivity
+from processing.register_entries import register_entries
+from tests.factories import ActivityFactory
+from tests.forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edited(client, officer) -> ProcessingActivity:
+    """Approved with the purpose "Onderwijs geven", then edited to "Onderwijs op afstand"."""
+    activity = ActivityFactory.create(
+        board=officer.board,
+        name="Leerlingvolgsysteem",
+        status="vastgesteld",
+        approved_at=timezone.now(),
+    )
+    activity.purposes.create(description="Onderwijs geven", legal_basis="e")
+    url = reverse(
+        "activity_edit_part",
+        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "doelen"},
+    )
+    data = form_data(client.get(url))
+    data["doelen-0-description"] = "Onderwijs op afstand"
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.changed_since_approval
+    return activity
+
+
+def _purposes(version) -> list[str]:
+    return [p["description"] for p in version.data["purposes"]]
+
+
+def test_an_approved_export_holds_the_version_in_force_of_an_edited_activity(officer, edited):
+    selection = register_entries(
+        BoardAccess(officer.user, officer.board), {"status": "vastgesteld"}
+    )
+    [entry] = selection.entries
+    assert [_purposes(v) for v in entry.versions] == [["Onderwijs geven"]]
+    assert entry.in_force is not None and entry.in_force.approved_at == edited.approved_at
+    assert entry.draft is None
+    assert entry.has_newer_draft
+
+
+def test_an_export_of_everything_gives_the_version_in_force_and_the_draft_apart(officer, edited):
+    [entry] = register_entries(BoardAccess(officer.user, officer.board), {}).entries
+    assert entry.in_force is not None and entry.draft is not None
+    assert _purposes(entry.in_force) == ["Onderwijs geven"]
+    assert _purposes(entry.draft) == ["Onderwijs op afstand"]
+
+
+def test_a_never_approved_activity_has_only_a_draft_and_is_not_in_an_approved_export(officer):
+    ActivityFactory(board=officer.board)
+    access = BoardAccess(officer.user, officer.board)
+    [entry] = register_entries(access, {}).entries
+    assert entry.in_force is None and entry.draft is not None
+    assert register_entries(access, {"status": "vastgesteld"}).entries == []
+
+
+def test_every_selection_states_the_moment_the_register_was_read(officer):
+    before = timezone.now()
+    selection = register_entries(BoardAccess(officer.user, officer.board), {})
+    assert before <= selection.moment <= timezone.now()
+
+
+def test_the_change_log_names_each_changed_field_with_its_old_and_new_value(edited):
+    from processing.history import register_changes
+
+    changes = [
+        (entry.activity_id, change.old, change.new)
+        for entry in register_changes([edited.pk], None, None)
+        for change in entry.changes
+    ]
+    assert (edited.pk, "Onderwijs geven", "Onderwijs op afstand") in changes
+    today = timezone.localdate()
+    assert register_changes([edited.pk], today.replace(year=today.year - 1), today)
+    assert register_changes([edited.pk], today.replace(year=today.year + 1), None) == []
