@@ -205,7 +205,10 @@ def activity_copy(
     m2m = {field: list(getattr(original, field).all()) for field in ACTIVITY_M2M_FIELDS}
     rules = list(original.retention_rules.all())
     copy = ProcessingActivity.objects.get(pk=original_pk)
-    copy.pk = copy.number = None  # a new activity, with a number of its own
+    copy.pk = None
+    # A new activity: save() gives it the board's next number (the field is None only until
+    # then, which its type does not say).
+    copy.number = None  # type: ignore[assignment]
     copy.name = name
     copy.name_en = ""  # it translated the original's name
     copy.status = ProcessingActivity.Status.CONCEPT
