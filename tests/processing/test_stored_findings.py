@@ -134,7 +134,7 @@ def test_the_stored_findings_are_those_the_rules_give_for_every_demo_activity(se
 
 def test_refreshing_fills_the_findings_of_activities_made_without_signals(officer):
     activity = ProcessingActivity.objects.bulk_create(
-        [ProcessingActivity(board=officer.board, name="Zonder doel", description="x")]
+        [ProcessingActivity(board=officer.board, number=1, name="Zonder doel", description="x")]
     )[0]
     assert not ActivityFinding.objects.filter(activity=activity).exists()
     findings_refresh([activity.pk])
