@@ -1,4 +1,5 @@
-"""Every page of the app at a phone's width (390 × 844): none may scroll sideways.
+"""Every page of the app at a phone's width (390 × 844): none may scroll sideways, and axe-core
+finds nothing on it (WCAG 2.1 AA and best practices), nor on each page once at 1366 px wide.
 
 The pages come from the URLconf itself, so a new page is covered without naming it here; its
 URL's arguments are filled from the demo data. Each demo role opens every page it may (403 and
@@ -10,18 +11,26 @@ import re
 import time
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from privacyregister.models import Board, Membership
 from processing.models import Comment, ProcessingActivity, Recipient, StatementVersion
 from retention.models import RetentionRule
 from rights.models import RightsRequest
-from tests.browser.test_login_flow import log_in
+from tests.browser.test_login_flow import WCAG_AA, log_in
 from workspace.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+# WCAG 2.1 AA as in the journey tests, and axe's best practices too (landmarks, headings),
+# which the walk can afford; only the violations come back, not the passes of 400 pages.
+AXE_OPTIONS = {
+    "runOnly": [*WCAG_AA["runOnly"], "best-practice"],
+    "resultTypes": ["violations"],
+}
 BOARD = "veluwse-onderwijsgroep"
 ROLES = [
     "privacy@example.nl",
@@ -145,7 +154,17 @@ def measure(page, live_server, url: str) -> int | None:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def test_no_page_scrolls_sideways_on_a_phone(live_server, browser):
+def axe_findings(axe: Axe, page) -> list[str]:
+    """'rule id: target' for every element on the page that axe-core finds fault with."""
+    found = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    return [
+        f"{rule['id']}: {' '.join(map(str, node['target']))}"
+        for rule in found
+        for node in rule["nodes"]
+    ]
+
+
+def test_no_page_scrolls_sideways_on_a_phone_or_fails_axe(live_server, browser):
     started = time.monotonic()
     load_demo()
     values = demo_arguments()
@@ -164,6 +183,13 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser):
         else:
             pages.append((name, address(name, route, values)))
     widths: dict[str, int] = {}
+    axe = Axe()
+    findings: list[str] = []
+    on_laptop: set[str] = set()
+
+    def check(page, name: str, url: str, user: str | None, size: str) -> None:
+        who = user or "logged out"
+        findings.extend(f"{url} ({who}, {size}) {found}" for found in axe_findings(axe, page))
 
     def visit(user: str | None, names_allowed) -> None:
         context = browser.new_context(viewport=PHONE)
@@ -174,8 +200,15 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser):
             if not names_allowed(name):
                 continue
             width = measure(page, live_server, url)
-            if width is not None:
-                widths[url] = max(width, widths.get(url, 0))
+            if width is None:
+                continue
+            widths[url] = max(width, widths.get(url, 0))
+            check(page, name, url, user, "390px")
+            if name not in on_laptop:  # once per page, by the first role that may open it
+                on_laptop.add(name)
+                page.set_viewport_size(LAPTOP)
+                check(page, name, url, user, "1366px")
+                page.set_viewport_size(PHONE)
         context.close()
 
     visit(None, lambda name: name in ANONYMOUS_PAGES | public)
@@ -193,3 +226,4 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser):
     assert never == [], f"no role could open these pages: {never}"
     too_wide = {url: width for url, width in widths.items() if width > PHONE["width"]}
     assert too_wide == {}
+    assert findings == [], "axe-core found:\n" + "\n".join(findings)

@@ -1,5 +1,7 @@
 """The history page: paged before any difference is worked out, in plain words."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -150,3 +152,17 @@ def test_a_huge_text_is_marked_as_a_whole_instead_of_word_by_word():
 
     assert old.count("<del>") == 1 and old.startswith('<span class="visually-hidden">')
     assert new.count("<ins>") == 1 and new.endswith("erbij</ins>")
+
+
+def test_each_table_of_changes_is_named_by_its_own_entry_not_as_a_landmark(client, officer):
+    # Saves of the same fields in the same minute read alike: named "Wijzigingen" or by their
+    # entry, 25 regions would be landmarks a screen reader cannot tell apart.
+    content = client.get(history_url(saved(officer.board, 3))).text
+    named_by = re.findall(
+        r'class="table-scroll" tabindex="0" role="group" aria-labelledby="([^"]+)"', content
+    )
+
+    assert len(named_by) > 3
+    assert 'role="region"' not in content
+    assert all(content.count(f'<header id="{entry}">') == 1 for entry in named_by)
+    assert len(set(named_by)) == len(named_by)

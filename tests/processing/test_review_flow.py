@@ -311,6 +311,14 @@ def test_the_overview_offers_to_publish_every_statement_that_is_behind(client, o
     assert f"{never.name} (nog geen eigen verklaring)" in confirm.text
 
 
+def test_publishing_the_statements_together_is_the_pages_primary_button(client, officer):
+    board = behind_board(officer)[0]
+    confirm = client.get(reverse("statement_publish_out_of_date", kwargs={"board": board.slug}))
+    button = BeautifulSoup(confirm.content, "html.parser").select_one("main form button")
+    assert button.get_text() == "Aangevinkte verklaringen publiceren"
+    assert "utrecht-button--primary-action" in button["class"]
+
+
 def test_publishing_all_out_of_date_statements_gives_each_a_new_version_with_one_summary(
     client, officer
 ):

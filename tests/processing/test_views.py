@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -235,6 +237,29 @@ def test_the_access_tab_shows_staff_access_security_and_cookies(client, officer)
     page = client.get(url("activity_access", activity)).text
     for fact in ["Mentor: inzien", "Versleuteling", "_pk_id", "Bezoek meten"]:
         assert fact in page
+
+
+def landmark_names(page: str) -> list[str]:
+    """The names of a page's regions: a labelled section's heading, a table's scroll box."""
+    headings = dict(re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', page))
+    sections = [headings[id] for id in re.findall(r'<section aria-labelledby="([^"]+)"', page)]
+    return sections + re.findall(r'role="region" aria-label="([^"]+)"', page)
+
+
+@pytest.mark.parametrize("page", ["activity_detail", "activity_access"])
+def test_no_two_regions_of_an_activity_page_share_a_name(client, officer, page):
+    # A screen reader lists the regions by name; two alike cannot be told apart (axe-core's
+    # landmark-unique), as a table's scroll box named after its section was.
+    activity = ActivityFactory(board=officer.board)
+    activity.data_categories.create(
+        category=DataCategoryFactory(board=officer.board),
+        subject_group=SubjectGroupFactory(board=officer.board),
+    )
+    activity.cookies.create(name="_pk_id", kind="analytisch", purpose="Bezoek meten")
+    names = landmark_names(client.get(url(page, activity)).text)
+
+    assert len(names) > 2
+    assert len(set(names)) == len(names), names
 
 
 def test_copying_an_activity_to_other_schools_makes_a_concept_with_all_rows(client, officer):
