@@ -49,6 +49,8 @@ def measured_activity(board):
 
 def pages(board) -> dict[str, tuple[str, bool]]:
     """Name → (path, needs the officer's session)."""
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
     from processing.models import ProcessingActivity
@@ -115,7 +117,11 @@ def pages(board) -> dict[str, tuple[str, bool]]:
             False,
         ),
         "besturen (publiek)": (reverse("public_index"), False),
-        "scholen zoeken (publiek)": (f"{reverse('public_index')}?zoek={school.name}", False),
+        # Encoded: the name has spaces, which the test client forgives and http.client refuses.
+        "scholen zoeken (publiek)": (
+            f"{reverse('public_index')}?{urlencode({'zoek': school.name})}",
+            False,
+        ),
         "bestuur met scholen (publiek)": (reverse("public_board", kwargs={"board": slug}), False),
         "privacyverklaring-pdf (publiek, bewaard)": (
             reverse(
@@ -152,7 +158,7 @@ def add_row(board) -> tuple[str, dict]:
             value = field.value()
             if value is True:
                 data[field.html_name] = "on"
-            elif value not in (False, None):
+            elif value is not False and value is not None:  # 0 is a value (INITIAL_FORMS)
                 data[field.html_name] = (
                     [str(v) for v in value] if isinstance(value, list) else str(value)
                 )
