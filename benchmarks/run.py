@@ -3,10 +3,12 @@
 Runs inside scripts/with_postgres.py (DATABASE_URL points at a real server). It
 1. makes (or reuses) a database with the sector: --boards boards of 5 schools and 150
    activities, plus one board of 300 activities for the PDF timings;
-2. counts the SQL queries of every benchmarked page, in this process;
+2. counts the SQL queries of every benchmarked page and of the editor's "Rij toevoegen" (an
+   htmx POST), in this process;
 3. times the statement PDF and the FG's register PDF of a 150- and a 300-activity board;
-4. starts gunicorn on 127.0.0.1 with --workers workers and sends each page a fixed number of
-   requests from --concurrency threads on the same machine (loopback only), after a warm-up;
+4. starts gunicorn on 127.0.0.1 with --workers workers and sends each page, and the add-row
+   POST, a fixed number of requests from --concurrency threads on the same machine (loopback
+   only), after a warm-up;
 5. writes benchmarks/RESULTS.md and benchmarks/results.json.
 """
 
@@ -23,6 +25,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -30,7 +33,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))  # the project and scripts/, also when run as a script
 
-from benchmarks.pages import officer_access, officer_session, pages, query_counts  # noqa: E402
+from benchmarks.pages import (  # noqa: E402
+    add_row,
+    add_row_query_count,
+    officer_access,
+    officer_session,
+    pages,
+    query_counts,
+)
 from scripts.with_postgres import free_port  # noqa: E402
 
 SECTOR_PREFIX, LARGE_PREFIX = "sector", "groot"
@@ -180,18 +190,37 @@ def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     sys.exit("gunicorn start niet")
 
 
-def get(port: int, path: str, cookie: str | None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Post:
+    """A form posted instead of a page fetched: its body and the headers that go with it."""
+
+    body: bytes
+    headers: dict[str, str]
+
+
+def get(port: int, path: str, cookie: str | None, post: Post | None = None) -> tuple[int, int]:
     connection = HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Cookie": cookie} if cookie else {}
-    connection.request("GET", path, headers=headers)
+    if post is None:
+        connection.request("GET", path, headers=headers)
+    else:
+        connection.request("POST", path, body=post.body, headers={**headers, **post.headers})
     response = connection.getresponse()
     body = response.read()
     connection.close()
     return response.status, len(body)
 
 
-def load(port: int, path: str, cookie: str | None, requests: int, concurrency: int) -> dict:
-    """`requests` GETs from `concurrency` threads; latency per request, throughput overall."""
+def load(
+    port: int,
+    path: str,
+    cookie: str | None,
+    requests: int,
+    concurrency: int,
+    post: Post | None = None,
+) -> dict:
+    """`requests` GETs (or POSTs) from `concurrency` threads; latency per request, throughput
+    overall."""
     latencies: list[float] = []
     failures = []
     remaining = iter(range(requests))
@@ -203,7 +232,7 @@ def load(port: int, path: str, cookie: str | None, requests: int, concurrency: i
                 if next(remaining, None) is None:
                     return
             started = time.perf_counter()
-            status, _size = get(port, path, cookie)
+            status, _size = get(port, path, cookie, post)
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
@@ -302,6 +331,8 @@ def main() -> None:
     urls = pages(board)
     print("== SQL-queries per pagina", flush=True)
     queries = query_counts(urls, session_key)
+    add_row_path, add_row_data = add_row(board)
+    add_row_queries = add_row_query_count(board, session_key)
     print("== PDF's", flush=True)
     pdfs = pdf_timings(args.pdf_runs)
     postgres_version = connection.cursor().connection.info.server_version
@@ -322,6 +353,25 @@ def main() -> None:
             row = load(port, path, cookie, requests, args.concurrency)
             results_per_page[name] = {**row, "queries": queries[name], "path": path}
             print(f"   {name}: p95 {row['p95_ms']} ms, {row['rps']}/s", flush=True)
+        # The double-submit check of Django's CSRF protection: the token in the header matches
+        # the one in the cookie (plain HTTP on loopback: no Referer check).
+        token = secrets.token_hex(16)
+        cookie = (
+            f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={token}"
+        )
+        post = Post(
+            urllib.parse.urlencode(add_row_data, doseq=True).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "HX-Request": "true",
+                "X-CSRFToken": token,
+            },
+        )
+        name = "bewerken: rij toevoegen (htmx-POST)"
+        load(port, add_row_path, cookie, args.warmup, args.concurrency, post)
+        row = load(port, add_row_path, cookie, args.requests, args.concurrency, post)
+        results_per_page[name] = {**row, "queries": add_row_queries, "path": add_row_path}
+        print(f"   {name}: p95 {row['p95_ms']} ms, {row['rps']}/s", flush=True)
         peak = worker_peak_memory(server)
     finally:
         server.send_signal(signal.SIGTERM)

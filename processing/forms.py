@@ -2,10 +2,12 @@
 and the filters of an export."""
 
 import functools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.db.models import Q
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import (
@@ -367,9 +369,10 @@ FORMSETS: list[tuple[str, "StrOrPromise", type[forms.BaseInlineFormSet]]] = [
 
 
 def build_formsets(
-    data, *, activity, board, part: Part
+    data, *, activity, board, part: Part, form: forms.BaseForm
 ) -> list[tuple[str, "StrOrPromise", forms.BaseInlineFormSet]]:
-    """The row formsets of one part, in the form's order."""
+    """The row formsets of one part, in the form's order. They and the part's own `form` offer
+    their terms from one read per list of terms."""
     built = [
         (
             prefix,
@@ -385,16 +388,23 @@ def build_formsets(
         if prefix in part.formsets
     ]
     read: dict[str, list] = {}
+    if activity.pk is not None:
+        # The activity's own rows are choices too (a row's dossier is one of the activity's
+        # dossiers): the formset that edits them has read them already.
+        for _prefix, _heading, formset in built:
+            rows = formset.get_queryset()
+            read[str(rows.query)] = list(rows)
+    share_choices([form], read)
     for _prefix, _heading, formset in built:
-        share_choices(formset, read)
+        share_choices(formset.forms, read)
     return built
 
 
-def share_choices(formset: forms.BaseFormSet, read: dict[str, list]) -> None:
-    """Every row offers the same terms: read them once per page (`read`, by query) instead of
-    once per row and field, so a page's queries do not grow with its rows. Validation still looks
-    each chosen term up in the field's own (board-limited) queryset."""
-    rows = formset.forms
+def share_choices(rows: Sequence[forms.BaseForm], read: dict[str, list]) -> None:
+    """Forms with the same fields (the rows of a formset, or one form) offer the same terms:
+    read them once per page (`read`: the objects, by query) instead of once per row and field,
+    so a page's queries do not grow with its rows. Validation still looks each chosen term up
+    in the field's own (board-limited) queryset."""
     if not rows:
         return
     for name, field in rows[0].fields.items():
@@ -405,11 +415,27 @@ def share_choices(formset: forms.BaseFormSet, read: dict[str, list]) -> None:
         ):
             query = str(field.queryset.query)
             if query not in read:
-                # iter(): list() of the iterator itself would first ask its length, which
-                # is a COUNT query.
-                read[query] = list(iter(field.iterator(field)))
+                read[query] = list(field.queryset)
+            iterator = field.iterator(field)
+            choices: list = [iterator.choice(term) for term in read[query]]
+            if field.empty_label is not None:
+                choices.insert(0, ("", field.empty_label))
             for row in rows:
-                row.fields[name].choices = read[query]
+                cast(forms.ModelChoiceField, row.fields[name]).choices = choices
+
+
+def keep_as_typed(form: forms.BaseForm, formsets: list[forms.BaseFormSet]) -> None:
+    """ "Rij toevoegen" is not saving: the part comes back as typed, unchecked, and is checked
+    when it is saved. Checking it here would look every chosen term up again (the field, the
+    model's foreign key and the row itself: several queries a row) for messages nobody asked
+    for yet. Django checks a form on the first look at its errors, unless they are known."""
+    rows = [row for formset in formsets for row in formset.forms]
+    for each in [form, *rows]:
+        each._errors = ErrorDict()
+        each.cleaned_data = {}
+    for formset in formsets:
+        formset._errors = [row.errors for row in formset.forms]  # type: ignore[attr-defined]
+        formset._non_form_errors = formset.error_class()  # type: ignore[attr-defined]
 
 
 def focus_new_row(formset: forms.BaseFormSet) -> None:

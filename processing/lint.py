@@ -109,14 +109,14 @@ class Finding:
         )
 
 
-def lint_queryset(activities: QuerySet, board=None) -> QuerySet:
+def lint_prefetch(board=None) -> list:
     """Everything the rules read, in a fixed number of queries however many activities.
 
     With the board, the terms are looked up among the board's own: the same rows, but
     PostgreSQL then reads a board's few dozen terms instead of hashing the whole sector's
     (10 ms less per query at 1,300 boards, measured)."""
     own = {"board": board} if board else {}
-    return activities.prefetch_related(
+    return [
         "purposes",
         Prefetch(
             "data_categories",
@@ -133,7 +133,12 @@ def lint_queryset(activities: QuerySet, board=None) -> QuerySet:
                 **{f"recipient__{k}": v for k, v in own.items()}
             ).select_related("recipient"),
         ),
-    )
+    ]
+
+
+def lint_queryset(activities: QuerySet, board=None) -> QuerySet:
+    """The activities with everything the rules read (lint_prefetch)."""
+    return activities.prefetch_related(*lint_prefetch(board))
 
 
 def lint_activity(activity: ProcessingActivity, today: date) -> list[Finding]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from privacyregister.access import BoardAccess
 from processing import statements
-from processing.models import Comment, ProcessingActivity
+from processing.models import ACTIVITY_M2M_FIELDS, Comment, ProcessingActivity
 
 
 @dataclass
@@ -111,16 +111,24 @@ def register_entries(access: BoardAccess, cleaned: dict) -> RegisterSelection:
     """The entries of an export with these filters (ExportFilterForm), as the register holds
     them now."""
     moment = timezone.now()
-    vocabulary = statements.terms_by_pk(access.board)
     approved_only = cleaned.get("status") == ProcessingActivity.Status.APPROVED
-    entries = []
-    for activity in statements.with_rows(export_activities(access, cleaned)):
-        entry = RegisterEntry(activity)
-        in_force = statements.approved_version(activity)
+    # The schools too: the export says which schools each version applies to.
+    m2m_fields = ACTIVITY_M2M_FIELDS
+    activities = statements.with_rows(export_activities(access, cleaned), m2m_fields)
+    found: list[tuple[ProcessingActivity, list[tuple[statements.ApprovedVersion, bool]]]] = []
+    for activity in activities:
+        versions = []
+        in_force = statements.approved_version(activity, m2m_fields)
         if in_force is not None:
-            entry.versions.append(_version(in_force, vocabulary, in_force=True))
+            versions.append((in_force, True))
         if not activity.is_approved and not approved_only:
-            draft = statements.live_version(activity)
-            entry.versions.append(_version(draft, vocabulary, in_force=False))
-        entries.append(entry)
+            versions.append((statements.live_version(activity, m2m_fields), False))
+        found.append((activity, versions))
+    vocabulary = statements.terms_by_pk(
+        access.board, [version for _, versions in found for version, _ in versions]
+    )
+    entries = [
+        RegisterEntry(activity, [_version(v, vocabulary, in_force) for v, in_force in versions])
+        for activity, versions in found
+    ]
     return RegisterSelection(moment, entries, approved_only)

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, ForeignKey, Max, OuterRef, Prefetch, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
@@ -56,11 +56,18 @@ class ApprovedVersion:
     edited_since: bool = False  # the register holds a later draft that is not approved yet
 
 
-def live_version(activity: register.ProcessingActivity) -> ApprovedVersion:
+# The statement does not list an activity's schools: they decide which statements show it
+# (_applies_to), so they are not read with the rows. An export lists them (register_entries).
+STATEMENT_M2M_FIELDS = [name for name in register.ACTIVITY_M2M_FIELDS if name != "schools"]
+
+
+def live_version(
+    activity: register.ProcessingActivity, m2m_fields=STATEMENT_M2M_FIELDS
+) -> ApprovedVersion:
     """The activity as the register holds it now (prefetched by with_rows())."""
     return ApprovedVersion(
         activity,
-        {name: list(getattr(activity, name).all()) for name in register.ACTIVITY_M2M_FIELDS},
+        {name: list(getattr(activity, name).all()) for name in m2m_fields},
         {
             model: list(getattr(activity, _accessor(model)).all())
             for model in register.ACTIVITY_PARTS
@@ -68,15 +75,17 @@ def live_version(activity: register.ProcessingActivity) -> ApprovedVersion:
     )
 
 
-def approved_version(activity: register.ProcessingActivity) -> ApprovedVersion | None:
+def approved_version(
+    activity: register.ProcessingActivity, m2m_fields=STATEMENT_M2M_FIELDS
+) -> ApprovedVersion | None:
     if activity.is_approved:
-        return live_version(activity)
+        return live_version(activity, m2m_fields)
     record = activity.last_approved_record()
     if record is None:
         return None  # never approved: not for parents' eyes
     moment = end_of_save(record)
     m2m = {}
-    for name in register.ACTIVITY_M2M_FIELDS:
+    for name in m2m_fields:
         model = register.ProcessingActivity._meta.get_field(name).related_model
         assert isinstance(model, type)  # a many-to-many field has its model
         m2m[name] = list(model._default_manager.filter(pk__in=historical_m2m_ids(record, name)))
@@ -97,12 +106,33 @@ def _applies_to(board: Board, school: School | None):
     return activities.for_schools([school.pk]) if school else activities
 
 
-def with_rows(activities):
+_VOCABULARY_MODELS = [v.model for v in VOCABULARIES if v.referred_to_by_rows]
+
+
+# The fields by which each kind of row refers to a term of the board's vocabulary.
+_TERM_FIELDS = {
+    part: [
+        term_field
+        for term_field in part._meta.get_fields()
+        if isinstance(term_field, ForeignKey) and term_field.related_model in _VOCABULARY_MODELS
+    ]
+    for part in register.ACTIVITY_PARTS
+}
+
+
+def with_rows(activities, m2m_fields=STATEMENT_M2M_FIELDS):
     """For approved_version() and live_version(): the rows in one query per kind of row, not
-    per activity."""
+    per activity, with the terms they name (terms_by_pk() then needs no query of its own for
+    them)."""
     return activities.prefetch_related(
-        *register.ACTIVITY_M2M_FIELDS,
-        *map(_accessor, register.ACTIVITY_PARTS),
+        *m2m_fields,
+        *(
+            Prefetch(
+                _accessor(part),
+                part._default_manager.select_related(*(f.name for f in _TERM_FIELDS[part])),
+            )
+            for part in register.ACTIVITY_PARTS
+        ),
         Prefetch(
             "retention_rules",
             RetentionRule.objects.select_related("subject_group").prefetch_related(
@@ -247,16 +277,23 @@ def approved_versions(board: Board, school: School | None) -> list[ApprovedVersi
 
 
 class _Terms(dict):
-    """A vocabulary's terms of one board by pk. A version approved before one of its terms was
-    deleted still names that term: it is read from the term's history, as it was last."""
+    """A vocabulary's terms of one board by pk. It starts with the terms the rows were read
+    with; a term it lacks is looked up among all of the board's terms (one query, at most
+    once), and a version approved before one of its terms was deleted still names that term:
+    it is read from the term's history, as it was last."""
 
-    def __init__(self, model: type[register.Vocabulary], board: Board):
-        # django-stubs cannot resolve lookups on the subclasses of an abstract model
-        terms = model._default_manager.filter(board=board)  # type: ignore[misc]
-        super().__init__((term.pk, term) for term in terms)
-        self.model, self.board = model, board
+    def __init__(self, model: type[register.Vocabulary], board: Board, known: list):
+        super().__init__((term.pk, term) for term in known if term.board_id == board.pk)
+        self.model, self.board, self.complete = model, board, False
 
     def __missing__(self, pk: int):
+        if not self.complete:
+            self.complete = True
+            # django-stubs cannot resolve lookups on the subclasses of an abstract model
+            terms = self.model._default_manager.filter(board=self.board)  # type: ignore[misc]
+            self.update((term.pk, term) for term in terms)
+            if pk in self:
+                return self[pk]
         record = (
             self.model.history.filter(id=pk, board_id=self.board.pk)
             .order_by("-history_date")
@@ -268,13 +305,18 @@ class _Terms(dict):
         return self[pk]
 
 
-def terms_by_pk(board: Board) -> dict[type, dict]:
-    """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id."""
-    return {
-        vocabulary.model: _Terms(vocabulary.model, board)
-        for vocabulary in VOCABULARIES
-        if vocabulary.referred_to_by_rows
-    }
+def terms_by_pk(board: Board, versions: list[ApprovedVersion]) -> dict[type, dict]:
+    """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id.
+    The live rows carry their terms already (with_rows); a version from the history does not,
+    and its terms are read when it asks for them."""
+    known: dict[type, list] = {model: [] for model in _VOCABULARY_MODELS}
+    for version in versions:
+        for part, rows in version.parts.items():
+            for row in rows:
+                for term_field in _TERM_FIELDS[part]:
+                    if term_field.is_cached(row) and (term := term_field.get_cached_value(row)):
+                        known[type(term)].append(term)
+    return {model: _Terms(model, board, terms) for model, terms in known.items()}
 
 
 def build_snapshot(board: Board, school: School | None) -> dict:
@@ -283,7 +325,7 @@ def build_snapshot(board: Board, school: School | None) -> dict:
 
 
 def _snapshot(board: Board, school: School | None, versions: list[ApprovedVersion]) -> dict:
-    vocabulary = terms_by_pk(board)
+    vocabulary = terms_by_pk(board, versions)
     return {
         "board": {
             "name": board.name,
@@ -592,7 +634,7 @@ class _AsApproved:
 def _publish_errors(board: Board, versions: list[ApprovedVersion]) -> list[Finding]:
     """Lint errors that block publishing, in the versions the statement would show: the last
     approved ones, not the drafts being worked on."""
-    vocabulary, today = terms_by_pk(board), timezone.localdate()
+    vocabulary, today = terms_by_pk(board, versions), timezone.localdate()
     return [
         finding
         for version in versions
@@ -779,8 +821,13 @@ def statement_preview(
     approved versions."""
     approved = approved_versions(board, school)
     snapshot = _snapshot(board, school, approved)
+    # With the board's id: the board's manager gives each version its board, which reads a
+    # deferred board_id with a query of its own.
     current = (
-        board.statement_versions.filter(school=school).order_by("-number").only("snapshot").first()
+        board.statement_versions.filter(school=school)
+        .order_by("-number")
+        .only("board", "snapshot")
+        .first()
     )
     return (
         _publish_errors(board, approved),

@@ -28,9 +28,10 @@ from processing.forms import (
     ResolveCommentForm,
     build_formsets,
     focus_new_row,
+    keep_as_typed,
 )
 from processing.history import timeline_page
-from processing.lint import lint_activity, missing_board_facts
+from processing.lint import lint_activity, lint_prefetch, missing_board_facts
 from processing.models import (
     ActivityDataCategory,
     ActivityRecipient,
@@ -227,8 +228,9 @@ def _edit(request: BoardRequest, activity: ProcessingActivity, part: Part) -> Ht
         school_scope=request.access.scope(Capability.EDIT_ACTIVITY) == Scope.SCHOOL,
         own_school_ids=request.access.school_ids(Capability.EDIT_ACTIVITY),
     )
-    formsets = build_formsets(data, activity=activity, board=request.board, part=part)
+    formsets = build_formsets(data, activity=activity, board=request.board, part=part, form=form)
     if adding_row and data is not None:
+        keep_as_typed(form, [formset for _, _, formset in formsets])
         rows = next((rows for rows in formsets if rows[0] == data["meer"]), None)
         if rows is not None:
             prefix, heading, formset = rows
@@ -382,7 +384,10 @@ def activity_approve(request: BoardRequest, pk: int) -> HttpResponse:
                 ),
                 _("De verwerking is vastgesteld."),
             )
-    activity, can = _activity_tab(request, pk, Capability.APPROVE_ACTIVITY, DETAIL_PREFETCH)
+    # The page shows the findings, not the overview: only what the rules read.
+    activity, can = _activity_tab(
+        request, pk, Capability.APPROVE_ACTIVITY, lint_prefetch(request.board)
+    )
     open_advice = list(activity.comments.open().select_related("author").order_by("created_at"))
     if form is None:
         form = ApproveForm(open_advice=bool(open_advice))

@@ -13,11 +13,18 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from benchmarks.pages import officer_session, pages, query_counts
+from benchmarks.pages import add_row_query_count, officer_session, pages, query_counts
 from privacyregister.models import Board
 from privacyregister.roles import Role
 
 QUERY_BUDGET = 15
+# The publish page shows the statement as it would be published, built from the approved
+# register like the statement itself: one query per kind of row (11), per part of the retention
+# rules (3) and the activities, the board's documents and schools, the published version it is
+# compared with and the version history it shows, on top of the request's own six. Fewer needs
+# another design (the preview in a request of its own, or rows read as JSON in one query).
+PUBLISH_PAGE = "privacyverklaring publiceren"
+PUBLISH_PAGE_BUDGET = 25
 SIZES = {"klein": 15, "groot": 150}
 
 
@@ -65,7 +72,19 @@ def test_every_benchmarked_page_makes_the_same_few_queries_for_a_small_and_a_lar
         counts[prefix] = query_counts(pages(board), officer_session(board), host="testserver")
     print(counts["groot"])
     assert counts["klein"] == counts["groot"]
-    assert {page: n for page, n in counts["groot"].items() if n > QUERY_BUDGET} == {}
+    budget = dict.fromkeys(counts["groot"], QUERY_BUDGET) | {PUBLISH_PAGE: PUBLISH_PAGE_BUDGET}
+    assert {page: n for page, n in counts["groot"].items() if n > budget[page]} == {}
+
+
+@pytest.mark.django_db
+def test_adding_a_row_to_a_part_makes_the_same_few_queries_for_a_small_and_a_large_register(
+    boards,
+):
+    counts = {}
+    for prefix in SIZES:
+        board = Board.objects.get(slug=f"{prefix}-1")
+        counts[prefix] = add_row_query_count(board, officer_session(board), host="testserver")
+    assert counts["klein"] == counts["groot"] <= QUERY_BUDGET
 
 
 def test_the_page_list_is_imported_without_changing_the_import_path():
@@ -101,3 +120,31 @@ def test_the_htmx_answers_of_the_editor_stay_within_the_budget(
     terms = reverse("term_create", kwargs={"board": board.slug, "kind": "ontvangers"})
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client.post(terms, new_term, HTTP_HX_REQUEST="true").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 12])
+def test_adding_a_row_to_a_part_with_many_rows_stays_within_the_budget(
+    client, officer, django_assert_max_num_queries, rows
+):
+    # Adding a row is not saving: the rows come back as typed, without looking each chosen
+    # term up again (that made seven queries a row).
+    from django.urls import reverse
+
+    from tests.factories import ActivityFactory, DataCategoryFactory, SubjectGroupFactory
+    from tests.forms import form_data
+
+    board = officer.board
+    activity = ActivityFactory(board=board)
+    group = SubjectGroupFactory(board=board)
+    for n in range(rows):
+        activity.data_categories.create(
+            category=DataCategoryFactory(board=board, name=f"Gegevens {n}"), subject_group=group
+        )
+    part = reverse(
+        "activity_edit_part", kwargs={"board": board.slug, "pk": activity.pk, "part": "gegevens"}
+    )
+    data = {**form_data(client.get(part)), "meer": "gegevens"}
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.post(part, data, HTTP_HX_REQUEST="true")
+    assert f'name="gegevens-{rows + 1}-category"' in response.text
