@@ -17,8 +17,9 @@ from processing.models import RegisterExport
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "application/zip",  # a CSV file per sheet
 }
+EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "csv": "zip"}
 
 
 def _form(request: BoardRequest, data: QueryDict | None = None) -> ExportFilterForm:
@@ -40,7 +41,7 @@ def _page(request: BoardRequest, form: ExportFilterForm, status: int = 200) -> H
 def _file(export: RegisterExport, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[export.format])
     stamp = timezone.localtime(export.exported_at).strftime("%Y%m%d-%H%M")
-    name = f"register-{export.board.slug}-{stamp}.{export.format}"
+    name = f"register-{export.board.slug}-{stamp}.{EXTENSIONS[export.format]}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
