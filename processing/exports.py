@@ -57,8 +57,8 @@ def export_activities(access: BoardAccess, cleaned: dict):
     ).order_by("name")
 
 
-# (column heading, how to read it from an activity): the fields of the PDF, in the
-# order of PDF_GROUPS.
+# (column heading, how to read it from an activity): the fields that the PDF groups
+# (PDF_GROUPS).
 def _join(items) -> str:
     return "; ".join(str(item) for item in items)
 
