@@ -262,3 +262,31 @@ def test_an_export_whose_worker_is_killed_is_shown_as_interrupted_and_made_on_re
     assert export.status == "klaar"
     file_url = reverse("export_file", kwargs={"board": officer.board.slug, "pk": export.pk})
     assert "Leerlingvolgsysteem" in str(csv_sheet(client.get(file_url).content))
+
+
+def test_while_an_own_export_is_made_the_list_refreshes_itself_and_counts_its_activities(
+    client, django_assert_max_num_queries
+):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    ActivityFactory.create_batch(2, board=officer.board)
+    client.force_login(officer.user)
+    ask_for(client, officer.board)  # its job waits: the commit that queues it never comes
+    page = export_page(client, officer.board)
+    assert 'hx-trigger="every 2s"' in page
+    assert "Wordt gemaakt… (2 verwerkingen)" in page
+    assert "Vernieuwen" in page  # without JavaScript, the link refreshes
+    url = reverse("export", kwargs={"board": officer.board.slug})
+    with django_assert_max_num_queries(15):
+        response = client.get(url, headers={"HX-Request": "true"})
+    assert "<h1>" not in response.content.decode()  # the list alone, swapped in place
+    assert 'hx-trigger="every 2s"' in response.content.decode()
+
+
+def test_the_list_stops_refreshing_when_no_own_export_is_being_made(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    colleague = MembershipFactory(board=officer.board, role=Role.FG)
+    make_export(officer, status="klaar")
+    make_export(officer, asked_minutes_ago=60 * 24)  # interrupted: waits for "Opnieuw"
+    make_export(colleague)  # someone else's, which this user cannot download anyway
+    client.force_login(officer.user)
+    assert "hx-trigger" not in export_page(client, officer.board)
