@@ -244,8 +244,8 @@ def _text(value: Value) -> str:
 
 
 def _naive(moment: datetime) -> datetime:
-    # Excel has no time zones: the local time, as the board reads it.
-    return timezone.localtime(moment).replace(tzinfo=None)
+    # Excel has no time zones: the local time, as the board reads it, to the second.
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
 def _csv_value(value: Value) -> str:
