@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from django import forms
 from django.db.models import Q
 from django.forms.utils import ErrorDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import (
@@ -565,7 +566,10 @@ class ExportFilterForm(forms.Form):
             ),
             (
                 str(_("Wijzigingen")),
-                f"{data['start'] or '…'} – {data['end'] or '…'}"
+                " – ".join(
+                    date_format(day, "j F Y") if day else "…"
+                    for day in (data["start"], data["end"])
+                )
                 if data.get("start") or data.get("end")
                 else str(_("alle")),
             ),

@@ -270,3 +270,14 @@ def test_the_pdf_log_has_one_line_per_save():
         ("Leerlingdossier", "gewijzigd: verwerking"),
         ("Cameratoezicht", "gewijzigd: verwerking"),
     ]
+
+
+def test_an_exports_period_is_described_with_dutch_dates(officer):
+    import datetime
+
+    from processing.forms import ExportFilterForm
+
+    form = ExportFilterForm({"start": "2026-05-01", "end": "2026-11-24"}, board=officer.board)
+    assert form.is_valid(), form.errors
+    assert ("Wijzigingen", "1 mei 2026 – 24 november 2026") in form.description()
+    assert datetime.date(2026, 5, 1).isoformat() not in str(form.description())
