@@ -517,6 +517,11 @@ class ExportFilterForm(forms.Form):
         label=_("Status"),
         choices=[("", _("alle"))] + list(models.ProcessingActivity.Status.choices),
         required=False,
+        help_text=_(
+            "Vastgesteld: van elke verwerking de versie die geldt (die ook in de "
+            "privacyverklaringen staat), ook als er al een nieuwere versie in bewerking is. "
+            "Alle: de versie die geldt en, apart gemarkeerd, de versie in bewerking."
+        ),
     )
     start = forms.DateField(
         label=_("Wijzigingen vanaf"),
