@@ -16,8 +16,10 @@ from privacyregister.access import BoardAccess
 from privacyregister.models import Board
 from processing import exports
 from processing.forms import ExportFilterForm
-from processing.history import change_log
+from processing.history import change_log, register_changes
 from processing.models import RegisterExport
+from processing.register_entries import register_entries
+from processing.register_pdf import register_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -68,21 +70,26 @@ def export_build(export: RegisterExport) -> RegisterExport:
     try:
         # Made with the rights of the one who asked for it, as they are when it is made.
         access = BoardAccess(export.exported_by, board)
-        activities = list(exports.export_activities(access, cleaned))
-        if export.format == RegisterExport.Format.CSV:
-            content = exports.export_csv(activities)
+        if export.format == RegisterExport.Format.PDF:
+            selection = register_entries(access, cleaned)
+            content = register_pdf(
+                board=board,
+                selection=selection,
+                changes=register_changes(
+                    [entry.activity.pk for entry in selection.entries],
+                    cleaned["start"],
+                    cleaned["end"],
+                ),
+                filters=export.description,
+                exported_by=export.exported_by,
+            )
         else:
-            log = change_log(activities, cleaned["start"], cleaned["end"])
-            if export.format == RegisterExport.Format.XLSX:
-                content = exports.export_xlsx(board, activities, log)
+            activities = list(exports.export_activities(access, cleaned))
+            if export.format == RegisterExport.Format.CSV:
+                content = exports.export_csv(activities)
             else:
-                content = exports.export_pdf(
-                    board=board,
-                    activities=activities,
-                    log=log,
-                    filters=export.description,
-                    exported_by=export.exported_by,
-                )
+                log = change_log(activities, cleaned["start"], cleaned["end"])
+                content = exports.export_xlsx(board, activities, log)
     except Exception:
         logger.exception("Export %s mislukt", export.pk)
         export.status = RegisterExport.Status.FAILED

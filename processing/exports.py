@@ -1,9 +1,8 @@
-"""The register of processing activities (art. 30 AVG) as PDF, XLSX and CSV, for the FG and
-auditors, with the change history, the authorisation matrix and open findings."""
+"""The register of processing activities (art. 30 AVG) as XLSX and CSV, for the FG and auditors,
+with the change history (the PDF: register_pdf.py)."""
 
 import csv
 import io
-from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
@@ -11,16 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from privacyregister.access import BoardAccess
-from privacyregister.documents import neutralise, render_document, write_sheet
+from privacyregister.documents import neutralise, write_sheet
 from privacyregister.models import Board
-from privacyregister.permissions import matrix_rows
-from privacyregister.roles import Role
-from processing.history import LogEntry, saves
-from processing.lint import lint_activity
+from processing.history import LogEntry
 from processing.models import Comment, ProcessingActivity, choice_label
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 EXPORT_PREFETCH: list[str | Prefetch] = [
     "schools",
@@ -191,81 +184,6 @@ def export_csv(activities) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-# The PDF shows each activity as a few paragraphs of full-width lines (tables of narrow columns
-# make WeasyPrint break ten times as many lines): the columns above, grouped.
-PDF_GROUPS: list[tuple["StrOrPromise", list[tuple["StrOrPromise", "StrOrPromise"]]]] = [
-    # (heading, [(column, its short label in the paragraph; "" for none)])
-    ("", [(_("Status"), ""), (_("Geldt voor"), _("geldt voor")), (_("Beschrijving"), "")]),
-    (
-        _("Doelen en grondslagen"),
-        [
-            (_("Doelen en grondslagen"), ""),
-            (_("Uitzondering bijzondere gegevens"), _("bijzondere gegevens")),
-        ],
-    ),
-    (
-        _("Betrokkenen en gegevens"),
-        [
-            (_("Betrokkenen"), _("betrokkenen")),
-            (_("Categorieën persoonsgegevens"), ""),
-            (_("Bronnen"), _("bronnen")),
-        ],
-    ),
-    (
-        _("Ontvangers en verwerkers"),
-        [
-            (_("Ontvangers"), ""),
-            (_("Verwerkers en verwerkersovereenkomst"), _("verwerkers")),
-            (_("Doorgifte buiten de EER"), _("buiten de EER")),
-        ],
-    ),
-    (_("Bewaartermijnen"), [(_("Bewaartermijnen"), "")]),
-    # Staff access (who inside the school sees what) is not an art. 30 field; it is in the
-    # spreadsheet. Left out here, it saves a sixth of the rendering time of a large register.
-    (_("Beveiligingsmaatregelen"), [(_("Beveiligingsmaatregelen"), "")]),
-    (
-        _("Beoordeling"),
-        [
-            (_("Geautomatiseerde besluiten / profilering"), _("geautomatiseerd besluit")),
-            (_("DPIA"), _("DPIA")),
-            (_("Vastgesteld op"), _("vastgesteld")),
-            (_("Vastgesteld door"), _("door")),
-            (_("Volgende controle"), _("volgende controle")),  # the last change: appendix A
-        ],
-    ),
-]
-
-
-def pdf_groups(activities) -> list:
-    """Per activity, (heading, [(label, value)]) per group, leaving out empty values. Labels
-    are translated once, not for every activity."""
-    headings = [str(heading) for heading, _read in COLUMNS]
-    groups = [
-        (str(heading), [(str(column), str(label)) for column, label in fields])
-        for heading, fields in PDF_GROUPS
-    ]
-    result = []
-    for activity in activities:
-        values = dict(zip(headings, (read(activity) for _heading, read in COLUMNS), strict=True))
-        result.append(
-            (
-                activity,
-                [
-                    (
-                        heading,
-                        [
-                            (label, values[column])
-                            for column, label in fields
-                            if values[column] or len(fields) == 1
-                        ],
-                    )
-                    for heading, fields in groups
-                ],
-            )
-        )
-    return result
-
-
 def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
     workbook = Workbook()
     sheet = workbook.worksheets[0]  # the one a new workbook starts with
@@ -325,25 +243,3 @@ def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:
-    activities = list(activities)
-    today = timezone.localdate()  # the rows lint reads are among EXPORT_PREFETCH
-    findings = [f for activity in activities for f in lint_activity(activity, today)]
-    return render_document(
-        "processing/register_pdf.html",
-        {
-            "board": board,
-            "activities": pdf_groups(activities),
-            "log": saves(log),
-            "filters": filters,
-            "exported_by": exported_by,
-            "exported_at": timezone.now(),
-            "roles": list(Role),
-            "rows": matrix_rows(),
-            "memberships": board.memberships_by_role(),
-            "findings": findings,
-            "comments": [c for a in activities for c in a.comments.all()],
-        },
-    )

@@ -1,7 +1,7 @@
 """The change history of activities, read from django-simple-history: the history page of an
 activity, a past version read back, and the change log of the register export."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
@@ -356,30 +356,3 @@ def change_log(activities, start: date | None, end: date | None) -> list[LogEntr
                 )
             )
     return sorted(entries, key=lambda entry: entry.when)
-
-
-def saves(log: list[LogEntry], within=timedelta(seconds=5)) -> list[LogEntry]:
-    """The log with one entry per save: a save writes the activity and then its rows, so the
-    entries of one person on one activity within a few seconds are one change.
-
-    What changed is summed up, e.g. "toegevoegd: doel (2×), ontvanger; verwijderd: bron"."""
-    grouped: list[tuple[LogEntry, Counter]] = []
-    open_saves: dict[tuple[str, str], tuple[LogEntry, Counter]] = {}
-    for entry in log:
-        key = (entry.activity, entry.who)
-        current = open_saves.get(key)
-        if current is None or entry.when - current[0].when > within:
-            current = open_saves[key] = (entry, Counter())
-            grouped.append(current)
-        current[1][entry.change] += 1
-    return [
-        LogEntry(when=first.when, who=first.who, activity=first.activity, what=_summary(changes))
-        for first, changes in grouped
-    ]
-
-
-def _summary(changes: Counter) -> str:
-    per_kind: dict[str, list[str]] = {}
-    for (kind, label), count in changes.items():
-        per_kind.setdefault(kind, []).append(f"{label} ({count}×)" if count > 1 else label)
-    return "; ".join(f"{kind}: {', '.join(labels)}" for kind, labels in per_kind.items())
