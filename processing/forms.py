@@ -2,10 +2,12 @@
 and the filters of an export."""
 
 import functools
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.db.models import Q
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
 from privacyregister.forms import (
@@ -477,6 +479,11 @@ class CopyForm(forms.Form):
         return name
 
 
+def _day(value: date | None) -> str:
+    """A day as a person reads it (1 november 2025), never ISO: the exports show it."""
+    return date_format(value, "j F Y") if value else "…"
+
+
 class ExportFilterForm(forms.Form):
     """Which activities a register export holds, and the period of its change log."""
 
@@ -539,7 +546,7 @@ class ExportFilterForm(forms.Form):
             ),
             (
                 str(_("Wijzigingen")),
-                f"{data['start'] or '…'} – {data['end'] or '…'}"
+                f"{_day(data['start'])} – {_day(data['end'])}"
                 if data.get("start") or data.get("end")
                 else str(_("alle")),
             ),

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, Manager, Q, QuerySet, Value, Window
 from django.db.models.functions import JSONObject, Lag
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,13 @@ def _display(record, field_name: str, m2m: dict) -> str:
     value = getattr(record, model_field.attname)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value)) or "—"
+    # As a person reads them (the history page, the register's change appendix): never ISO.
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
     if model_field.is_relation:
         obj = getattr(record, field_name)  # selected with the record on the history page
         return str(obj) if obj else "—"
