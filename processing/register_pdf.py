@@ -10,6 +10,7 @@ register_changes, so the PDF tells the same story as the spreadsheet and the sta
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -170,11 +171,12 @@ def _entry_tables(
         (_("Status"), [choice_label(live, "status")]),
         (_("Eigenaar"), [str(live.owner or "")]),
     ]
+    last_change = getattr(live, "last_change", None)  # annotated by export_activities
     after: list[Row] = [
         (_("Volgende controle"), [dutch_date(live.next_review_on)]),
-        (_("Laatste wijziging"), [dutch_moment(live.last_change) if live.last_change else ""]),
+        (_("Laatste wijziging"), [dutch_moment(last_change) if last_change else ""]),
     ]
-    tables = []
+    tables: list[PdfTable] = []
     for version in entry.versions:
         rows = version_rows(version)
         if version.in_force:
@@ -201,10 +203,13 @@ def _entry_tables(
 
 
 def pdf_activities(selection: RegisterSelection) -> list[PdfActivity]:
-    ids = {v.activity.approved_by_id for e in selection.entries for v in e.versions if v.in_force}
-    approvers = {
-        user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids - {None})
+    ids = {
+        v.activity.approved_by_id
+        for e in selection.entries
+        for v in e.versions
+        if v.in_force and v.activity.approved_by_id
     }
+    approvers = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
     result = []
     for entry in selection.entries:
         tables, note = _entry_tables(entry, approvers, selection.approved_only)
@@ -243,7 +248,8 @@ def pdf_changes(
     activity through the period."""
     per_activity: dict[int | None, list[PdfSave]] = defaultdict(list)
     for change in changes:
-        if change.record is not None and change.record.history_type == "~" and not change.changes:
+        record: Any = change.record  # a version of the activity, for its activity's entries
+        if record is not None and record.history_type == "~" and not change.changes:
             continue  # a save of the activity that changed no field a person sees (its version)
         saves = per_activity[change.activity_id]
         who = str(change.who or _("systeem"))
