@@ -14,11 +14,12 @@ from django_tasks import task
 from privacyregister import audit
 from privacyregister.access import BoardAccess
 from privacyregister.models import Board
-from processing import exports, register_xlsx
+from processing import register_xlsx
 from processing.forms import ExportFilterForm
-from processing.history import change_log, register_changes
+from processing.history import register_changes
 from processing.models import RegisterExport
 from processing.register_entries import export_activities, register_entries
+from processing.register_pdf import register_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,13 @@ def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) ->
     )
 
 
+WRITERS = {
+    RegisterExport.Format.PDF: register_pdf,
+    RegisterExport.Format.XLSX: register_xlsx.export_xlsx,
+    RegisterExport.Format.CSV: register_xlsx.export_csv,
+}
+
+
 def export_build(export: RegisterExport) -> RegisterExport:
     """Make the file of an export and keep it with the record."""
     board = export.board
@@ -67,33 +75,17 @@ def export_build(export: RegisterExport) -> RegisterExport:
     try:
         # Made with the rights of the one who asked for it, as they are when it is made.
         access = BoardAccess(export.exported_by, board)
-        if export.format == RegisterExport.Format.PDF:
-            activities = list(exports.export_activities(access, cleaned))
-            log = change_log(activities, cleaned["start"], cleaned["end"])
-            content = exports.export_pdf(
-                board=board,
-                activities=activities,
-                log=log,
-                filters=export.description,
-                exported_by=export.exported_by,
-            )
-        else:
-            selection = register_entries(access, cleaned)
-            changes = register_changes(
-                [entry.activity.pk for entry in selection.entries], cleaned["start"], cleaned["end"]
-            )
-            write = (
-                register_xlsx.export_xlsx
-                if export.format == RegisterExport.Format.XLSX
-                else register_xlsx.export_csv
-            )
-            content = write(
-                board=board,
-                selection=selection,
-                changes=changes,
-                filters=export.description,
-                exported_by=export.exported_by,
-            )
+        selection = register_entries(access, cleaned)
+        changes = register_changes(
+            [entry.activity.pk for entry in selection.entries], cleaned["start"], cleaned["end"]
+        )
+        content = WRITERS[RegisterExport.Format(export.format)](
+            board=board,
+            selection=selection,
+            changes=changes,
+            filters=export.description,
+            exported_by=export.exported_by,
+        )
     except Exception:
         logger.exception("Export %s mislukt", export.pk)
         export.status = RegisterExport.Status.FAILED

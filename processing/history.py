@@ -1,7 +1,7 @@
 """The change history of activities, read from django-simple-history: the history page of an
 activity, a past version read back, and the change log of the register export."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
@@ -9,9 +9,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import F, IntegerField, Manager, Q, QuerySet, Value, Window
+from django.db.models import F, IntegerField, Manager, QuerySet, Value, Window
 from django.db.models.functions import JSONObject, Lag
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,13 @@ def _display(record, field_name: str, m2m: dict) -> str:
     value = getattr(record, model_field.attname)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value)) or "—"
+    # As a person reads them (the history page, the register's change appendix): never ISO.
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j F Y")
     if model_field.is_relation:
         obj = getattr(record, field_name)  # selected with the record on the history page
         return str(obj) if obj else "—"
@@ -315,71 +323,3 @@ def historical_m2m_ids(record, field: str) -> list[int]:
     assert related_model is not None  # a many-to-many field has one
     target = related_model._meta.model_name
     return list(getattr(record, field).values_list(target, flat=True))
-
-
-# The change log of many activities at once, for the register export.
-@dataclass
-class LogEntry:
-    when: datetime
-    who: str
-    activity: str
-    what: str
-    change: tuple[str, str] = ("", "")  # (kind of change, kind of row): ("toegevoegd", "doel")
-
-
-def change_log(activities, start: date | None, end: date | None) -> list[LogEntry]:
-    """Who changed what and when, for these activities, in a fixed number of queries."""
-    names = {a.pk: a.name for a in activities}
-    period = Q()
-    if start:
-        period &= Q(history_date__date__gte=start)
-    if end:
-        period &= Q(history_date__date__lte=end)
-    entries = []
-    for model in TIMELINE_MODELS:
-        key = "id" if model is ProcessingActivity else "activity_id"
-        # The terms a row's text names (its category, recipient, …) come with it.
-        related = [f.name for f in model.history.model._meta.concrete_fields if f.many_to_one]
-        records = model.history.filter(period, **{f"{key}__in": names}).select_related(*related)
-        for record in records:
-            label = model._meta.verbose_name
-            # The row's own text (model.__str__) read from the record, whose terms came along;
-            # str(record) would build a fresh instance and look every term up again.
-            detail = "" if model is ProcessingActivity else f": {model.__str__(record)}"
-            entries.append(
-                LogEntry(
-                    when=record.history_date,
-                    who=str(record.history_user or _("systeem")),
-                    activity=names[getattr(record, key)],
-                    what=f"{label} {KIND[record.history_type]}{detail}",
-                    change=(str(KIND[record.history_type]), str(label)),
-                )
-            )
-    return sorted(entries, key=lambda entry: entry.when)
-
-
-def saves(log: list[LogEntry], within=timedelta(seconds=5)) -> list[LogEntry]:
-    """The log with one entry per save: a save writes the activity and then its rows, so the
-    entries of one person on one activity within a few seconds are one change.
-
-    What changed is summed up, e.g. "toegevoegd: doel (2×), ontvanger; verwijderd: bron"."""
-    grouped: list[tuple[LogEntry, Counter]] = []
-    open_saves: dict[tuple[str, str], tuple[LogEntry, Counter]] = {}
-    for entry in log:
-        key = (entry.activity, entry.who)
-        current = open_saves.get(key)
-        if current is None or entry.when - current[0].when > within:
-            current = open_saves[key] = (entry, Counter())
-            grouped.append(current)
-        current[1][entry.change] += 1
-    return [
-        LogEntry(when=first.when, who=first.who, activity=first.activity, what=_summary(changes))
-        for first, changes in grouped
-    ]
-
-
-def _summary(changes: Counter) -> str:
-    per_kind: dict[str, list[str]] = {}
-    for (kind, label), count in changes.items():
-        per_kind.setdefault(kind, []).append(f"{label} ({count}×)" if count > 1 else label)
-    return "; ".join(f"{kind}: {', '.join(labels)}" for kind, labels in per_kind.items())

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from privacyregister.access import BoardAccess
 from privacyregister.roles import Role
-from processing.exports import export_activities
 from processing.models import ProcessingActivity
+from processing.register_entries import export_activities
 from rights.models import RightsRequest
 from tests.factories import (
     ActivityFactory,

@@ -60,7 +60,7 @@ def imported_modules(place: str) -> set[str]:
 
 @pytest.mark.parametrize("app", ["retention", "rights"])
 def test_retention_and_rights_make_their_documents_without_the_register_export_code(app):
-    register_code = {"processing.exports", "processing.export_jobs", "processing.pdf"}
+    register_code = {"processing.register_pdf", "processing.export_jobs", "processing.pdf"}
     assert not imported_modules(app) & register_code
 
 

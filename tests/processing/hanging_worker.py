@@ -11,7 +11,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-import processing.register_xlsx  # noqa: E402
+from processing import export_jobs  # noqa: E402
+from processing.models import RegisterExport  # noqa: E402
 
 
 def hang(**kwargs) -> bytes:
@@ -19,5 +20,5 @@ def hang(**kwargs) -> bytes:
     raise AssertionError("de test had deze worker al gestopt")
 
 
-processing.register_xlsx.export_csv = hang
+export_jobs.WRITERS[RegisterExport.Format.CSV] = hang
 call_command("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1")

@@ -156,12 +156,12 @@ def test_only_the_maker_retries_an_export(client):
 def test_a_job_that_raises_is_marked_failed(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    import processing.register_xlsx
+    from processing import export_jobs
 
     def broken(**kwargs):
         raise RuntimeError("schijf vol")
 
-    monkeypatch.setattr(processing.register_xlsx, "export_csv", broken)
+    monkeypatch.setitem(export_jobs.WRITERS, RegisterExport.Format.CSV, broken)
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
     client.force_login(officer.user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,7 +174,7 @@ def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
     import processing.export_jobs
-    import processing.register_xlsx
+    from processing import export_jobs
 
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
     client.force_login(officer.user)
@@ -186,7 +186,7 @@ def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
     def broken(**kwargs):
         raise RuntimeError("de eerste worker struikelt alsnog")
 
-    monkeypatch.setattr(processing.register_xlsx, "export_csv", broken)
+    monkeypatch.setitem(export_jobs.WRITERS, RegisterExport.Format.CSV, broken)
     processing.export_jobs.export_build(RegisterExport.objects.get())  # the interrupted first job
     export.refresh_from_db()
     assert export.status == "klaar"

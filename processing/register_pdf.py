@@ -1,0 +1,294 @@
+"""The register of processing activities (art. 30 AVG) as a PDF an auditor accepts: a cover with
+the controller, the FG and the reference moment, a contents page, per numbered activity a table
+of the art. 30(1) fields of the version in force (and, where asked, the draft beside it), the
+changes in the period field by field, the authorisation matrix and the open findings.
+
+Every value comes from register_entries (the statements' plain data of each version) and
+register_changes, so the PDF tells the same story as the spreadsheet and the statements.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+
+from privacyregister.documents import render_document
+from privacyregister.models import Board
+from privacyregister.permissions import matrix_rows
+from privacyregister.roles import Role
+from processing.history import Entry
+from processing.lint import lint
+from processing.models import DataCategory, ProcessingActivity, choice_label
+from processing.register_entries import RegisterEntry, RegisterSelection, RegisterVersion
+
+# A field of the table: its label and its value, one item per line.
+Row = tuple[str, list[str]]
+
+
+@dataclass
+class PdfTable:
+    caption: str  # empty for the version in force of an activity that has no draft shown
+    rows: list[Row]
+    draft: bool
+
+
+@dataclass
+class PdfActivity:
+    pk: int
+    number: int
+    name: str
+    anchor: str
+    tables: list[PdfTable]
+    note: str  # one line, e.g. that a newer draft waits for approval
+
+
+def dutch_date(value: date | datetime | None) -> str:
+    """1 november 2025 (in the active language), never ISO: an export is read by people."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "j F Y")
+
+
+def dutch_moment(value: datetime) -> str:
+    return _("%(date)s om %(time)s") % {
+        "date": dutch_date(value),
+        "time": date_format(timezone.localtime(value), "H:i"),
+    }
+
+
+def _kind_mark(row: dict) -> str:
+    """What an auditor must see at a glance: special categories, criminal data, the BSN."""
+    if row["kind"] == DataCategory.Kind.SPECIAL:
+        detail = f", {row['special_type']}" if row["special_type"] else ""
+        return " " + _("[bijzonder persoonsgegeven, art. 9 AVG%(detail)s]") % {"detail": detail}
+    if row["kind"] == DataCategory.Kind.CRIMINAL:
+        return " " + _("[strafrechtelijk gegeven, art. 10 AVG]")
+    if row["kind"] == DataCategory.Kind.NATIONAL_ID:
+        return " " + _("[BSN/PGN, art. 46 UAVG]")
+    return ""
+
+
+def _data_per_group(data: list[dict]) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for row in data:
+        groups.setdefault(row["subject_group"], []).append(row["category"] + _kind_mark(row))
+    return [f"{group}: {', '.join(categories)}" for group, categories in groups.items()]
+
+
+def _purpose(purpose: dict) -> str:
+    text = _("%(purpose)s — grondslag: %(basis)s") % {
+        "purpose": purpose["description"],
+        "basis": purpose["legal_basis_label"],
+    }
+    if purpose["legal_basis_detail"]:
+        text += "; " + purpose["legal_basis_detail"]
+    if purpose["special_exception"]:
+        text += "; " + _("uitzondering bijzondere gegevens: %(exception)s") % {
+            "exception": purpose["special_exception"]
+        }
+        if purpose["special_detail"]:
+            text += "; " + purpose["special_detail"]
+    return text
+
+
+def _recipient(row: dict) -> str:
+    text = f"{row['name']} — {row['ground']}"
+    return f"{text}; {row['ground_detail']}" if row["ground_detail"] else text
+
+
+def _processor(row: dict) -> str:
+    name = f"{row['name']}, {row['product']}" if row["product"] else row["name"]
+    return _("%(name)s — verwerkersovereenkomst: %(dpa)s") % {
+        "name": name,
+        "dpa": row["dpa"] or "—",
+    }
+
+
+def _transfer(row: dict) -> str:
+    text = _("%(recipient)s naar %(country)s — waarborg: %(safeguard)s") % {
+        "recipient": row["recipient"],
+        "country": row["country"],
+        "safeguard": row["safeguard"] or _("geen"),
+    }
+    return f"{text}; {row['safeguard_detail']}" if row["safeguard_detail"] else text
+
+
+def _retention(rule: dict) -> str:
+    text = _("%(name)s: %(period)s na %(start)s, daarna %(action)s") % {
+        "name": rule["name"],
+        "period": rule["period"],
+        "start": rule["start_event"],
+        "action": rule["action"],
+    }
+    return f"{text}; {rule['legal_source']}" if rule["legal_source"] else text
+
+
+def _dpia(activity: ProcessingActivity) -> str:
+    if not activity.dpia_required:
+        return _("niet nodig")
+    if activity.dpia_done_on:
+        return _("nodig, uitgevoerd op %(date)s") % {"date": dutch_date(activity.dpia_done_on)}
+    return _("nodig, nog niet uitgevoerd")
+
+
+def version_rows(version: RegisterVersion) -> list[Row]:
+    """The art. 30(1) fields of one version (the controller and the FG are on the cover), and
+    what the law asks beside them: legal basis, processors and their agreements, the DPIA.
+    Sources, staff access and automated decisions are in the spreadsheet: each row costs
+    rendering time on a register of hundreds of activities."""
+    data = version.data
+    return [
+        (_("Geldt voor"), version.schools or [_("alle scholen")]),
+        (_("Beschrijving"), [data["description"]]),
+        (_("Doelen en grondslagen"), [_purpose(p) for p in data["purposes"]]),
+        (_("Betrokkenen"), data["subject_groups"]),
+        (_("Persoonsgegevens per groep"), _data_per_group(data["data"])),
+        (_("Ontvangers"), [_recipient(row) for row in data["recipients"]]),
+        (_("Verwerkers"), [_processor(row) for row in data["processors"]]),
+        (
+            _("Doorgifte buiten de EER"),
+            [_transfer(row) for row in data["transfers"]] or [_("geen")],
+        ),
+        (_("Bewaartermijnen"), [_retention(rule) for rule in data["retention"]]),
+        (_("Beveiligingsmaatregelen"), [m["name"] for m in data["security_measures"]]),
+        (_("DPIA"), [_dpia(version.activity)]),
+    ]
+
+
+def _entry_tables(
+    entry: RegisterEntry, approvers: dict[int, str], approved_only: bool
+) -> tuple[list[PdfTable], str]:
+    live = entry.activity
+    # The facts of the activity as it is now: once, in its first table.
+    facts: list[Row] = [
+        (_("Status"), [choice_label(live, "status")]),
+        (_("Eigenaar"), [str(live.owner or "")]),
+    ]
+    last_change = getattr(live, "last_change", None)  # annotated by export_activities
+    after: list[Row] = [
+        (_("Volgende controle"), [dutch_date(live.next_review_on)]),
+        (_("Laatste wijziging"), [dutch_moment(last_change) if last_change else ""]),
+    ]
+    tables: list[PdfTable] = []
+    for version in entry.versions:
+        rows = version_rows(version)
+        if version.in_force:
+            approved_by = approvers.get(version.activity.approved_by_id or 0, "")
+            approved = dutch_date(version.approved_at)
+            if approved_by:
+                approved = _("%(date)s door %(name)s") % {"date": approved, "name": approved_by}
+            rows.append((_("Vastgesteld"), [approved]))
+            caption = _("Vastgestelde versie, geldt nu") if entry.draft else ""
+        else:
+            caption = _("Concept, nog niet vastgesteld")
+            if entry.in_force and version.data["name"] != entry.in_force.data["name"]:
+                rows.insert(0, (_("Naam"), [version.data["name"]]))
+        if not tables:
+            rows = facts + rows + after
+        tables.append(PdfTable(caption, rows, draft=not version.in_force))
+    note = ""
+    if approved_only and entry.has_newer_draft:
+        note = _(
+            "Er is een nieuwer concept van deze verwerking dat nog niet is vastgesteld. Hier "
+            "staat de vastgestelde versie die nu geldt."
+        )
+    return tables, note
+
+
+def pdf_activities(selection: RegisterSelection) -> list[PdfActivity]:
+    ids = {
+        v.activity.approved_by_id
+        for e in selection.entries
+        for v in e.versions
+        if v.in_force and v.activity.approved_by_id
+    }
+    approvers = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
+    result = []
+    for entry in selection.entries:
+        tables, note = _entry_tables(entry, approvers, selection.approved_only)
+        # Named as in force; an activity never approved by its draft.
+        name = entry.versions[0].data["name"] if entry.versions else entry.activity.name
+        result.append(
+            PdfActivity(
+                entry.activity.pk, entry.number, name, f"verwerking-{entry.number}", tables, note
+            )
+        )
+    return result
+
+
+@dataclass
+class PdfSave:
+    """Changes of one person to one activity within a few seconds: one save writes the
+    activity and then its rows. Each change: what (e.g. "doel gewijzigd"), then per field
+    "field: old → new"."""
+
+    when: datetime
+    who: str
+    changes: list[tuple[str, list[str]]]
+
+    @property
+    def moment(self) -> str:
+        return dutch_moment(self.when)
+
+
+SAVE_WITHIN = timedelta(seconds=5)
+
+
+def pdf_changes(
+    activities: list[PdfActivity], changes: list[Entry]
+) -> list[tuple[PdfActivity, list[PdfSave]]]:
+    """The changes per activity, in register order, each oldest first: an auditor follows one
+    activity through the period."""
+    per_activity: dict[int | None, list[PdfSave]] = defaultdict(list)
+    for change in changes:
+        record: Any = change.record  # a version of the activity, for its activity's entries
+        if record is not None and record.history_type == "~" and not change.changes:
+            continue  # a save of the activity that changed no field a person sees (its version)
+        saves = per_activity[change.activity_id]
+        who = str(change.who or _("systeem"))
+        if not saves or saves[-1].who != who or change.when - saves[-1].when > SAVE_WITHIN:
+            saves.append(PdfSave(change.when, who, []))
+        lines = [f"{c.label}: {c.old} → {c.new}" for c in change.changes]
+        saves[-1].changes.append((change.what, lines))
+    return [(a, per_activity[a.pk]) for a in activities if per_activity.get(a.pk)]
+
+
+def register_pdf(
+    *,
+    board: Board,
+    selection: RegisterSelection,
+    changes: list[Entry],
+    filters: list,
+    exported_by,
+) -> bytes:
+    activities = [entry.activity for entry in selection.entries]
+    listed = pdf_activities(selection)
+    findings = lint(
+        ProcessingActivity.objects.filter(pk__in=[a.pk for a in activities]).order_by("number"),
+        selection.today,
+        board=board,
+    )
+    return render_document(
+        "processing/register_pdf.html",
+        {
+            "board": board,
+            "activities": listed,
+            "changes": pdf_changes(listed, changes),
+            "filters": filters,
+            "exported_by": exported_by,
+            "moment": dutch_moment(selection.moment),
+            "approved_only": selection.approved_only,
+            "roles": list(Role),
+            "rows": matrix_rows(),
+            "memberships": board.memberships_by_role(),
+            "findings": findings,
+            "comments": [c for a in activities for c in a.comments.all()],
+        },
+    )
