@@ -1,0 +1,319 @@
+"""Importing the register's own spreadsheet: a preview of what it creates, changes or refuses,
+then one commit that writes all of it or nothing."""
+
+import pytest
+from django.utils import timezone
+
+from privacyregister.models import Board, SecurityEvent
+from privacyregister.roles import Role
+from processing import statements
+from processing.models import (
+    DataCategory,
+    DataSubjectGroup,
+    ProcessingActivity,
+    Purpose,
+    RegisterImport,
+)
+from processing.register_import import import_preview, import_run_commit
+from retention.models import RetentionRule
+from tests.factories import (
+    ActivityFactory,
+    BoardFactory,
+    DataCategoryFactory,
+    MembershipFactory,
+    SchoolFactory,
+    SubjectGroupFactory,
+)
+from tests.processing.import_workbooks import activity, register_workbook, workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def uploaded(membership, content: bytes, name: str = "register.xlsx") -> RegisterImport:
+    record = RegisterImport.objects.create(
+        board=membership.board, uploaded_by=membership.user, file_name=name, content=content
+    )
+    return import_preview(record)
+
+
+def committed(record: RegisterImport, create_terms: bool = False) -> RegisterImport:
+    record.create_terms = create_terms
+    import_run_commit(record)
+    record.refresh_from_db()
+    return record
+
+
+def refusal_texts(record: RegisterImport) -> list[str]:
+    preview = record.preview
+    texts = [r["text"] for r in preview["refusals"]]
+    for planned in preview["activities"]:
+        texts += [r["text"] for r in planned["refusals"]]
+    return texts
+
+
+def live_snapshots(board: Board) -> dict[str, dict]:
+    vocabulary = statements.terms_by_pk(board)
+    snapshots = {}
+    for a in statements.with_rows(board.activities.all()):
+        snapshot = statements.activity_snapshot(statements.live_version(a), vocabulary)
+        # The rules are the board's schedule, which an import links by name and never writes.
+        snapshot["retention"] = sorted(rule["name"] for rule in snapshot["retention"])
+        snapshots[a.name] = snapshot
+    return snapshots
+
+
+@pytest.fixture
+def officer():
+    return MembershipFactory(role=Role.PRIVACY_OFFICER)
+
+
+def test_an_exported_register_imported_into_an_empty_board_gives_the_same_register(demo):
+    source = Board.objects.get(slug="veluwse-onderwijsgroep")
+    reader = MembershipFactory(board=source, role=Role.PRIVACY_OFFICER).user
+    # One activity approved and then edited: the file holds both versions, the draft wins.
+    edited = source.activities.order_by("number").first()
+    edited.status, edited.approved_at = ProcessingActivity.Status.APPROVED, timezone.now()
+    edited.save()
+    edited.description, edited.status = "Nieuwe uitleg.", ProcessingActivity.Status.CONCEPT
+    edited.save()
+    target = BoardFactory()
+    for school in source.schools.all():
+        SchoolFactory(board=target, name=school.name)
+    for rule in source.retention_rules.all():
+        RetentionRule.objects.create(
+            board=target,
+            name=rule.name,
+            period_amount=rule.period_amount,
+            period_unit=rule.period_unit,
+            start_event=rule.start_event,
+        )
+    importer = MembershipFactory(board=target, role=Role.PRIVACY_OFFICER)
+
+    record = uploaded(importer, register_workbook(source, reader))
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert refusal_texts(record) == []
+    assert record.counts["create"] == source.activities.count()
+    assert record.preview["new_terms"]
+    notes = [n for p in record.preview["activities"] for n in p["notes"]]
+    assert any("conceptrij" in note for note in notes)
+
+    record = committed(record, create_terms=True)
+
+    assert record.status == RegisterImport.Status.DONE
+    assert live_snapshots(target) == live_snapshots(source)
+    assert set(target.activities.values_list("status", flat=True)) == {"concept"}
+    assert set(target.activities.values_list("owner", flat=True)) == {importer.user.pk}
+    assert sorted(target.activities.values_list("number", flat=True)) == list(
+        range(1, source.activities.count() + 1)
+    )
+
+
+def test_an_unchanged_file_changes_nothing_and_a_changed_field_is_named(officer):
+    group = SubjectGroupFactory(board=officer.board, name="Leerlingen")
+    category = DataCategoryFactory(board=officer.board, name="Naam")
+    existing = ActivityFactory(board=officer.board, name="Leerlingadministratie")
+    existing.data_categories.create(category=category, subject_group=group)
+    existing.purposes.create(description="Onderwijs geven", legal_basis="e")
+    rows = {
+        "activities": [activity(existing.number, "Leerlingadministratie")],
+        "data": [
+            {"number": existing.number, "version": "concept", "subject_group": "Leerlingen"}
+            | {"category": "Naam"}
+        ],
+        "purposes": [
+            {"number": existing.number, "version": "concept", "description": "Onderwijs geven"}
+            | {"legal_basis_label": "taak van algemeen belang (art. 6 lid 1 sub e AVG)"}
+        ],
+    }
+    rows["activities"][0]["description"] = existing.description
+
+    record = uploaded(officer, workbook(rows))
+    assert record.counts["unchanged"] == 1
+    assert record.preview["activities"][0]["changes"] == []
+
+    rows["activities"][0]["description"] = "Een andere uitleg."
+    rows["purposes"][0]["legal_basis_label"] = "legal obligation (Art. 6(1)(c) GDPR)"  # English
+    record = uploaded(officer, workbook(rows))
+    assert refusal_texts(record) == []
+    assert record.preview["activities"][0]["action"] == "change"
+    assert record.preview["activities"][0]["changes"] == ["Uitleg in gewone taal", "Doelen"]
+
+
+def test_a_changed_approved_activity_becomes_a_concept_that_names_the_importer(officer):
+    existing = ActivityFactory(
+        board=officer.board,
+        name="Rooster",
+        status=ProcessingActivity.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+    record = uploaded(
+        officer, workbook({"activities": [activity(existing.number, "Rooster", profiling="ja")]})
+    )
+    record = committed(record)
+
+    existing.refresh_from_db()
+    assert record.status == RegisterImport.Status.DONE
+    assert existing.status == ProcessingActivity.Status.CONCEPT
+    assert existing.approved_at is not None  # parents keep seeing the approved version
+    assert existing.profiling is True
+    assert existing.history.latest().history_user == officer.user
+    event = SecurityEvent.objects.get(action="processing.register.imported")
+    assert event.detail == {
+        "file_name": "register.xlsx",
+        "created": 0,
+        "changed": 1,
+        "unchanged": 0,
+        "terms_created": 0,
+    }
+
+
+def test_new_activities_get_the_next_register_numbers(officer):
+    ActivityFactory(board=officer.board, name="Bestaand")  # number 1
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [activity(None, "Zonder nummer"), activity(900, "Eigen nummer")],
+                "purposes": [
+                    {"number": 900, "version": "concept", "description": "Iets doen"}
+                    | {"legal_basis_label": "toestemming"}
+                ],
+            }
+        ),
+    )
+    assert record.counts["create"] == 2
+    committed(record)
+    numbers = dict(officer.board.activities.values_list("name", "number"))
+    assert sorted([numbers["Zonder nummer"], numbers["Eigen nummer"]]) == [2, 3]
+    assert Purpose.objects.get(description="Iets doen").activity.name == "Eigen nummer"
+
+
+def test_an_unknown_term_is_offered_and_created_when_asked(officer):
+    rows = {
+        "activities": [activity(5, "Nieuw", subject_groups=["Sollicitanten"])],
+        "data": [
+            {"number": 5, "version": "concept", "subject_group": "Sollicitanten"}
+            | {"category": "Cv", "kind_label": "gewoon persoonsgegeven"}
+        ],
+    }
+    record = uploaded(officer, workbook(rows))
+    assert refusal_texts(record) == []
+    offered = {(t["vocabulary"], t["name"]) for t in record.preview["new_terms"]}
+    assert offered == {("groep betrokkenen", "Sollicitanten"), ("categorie persoonsgegevens", "Cv")}
+
+    assert committed(record).status == RegisterImport.Status.PREVIEW  # not asked: not written
+    assert not officer.board.activities.exists()
+
+    record = committed(record, create_terms=True)
+    assert record.status == RegisterImport.Status.DONE
+    assert record.counts["terms"] == 2
+    made = officer.board.activities.get()
+    assert [g.name for g in made.subject_groups.all()] == ["Sollicitanten"]
+    assert made.data_categories.get().category.board == officer.board
+
+
+def test_a_term_of_another_board_is_unknown_here(officer):
+    other = BoardFactory()
+    SubjectGroupFactory(board=other, name="Ouders")
+    record = uploaded(
+        officer, workbook({"activities": [activity(1, "Nieuw", subject_groups=["Ouders"])]})
+    )
+    assert [t["name"] for t in record.preview["new_terms"]] == ["Ouders"]
+    committed(record, create_terms=True)
+    group = officer.board.activities.get().subject_groups.get()
+    assert group.board == officer.board
+    assert DataSubjectGroup.objects.filter(name="Ouders").count() == 2
+
+
+def test_an_unknown_school_is_refused_with_its_sheet_row_and_column(officer):
+    SchoolFactory(board=officer.board, name="De Regenboog")
+    SchoolFactory(board=BoardFactory(), name="De Klimop")
+    record = uploaded(
+        officer, workbook({"activities": [activity(1, "Lokaal", schools=["De Klimop"])]})
+    )
+    assert refusal_texts(record) == [
+        "blad Verwerkingen, rij 2, kolom Geldt voor: "
+        "De school “De Klimop” bestaat niet bij dit bestuur."
+    ]
+    assert record.preview["activities"][0]["action"] == "refused"
+
+
+def test_a_missing_required_field_is_refused(officer):
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [activity(1, "Zonder uitleg", description="")],
+                "purposes": [{"number": 1, "version": "concept", "legal_basis_label": "a"}],
+            }
+        ),
+    )
+    assert refusal_texts(record) == [
+        "blad Verwerkingen, rij 2, kolom Uitleg in gewone taal: Dit veld is verplicht.",
+        "blad Doelen, rij 2, kolom Doel: Dit veld is verplicht.",
+    ]
+
+
+def test_a_bad_legal_basis_is_refused(officer):
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [activity(1, "Nieuw")],
+                "purposes": [
+                    {"number": 1, "version": "concept", "description": "Iets"}
+                    | {"legal_basis_label": "omdat het moet"}
+                ],
+            }
+        ),
+    )
+    [text] = refusal_texts(record)
+    assert text.startswith(
+        "blad Doelen, rij 2, kolom Grondslag: “omdat het moet” is geen geldige keuze. Kies uit: "
+        "toestemming (art. 6 lid 1 sub a AVG);"
+    )
+
+
+def test_a_part_row_whose_number_is_not_on_the_activities_sheet_is_refused(officer):
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [activity(1, "Nieuw")],
+                "cookies": [{"number": 7, "version": "concept", "name": "sessie"}],
+            }
+        ),
+    )
+    assert refusal_texts(record) == [
+        "blad Cookies, rij 2, kolom Nr.: Nr. 7 staat niet op het blad Verwerkingen."
+    ]
+
+
+def test_nothing_is_written_when_something_is_refused(officer):
+    DataCategoryFactory(board=officer.board, name="Naam")
+    before = ProcessingActivity.objects.count(), DataCategory.objects.count()
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [
+                    activity(1, "Goed", subject_groups=["Nieuwe groep"]),
+                    activity(2, "Fout", schools=["Bestaat niet"]),
+                ]
+            }
+        ),
+    )
+    assert record.counts["refused"] == 1
+
+    record = committed(record, create_terms=True)
+
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert (ProcessingActivity.objects.count(), DataCategory.objects.count()) == before
+    assert not DataSubjectGroup.objects.filter(name="Nieuwe groep").exists()
+    assert not SecurityEvent.objects.filter(action="processing.register.imported").exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(officer):
+    record = uploaded(officer, b"%PDF-1.4 niet een spreadsheet", name="register.pdf")
+    assert record.status == RegisterImport.Status.REFUSED
+    assert record.preview == {"error": "Dit is geen Excel-bestand (XLSX)."}
