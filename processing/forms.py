@@ -21,6 +21,7 @@ from privacyregister.permissions import Capability, roles_with
 from processing import models
 from processing.directory import MAX_QUERY_LENGTH
 from processing.parts import Part
+from processing.register_import import MAX_UPLOAD_BYTES
 from retention.models import RetentionRule
 
 if TYPE_CHECKING:
@@ -560,3 +561,47 @@ class SchoolSearchForm(forms.Form):
             "min_length": _("Typ minstens %(limit_value)d tekens."),
         },
     )
+
+
+class RegisterImportForm(forms.Form):
+    """The upload of the register's own spreadsheet."""
+
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX)"),
+        help_text=_("Een bestand in de vorm van het sjabloon of van een export, tot 10 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
+        return upload
+
+
+class RegisterImportCommitForm(forms.Form):
+    """The confirmation of an import; new terms are made only when the user asks for it."""
+
+    create_terms = forms.BooleanField(label=_("Maak deze nieuwe begrippen aan"), required=False)
+
+    def __init__(self, *args, new_terms: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_terms = new_terms
+        if not new_terms:
+            del self.fields["create_terms"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.new_terms and not cleaned.get("create_terms"):
+            raise forms.ValidationError(
+                _(
+                    "Het bestand noemt begrippen die dit bestuur nog niet heeft. Kies of ze "
+                    "aangemaakt mogen worden; anders kan het bestand niet worden ingelezen."
+                ),
+                code="create_terms",
+            )
+        return cleaned

@@ -1043,3 +1043,13 @@ class RegisterImport(models.Model):
     def is_waiting(self) -> bool:
         """The page refreshes itself while a job works on the import."""
         return self.status in (self.Status.PENDING, self.Status.COMMITTING)
+
+    @property
+    def can_commit(self) -> bool:
+        """Offered only when nothing is refused and there is something to write."""
+        counts = self.counts
+        return (
+            self.status == self.Status.PREVIEW
+            and not counts.get("refused")
+            and bool(counts.get("create") or counts.get("change"))
+        )

@@ -2,6 +2,7 @@
 then one commit that writes all of it or nothing."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from privacyregister.models import Board, SecurityEvent
@@ -23,6 +24,7 @@ from tests.factories import (
     MembershipFactory,
     SchoolFactory,
     SubjectGroupFactory,
+    UserFactory,
 )
 from tests.processing.import_workbooks import activity, register_workbook, workbook
 
@@ -317,3 +319,115 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(officer):
     record = uploaded(officer, b"%PDF-1.4 niet een spreadsheet", name="register.pdf")
     assert record.status == RegisterImport.Status.REFUSED
     assert record.preview == {"error": "Dit is geen Excel-bestand (XLSX)."}
+
+
+def upload(client, board, content: bytes, name: str = "register.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("register_import", kwargs={"board": board.slug})
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def test_an_upload_is_read_by_a_job_shown_as_a_preview_and_committed_on_request(
+    client, django_capture_on_commit_callbacks
+):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    content = workbook({"activities": [activity(1, "Nieuw", subject_groups=["Ouders"])]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, officer.board, content)
+    record = RegisterImport.objects.get()
+    assert response.url == reverse(
+        "register_import_detail", kwargs={"board": officer.board.slug, "pk": record.pk}
+    )
+    page = client.get(response.url).content.decode()
+    assert "Nieuwe begrippen" in page and "Ouders" in page and "Doorvoeren" in page
+    assert "hx-trigger" not in page  # read: nothing to wait for
+
+    commit = reverse(
+        "register_import_commit", kwargs={"board": officer.board.slug, "pk": record.pk}
+    )
+    refused = client.post(commit, {})
+    assert refused.status_code == 400  # the new terms were not allowed
+    assert not officer.board.activities.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(commit, {"create_terms": "on"})
+    page = client.get(response.url).content.decode()
+    made = officer.board.activities.get()
+    assert "De import is doorgevoerd" in page
+    assert reverse("activity_detail", kwargs={"board": officer.board.slug, "pk": made.pk}) in page
+
+
+def test_the_page_refreshes_itself_while_the_file_is_being_read(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    upload(client, officer.board, workbook({}))  # no commit in a test: the job waits
+    record = RegisterImport.objects.get()
+    assert record.status == RegisterImport.Status.PENDING
+    url = reverse("register_import_detail", kwargs={"board": officer.board.slug, "pk": record.pk})
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "Het bestand wordt gelezen" in page
+
+
+def test_a_file_over_10_mb_is_refused_at_the_upload(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    response = upload(client, officer.board, b"0" * (10 * 1024 * 1024 + 1))
+    assert response.status_code == 400
+    assert "groter dan 10 MB" in response.content.decode()
+    assert not RegisterImport.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.SCHOOLLEIDER, Role.FG])
+def test_who_may_not_import_gets_403(client, role):
+    membership = MembershipFactory(
+        role=role,
+        school=SchoolFactory() if role == Role.SCHOOLLEIDER else None,
+    )
+    if membership.school:
+        membership.board = membership.school.board
+        membership.save()
+    client.force_login(membership.user)
+    response = client.get(reverse("register_import", kwargs={"board": membership.board.slug}))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("officer of another board, in the URL of their own", 404),
+        ("non-member", 404),
+        ("schoolleider of another board", 404),
+        ("schoolleider of the same board", 403),
+    ],
+)
+def test_an_import_is_reached_only_by_its_uploader(
+    client, who, expected, django_capture_on_commit_callbacks
+):
+    owner = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    SchoolFactory(board=owner.board)
+    record = uploaded(owner, workbook({"activities": [activity(1, "Nieuw")]}))
+    board = owner.board
+    if who == "non-member":
+        user = UserFactory()
+    elif who == "schoolleider of the same board":
+        school = owner.board.schools.get()
+        user = MembershipFactory(board=board, role=Role.SCHOOLLEIDER, school=school).user
+    else:
+        school = SchoolFactory()
+        role = Role.PRIVACY_OFFICER if who.startswith("officer") else Role.SCHOOLLEIDER
+        other = MembershipFactory(
+            board=school.board, role=role, school=school if role == Role.SCHOOLLEIDER else None
+        )
+        user = other.user
+        if role == Role.PRIVACY_OFFICER:
+            board = other.board
+    client.force_login(user)
+    kwargs = {"board": board.slug, "pk": record.pk}
+    assert client.get(reverse("register_import_detail", kwargs=kwargs)).status_code == expected
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("register_import_commit", kwargs=kwargs))
+    assert response.status_code == expected
+    assert not ProcessingActivity.objects.exists()
+    record.refresh_from_db()
+    assert record.status == RegisterImport.Status.PREVIEW
