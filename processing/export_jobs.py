@@ -14,10 +14,11 @@ from django_tasks import task
 from privacyregister import audit
 from privacyregister.access import BoardAccess
 from privacyregister.models import Board
-from processing import exports
+from processing import exports, register_xlsx
 from processing.forms import ExportFilterForm
-from processing.history import change_log
+from processing.history import change_log, register_changes
 from processing.models import RegisterExport
+from processing.register_entries import export_activities, register_entries
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +56,7 @@ def export_start(*, actor, board: Board, format: str, form: ExportFilterForm) ->
         format=format,
         filters=_filters_as_data(form.cleaned_data),
         description=form.description(),
-        activity_count=exports.export_activities(
-            BoardAccess(actor, board), form.cleaned_data
-        ).count(),
+        activity_count=export_activities(BoardAccess(actor, board), form.cleaned_data).count(),
     )
 
 
@@ -68,21 +67,33 @@ def export_build(export: RegisterExport) -> RegisterExport:
     try:
         # Made with the rights of the one who asked for it, as they are when it is made.
         access = BoardAccess(export.exported_by, board)
-        activities = list(exports.export_activities(access, cleaned))
-        if export.format == RegisterExport.Format.CSV:
-            content = exports.export_csv(activities)
-        else:
+        if export.format == RegisterExport.Format.PDF:
+            activities = list(exports.export_activities(access, cleaned))
             log = change_log(activities, cleaned["start"], cleaned["end"])
-            if export.format == RegisterExport.Format.XLSX:
-                content = exports.export_xlsx(board, activities, log)
-            else:
-                content = exports.export_pdf(
-                    board=board,
-                    activities=activities,
-                    log=log,
-                    filters=export.description,
-                    exported_by=export.exported_by,
-                )
+            content = exports.export_pdf(
+                board=board,
+                activities=activities,
+                log=log,
+                filters=export.description,
+                exported_by=export.exported_by,
+            )
+        else:
+            selection = register_entries(access, cleaned)
+            changes = register_changes(
+                [entry.activity.pk for entry in selection.entries], cleaned["start"], cleaned["end"]
+            )
+            write = (
+                register_xlsx.export_xlsx
+                if export.format == RegisterExport.Format.XLSX
+                else register_xlsx.export_csv
+            )
+            content = write(
+                board=board,
+                selection=selection,
+                changes=changes,
+                filters=export.description,
+                exported_by=export.exported_by,
+            )
     except Exception:
         logger.exception("Export %s mislukt", export.pk)
         export.status = RegisterExport.Status.FAILED

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.errors import NotFound
@@ -17,8 +18,9 @@ from processing.models import RegisterExport
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "application/zip",  # a CSV file per sheet
 }
+EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "csv": "zip"}
 
 
 def _form(request: BoardRequest, data: QueryDict | None = None) -> ExportFilterForm:
@@ -31,20 +33,29 @@ def _form(request: BoardRequest, data: QueryDict | None = None) -> ExportFilterF
 
 
 def _page(request: BoardRequest, form: ExportFilterForm, status: int = 200) -> HttpResponse:
-    exports = request.board.exports.select_related("exported_by").defer("content")[:50]
-    return render(
-        request, "processing/export.html", {"form": form, "exports": exports}, status=status
+    exports = list(request.board.exports.select_related("exported_by").defer("content")[:50])
+    # The list refreshes itself only while a file of this user is on its way.
+    polling = any(
+        export.exported_by_id == request.user.pk
+        and export.status == RegisterExport.Status.PENDING
+        and not export.interrupted
+        for export in exports
     )
+    context = {"form": form, "exports": exports, "polling": polling}
+    if request.htmx:
+        return render(request, "processing/includes/export_list.html", context, status=status)
+    return render(request, "processing/export.html", context, status=status)
 
 
 def _file(export: RegisterExport, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[export.format])
     stamp = timezone.localtime(export.exported_at).strftime("%Y%m%d-%H%M")
-    name = f"register-{export.board.slug}-{stamp}.{export.format}"
+    name = f"register-{export.board.slug}-{stamp}.{EXTENSIONS[export.format]}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+@vary_on_headers("HX-Request")  # the same address answers htmx with the list alone
 @board_view(Capability.EXPORT_REGISTER)
 def export_page(request: BoardRequest) -> HttpResponse:
     return _page(request, _form(request))

@@ -1,21 +1,19 @@
-"""The register of processing activities (art. 30 AVG) as PDF, XLSX and CSV, for the FG and
-auditors, with the change history, the authorisation matrix and open findings."""
+"""The register of processing activities (art. 30 AVG) as PDF, for the FG and auditors, with
+the change history, the authorisation matrix and open findings. The spreadsheets:
+register_xlsx.py."""
 
-import csv
-import io
 from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from privacyregister.access import BoardAccess
-from privacyregister.documents import neutralise, render_document, write_sheet
+from privacyregister.documents import render_document
 from privacyregister.models import Board
 from privacyregister.permissions import matrix_rows
 from privacyregister.roles import Role
-from processing.history import LogEntry, saves
+from processing.history import saves
 from processing.lint import lint_activity
 from processing.models import Comment, ProcessingActivity, choice_label
 
@@ -59,8 +57,8 @@ def export_activities(access: BoardAccess, cleaned: dict):
     ).order_by("name")
 
 
-# (column heading, how to read it from an activity): the activity sheet, the CSV and the
-# order of the fields in the PDF.
+# (column heading, how to read it from an activity): the fields that the PDF groups
+# (PDF_GROUPS).
 def _join(items) -> str:
     return "; ".join(str(item) for item in items)
 
@@ -178,19 +176,6 @@ COLUMNS = [
 ]
 
 
-def activity_rows(activities) -> list[list[str]]:
-    return [[neutralise(read(a)) for _, read in COLUMNS] for a in activities]
-
-
-def export_csv(activities) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([str(heading) for heading, _ in COLUMNS])
-    writer.writerows(activity_rows(activities))
-    # Excel reads UTF-8 only with a byte order mark.
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
-
-
 # The PDF shows each activity as a few paragraphs of full-width lines (tables of narrow columns
 # make WeasyPrint break ten times as many lines): the columns above, grouped.
 PDF_GROUPS: list[tuple["StrOrPromise", list[tuple["StrOrPromise", "StrOrPromise"]]]] = [
@@ -264,67 +249,6 @@ def pdf_groups(activities) -> list:
             )
         )
     return result
-
-
-def export_xlsx(board: Board, activities, log: list[LogEntry]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.worksheets[0]  # the one a new workbook starts with
-    sheet.title = str(_("Verwerkingen"))
-    write_sheet(
-        sheet, [h for h, _ in COLUMNS], [[read(a) for _, read in COLUMNS] for a in activities]
-    )
-    write_sheet(
-        workbook.create_sheet(str(_("Ontvangers en verwerkers"))),
-        [
-            _("Naam"),
-            _("Soort"),
-            _("Land"),
-            _("Binnen de EER"),
-            _("Product"),
-            _("Verwerkersovereenkomst"),
-            _("Getekend op"),
-            _("Geldig tot"),
-        ],
-        [
-            [
-                r.name,
-                r.get_kind_display(),
-                r.country,
-                _("ja") if r.in_eea else _("nee"),
-                r.product,
-                r.get_dpa_status_display(),
-                r.dpa_signed_on,
-                r.dpa_valid_until,
-            ]
-            for r in board.recipients.all()
-        ],
-    )
-    write_sheet(
-        workbook.create_sheet(str(_("Bewaartermijnen"))),
-        [_("Wat"), _("Van wie"), _("Termijn"), _("Begint bij"), _("Daarna"), _("Bron")],
-        [
-            [
-                r.name,
-                str(r.subject_group or ""),
-                r.period_display,
-                r.get_start_event_display(),
-                r.get_action_display(),
-                r.legal_source,
-            ]
-            for r in board.retention_rules.select_related("subject_group")
-        ],
-    )
-    write_sheet(
-        workbook.create_sheet(str(_("Wijzigingen"))),
-        [_("Wanneer"), _("Wie"), _("Verwerking"), _("Wat")],
-        [
-            [timezone.localtime(e.when).strftime("%Y-%m-%d %H:%M"), e.who, e.activity, e.what]
-            for e in log
-        ],
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def export_pdf(*, board: Board, activities, log, filters, exported_by) -> bytes:

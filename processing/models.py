@@ -864,7 +864,7 @@ class RegisterExport(models.Model):
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "Excel (XLSX)"
-        CSV = "csv", "CSV"
+        CSV = "csv", _("CSV (ZIP, één bestand per blad)")
 
     class Status(models.TextChoices):
         PENDING = "bezig", _("wordt gemaakt")

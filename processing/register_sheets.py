@@ -11,7 +11,21 @@ one row per part row, keyed by the activity's register number and the version ("
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+
+from processing.models import (
+    Cookie,
+    DataCategory,
+    LegalBasis,
+    ProcessingActivity,
+    Recipient,
+    SecurityMeasure,
+    SpecialCategoryException,
+    StaffAccess,
+    Transfer,
+)
+from retention.models import RetentionRule
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -24,6 +38,8 @@ class Column:
     width: int = 20  # in characters, as a spreadsheet counts them
     kind: str = "text"  # text, number, date, datetime, yes_no, list ("; " between items)
     required: bool = False  # an import refuses a row without it
+    # The values a choice column allows: the choices' labels, as the export writes them.
+    choices: type[TextChoices] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,8 +50,17 @@ class Sheet:
     rows: str = ""  # the key of the version's data that holds its rows; "" for the activities
 
 
+# The two versions of an activity a register can show (register_entries.py).
+IN_FORCE, DRAFT = _("in werking"), _("concept")
+
+
+class Version(TextChoices):
+    IN_FORCE = "in_force", IN_FORCE
+    DRAFT = "draft", DRAFT
+
+
 NUMBER = Column("number", _("Nr."), width=6, kind="number", required=True)
-VERSION = Column("version", _("Versie"), width=14, required=True)
+VERSION = Column("version", _("Versie"), width=14, required=True, choices=Version)
 ACTIVITY = Column("activity", _("Verwerking"), width=30)
 KEYS = (NUMBER, ACTIVITY, VERSION)  # first on every sheet of a part
 
@@ -46,7 +71,7 @@ ACTIVITIES = Sheet(
         NUMBER,
         Column("name", _("Verwerking"), width=30, required=True),
         VERSION,
-        Column("status", _("Status"), width=14),
+        Column("status", _("Status"), width=14, choices=ProcessingActivity.Status),
         Column("owner", _("Eigenaar"), width=22),
         Column("schools", _("Geldt voor"), width=24, kind="list"),
         Column("description", _("Uitleg in gewone taal"), width=60, required=True),
@@ -78,9 +103,16 @@ PARTS = (
         (
             *KEYS,
             Column("description", _("Doel"), width=50, required=True),
-            Column("legal_basis_label", _("Grondslag"), width=30, required=True),
+            Column(
+                "legal_basis_label", _("Grondslag"), width=30, required=True, choices=LegalBasis
+            ),
             Column("legal_basis_detail", _("Toelichting grondslag"), width=40),
-            Column("special_exception", _("Uitzondering bijzondere gegevens"), width=30),
+            Column(
+                "special_exception",
+                _("Uitzondering bijzondere gegevens"),
+                width=30,
+                choices=SpecialCategoryException,
+            ),
             Column("special_detail", _("Toelichting uitzondering"), width=40),
             Column("description_en", _("Doel in het Engels"), width=40),
         ),
@@ -93,8 +125,10 @@ PARTS = (
             *KEYS,
             Column("subject_group", _("Betrokkenen"), width=20, required=True),
             Column("category", _("Gegevens"), width=30, required=True),
-            Column("kind_label", _("Soort"), width=20),
-            Column("special_type", _("Bijzonder gegeven"), width=20),
+            Column("kind_label", _("Soort"), width=20, choices=DataCategory.Kind),
+            Column(
+                "special_type", _("Bijzonder gegeven"), width=20, choices=DataCategory.SpecialType
+            ),
             Column("dossier", _("Dossier"), width=20),
         ),
         rows="data",
@@ -116,8 +150,8 @@ PARTS = (
         (
             *KEYS,
             Column("name", _("Ontvanger"), width=30, required=True),
-            Column("kind", _("Soort"), width=20),
-            Column("ground", _("Grond"), width=24, required=True),
+            Column("kind", _("Soort"), width=20, choices=Recipient.Kind),
+            Column("ground", _("Grond"), width=24, required=True, choices=LegalBasis),
             Column("ground_detail", _("Toelichting"), width=40),
             Column("dossier", _("Dossier"), width=20),
         ),
@@ -132,7 +166,7 @@ PARTS = (
             Column("product", _("Product"), width=24),
             Column("country", _("Land"), width=8),
             Column("in_eea", _("Binnen de EER"), width=12, kind="yes_no"),
-            Column("dpa", _("Verwerkersovereenkomst"), width=24),
+            Column("dpa", _("Verwerkersovereenkomst"), width=24, choices=Recipient.DpaStatus),
         ),
         rows="processors",
     ),
@@ -143,7 +177,7 @@ PARTS = (
             *KEYS,
             Column("recipient", _("Ontvanger"), width=30, required=True),
             Column("country", _("Land"), width=8, required=True),
-            Column("safeguard", _("Waarborg"), width=30, required=True),
+            Column("safeguard", _("Waarborg"), width=30, required=True, choices=Transfer.Safeguard),
             Column("safeguard_detail", _("Toelichting"), width=40),
         ),
         rows="transfers",
@@ -154,7 +188,7 @@ PARTS = (
         (
             *KEYS,
             Column("name", _("Maatregel"), width=40, required=True),
-            Column("kind", _("Soort"), width=20),
+            Column("kind", _("Soort"), width=20, choices=SecurityMeasure.Kind),
             Column("description", _("Toelichting"), width=40),
         ),
         rows="security_measures",
@@ -165,7 +199,7 @@ PARTS = (
         (
             *KEYS,
             Column("role", _("Functie"), width=30, required=True),
-            Column("access", _("Toegang"), width=20, required=True),
+            Column("access", _("Toegang"), width=20, required=True, choices=StaffAccess.Access),
             Column("dossier", _("Dossier"), width=20),
         ),
         rows="staff_access",
@@ -179,8 +213,8 @@ PARTS = (
             Column("subject_group", _("Van wie"), width=20),
             Column("data_categories", _("Gegevens"), width=30, kind="list"),
             Column("period", _("Termijn"), width=16, required=True),
-            Column("start_event", _("Begint bij"), width=24),
-            Column("action", _("Daarna"), width=16),
+            Column("start_event", _("Begint bij"), width=24, choices=RetentionRule.StartEvent),
+            Column("action", _("Daarna"), width=16, choices=RetentionRule.Action),
             Column("legal_source", _("Bron"), width=40),
             Column("exceptions", _("Uitzonderingen"), width=40, kind="list"),
         ),
@@ -193,7 +227,7 @@ PARTS = (
             *KEYS,
             Column("name", _("Cookie"), width=24, required=True),
             Column("provider", _("Van wie"), width=24),
-            Column("kind", _("Soort"), width=16),
+            Column("kind", _("Soort"), width=16, choices=Cookie.Kind),
             Column("purpose", _("Doel"), width=40),
             Column("lifetime", _("Bewaard"), width=16),
         ),

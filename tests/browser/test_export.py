@@ -15,7 +15,7 @@ def test_the_demo_fg_exports_both_demo_boards_in_all_three_formats(live_server, 
     page.set_default_timeout(30_000)
     for board in ["cpow", "veluwse-onderwijsgroep"]:
         page.goto(f"{live_server.url}/b/{board}/export/")
-        for button, magic in [("PDF", b"%PDF-"), ("Excel", b"PK"), ("CSV", "\ufeff".encode())]:
+        for button, magic in [("PDF", b"%PDF-"), ("Excel", b"PK"), ("CSV", b"PK")]:
             # The button queues the job (the test task backend makes it at once); the newest
             # export heads the list with its link.
             page.get_by_role("button", name=button, exact=True).click()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from privacyregister.roles import Role
 from processing.models import RegisterExport
 from tests.factories import ActivityFactory, MembershipFactory
+from tests.processing.test_exports import csv_sheet
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def test_an_export_is_a_job_whose_file_the_page_offers_when_ready(
     assert export.status == "klaar"
     file_url = reverse("export_file", kwargs={"board": officer.board.slug, "pk": export.pk})
     assert file_url in export_page(client, officer.board)
-    assert "Leerlingvolgsysteem" in client.get(file_url).content.decode("utf-8-sig")
+    assert "Leerlingvolgsysteem" in str(csv_sheet(client.get(file_url).content))
 
 
 def test_a_job_still_running_long_after_it_was_asked_for_is_shown_as_interrupted(client):
@@ -126,7 +127,7 @@ def test_a_failed_job_offers_a_retry_that_makes_the_file(
     export.refresh_from_db()
     assert export.status == "klaar"
     file_url = reverse("export_file", kwargs={"board": officer.board.slug, "pk": export.pk})
-    assert "Cameratoezicht" in client.get(file_url).content.decode("utf-8-sig")
+    assert "Cameratoezicht" in str(csv_sheet(client.get(file_url).content))
 
 
 def test_an_export_being_made_is_not_queued_twice(client, django_capture_on_commit_callbacks):
@@ -155,12 +156,12 @@ def test_only_the_maker_retries_an_export(client):
 def test_a_job_that_raises_is_marked_failed(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    import processing.exports
+    import processing.register_xlsx
 
-    def broken(activities):
+    def broken(**kwargs):
         raise RuntimeError("schijf vol")
 
-    monkeypatch.setattr(processing.exports, "export_csv", broken)
+    monkeypatch.setattr(processing.register_xlsx, "export_csv", broken)
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
     client.force_login(officer.user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -173,7 +174,7 @@ def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
     client, django_capture_on_commit_callbacks, monkeypatch
 ):
     import processing.export_jobs
-    import processing.exports
+    import processing.register_xlsx
 
     officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
     client.force_login(officer.user)
@@ -182,10 +183,10 @@ def test_a_first_job_that_fails_late_leaves_the_file_its_retry_made(
     export = RegisterExport.objects.get()
     assert export.status == "klaar"
 
-    def broken(activities):
+    def broken(**kwargs):
         raise RuntimeError("de eerste worker struikelt alsnog")
 
-    monkeypatch.setattr(processing.exports, "export_csv", broken)
+    monkeypatch.setattr(processing.register_xlsx, "export_csv", broken)
     processing.export_jobs.export_build(RegisterExport.objects.get())  # the interrupted first job
     export.refresh_from_db()
     assert export.status == "klaar"
@@ -260,4 +261,32 @@ def test_an_export_whose_worker_is_killed_is_shown_as_interrupted_and_made_on_re
     export.refresh_from_db()
     assert export.status == "klaar"
     file_url = reverse("export_file", kwargs={"board": officer.board.slug, "pk": export.pk})
-    assert "Leerlingvolgsysteem" in client.get(file_url).content.decode("utf-8-sig")
+    assert "Leerlingvolgsysteem" in str(csv_sheet(client.get(file_url).content))
+
+
+def test_while_an_own_export_is_made_the_list_refreshes_itself_and_counts_its_activities(
+    client, django_assert_max_num_queries
+):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    ActivityFactory.create_batch(2, board=officer.board)
+    client.force_login(officer.user)
+    ask_for(client, officer.board)  # its job waits: the commit that queues it never comes
+    page = export_page(client, officer.board)
+    assert 'hx-trigger="every 2s"' in page
+    assert "Wordt gemaakt… (2 verwerkingen)" in page
+    assert "Vernieuwen" in page  # without JavaScript, the link refreshes
+    url = reverse("export", kwargs={"board": officer.board.slug})
+    with django_assert_max_num_queries(15):
+        response = client.get(url, headers={"HX-Request": "true"})
+    assert "<h1>" not in response.content.decode()  # the list alone, swapped in place
+    assert 'hx-trigger="every 2s"' in response.content.decode()
+
+
+def test_the_list_stops_refreshing_when_no_own_export_is_being_made(client):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    colleague = MembershipFactory(board=officer.board, role=Role.FG)
+    make_export(officer, status="klaar")
+    make_export(officer, asked_minutes_ago=60 * 24)  # interrupted: waits for "Opnieuw"
+    make_export(colleague)  # someone else's, which this user cannot download anyway
+    client.force_login(officer.user)
+    assert "hx-trigger" not in export_page(client, officer.board)

@@ -4,6 +4,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import zipfile
 
 import pytest
 from django.test import TestCase
@@ -75,39 +76,71 @@ def test_the_pdf_holds_every_article_30_field_for_every_activity(client, demo):
         assert text.count(label[:12]) >= ProcessingActivity.objects.filter(board__slug=VOG).count()
 
 
-def test_the_xlsx_has_one_row_per_activity_and_frozen_filtered_headers(client, demo):
+def csv_sheet(content: bytes, name: str = "01-verwerkingen.csv") -> list[list[str]]:
+    """One CSV file of the ZIP that the CSV export is, as rows of cells."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        text = archive.read(name).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_xlsx_has_one_row_per_version_and_a_sheet_per_part(client, demo):
     client.force_login(User.objects.get(email="fg@example.nl"))
     workbook = load_workbook(io.BytesIO(download(client, "cpow", "xlsx").content))
     assert workbook.sheetnames == [
+        "Over dit bestand",
         "Verwerkingen",
-        "Ontvangers en verwerkers",
+        "Doelen",
+        "Gegevens",
+        "Bronnen",
+        "Ontvangers",
+        "Verwerkers",
+        "Doorgifte",
+        "Beveiliging",
+        "Toegang",
         "Bewaartermijnen",
+        "Cookies",
+        "Ontvangers en verwerkers",
         "Wijzigingen",
     ]
     sheet = workbook["Verwerkingen"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("Verwerking", "Status")
-    names = [row[0] for row in rows[1:]]
-    assert names == sorted(
-        ProcessingActivity.objects.filter(board__slug="cpow").values_list("name", flat=True)
-    )
-    camera = next(row for row in rows[1:] if row[0] == "Cameratoezicht")
-    assert camera[1] == "vastgesteld"
+    assert rows[0][:4] == ("Nr.", "Verwerking", "Versie", "Status")
+    activities = ProcessingActivity.objects.filter(board__slug="cpow")
+    # Every activity has a row; an approved one that is being edited has two.
+    assert sorted({row[0] for row in rows[1:]}) == sorted(a.number for a in activities)
     assert (
-        "Beveiligingsbedrijf (camerasysteem) (concept)"
-        in camera[rows[0].index("Verwerkers en verwerkersovereenkomst")]
+        len(rows) - 1
+        == activities.count()
+        + activities.exclude(approved_at=None).exclude(status="vastgesteld").count()
     )
-    assert sheet.freeze_panes == "A2"
+    camera = next(row for row in rows[1:] if row[1] == "Cameratoezicht")
+    assert camera[2:4] == ("in werking", "vastgesteld")
+    processors = list(workbook["Verwerkers"].iter_rows(values_only=True))
+    assert (
+        (
+            camera[0],
+            "Cameratoezicht",
+            "in werking",
+            "Beveiligingsbedrijf (camerasysteem)",
+            "concept",  # the processing agreement
+        )
+        in [(*row[:4], row[-1]) for row in processors]
+    )
+    assert sheet.freeze_panes == "C2"
     assert sheet.auto_filter.ref.startswith("A1:")
 
 
 def test_the_csv_opens_in_excel_with_accents(client, demo):
     client.force_login(User.objects.get(email="fg@example.nl"))
     content = download(client, VOG, "csv").content
-    assert content.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
-    assert len(rows) == 1 + ProcessingActivity.objects.filter(board__slug=VOG).count()
-    assert any("Zorgcoördinator" in cell for row in rows for cell in row)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert all(archive.read(name).startswith("\ufeff".encode()) for name in archive.namelist())
+    rows = csv_sheet(content)
+    activities = ProcessingActivity.objects.filter(board__slug=VOG)
+    assert {row[0] for row in rows[1:]} == {str(a.number) for a in activities}
+    assert any(
+        "Zorgcoördinator" in cell for row in csv_sheet(content, "09-toegang.csv") for cell in row
+    )
 
 
 def test_every_export_is_recorded_and_listed_for_the_fg(client, demo):
@@ -139,9 +172,10 @@ def test_the_change_log_shows_an_edit_made_here(client):
     )
     client.post(edit, data)
     workbook = load_workbook(io.BytesIO(download(client, officer.board.slug, "xlsx").content))
-    log = list(workbook["Wijzigingen"].iter_rows(values_only=True))[1:]
+    headings, *log = workbook["Wijzigingen"].iter_rows(values_only=True)
     assert any(
-        row[1] == "Pim Privacy" and row[2] == "Leerlingvolgsysteem" and "doel toegevoegd" in row[3]
+        (row[1], row[3], row[4], row[7])
+        == ("Pim Privacy", "Leerlingvolgsysteem", "doel toegevoegd", "Nieuw doel")
         for row in log
     )
 
@@ -152,19 +186,14 @@ def test_cells_that_look_like_formulas_are_neutralised(client):
         board=officer.board, name='=HYPERLINK("http://kwaad.example","klik")', description="+1+1"
     )
     client.force_login(officer.user)
-    rows = list(
-        csv.reader(
-            io.StringIO(download(client, officer.board.slug, "csv").content.decode("utf-8-sig")),
-            delimiter=";",
-        )
-    )
-    assert rows[1][0].startswith("'=")
-    assert rows[1][3] == "'+1+1"
+    rows = csv_sheet(download(client, officer.board.slug, "csv").content)
+    assert rows[1][1].startswith("'=")
+    assert rows[1][rows[0].index("Uitleg in gewone taal")] == "'+1+1"
     sheet = load_workbook(io.BytesIO(download(client, officer.board.slug, "xlsx").content))[
         "Verwerkingen"
     ]
-    assert sheet["A2"].value.startswith("'=")
-    assert sheet["A2"].data_type == "s"
+    assert sheet["B2"].value.startswith("'=")
+    assert sheet["B2"].data_type == "s"
 
 
 @pytest.mark.parametrize(
@@ -203,7 +232,7 @@ def test_a_schoolleider_exports_only_the_own_school(client):
     theirs = ActivityFactory(board=school.board, name="Andere camera", applies_to_all_schools=False)
     theirs.schools.set([other])
     client.force_login(leader.user)
-    content = download(client, school.board.slug, "csv").content.decode("utf-8-sig")
+    content = str(csv_sheet(download(client, school.board.slug, "csv").content))
     assert shared.name in content and own.name in content
     assert theirs.name not in content
     assert download(client, school.board.slug, "csv", school=other.pk).status_code == 400
