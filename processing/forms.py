@@ -21,7 +21,7 @@ from privacyregister.permissions import Capability, roles_with
 from processing import models
 from processing.directory import MAX_QUERY_LENGTH
 from processing.parts import Part
-from processing.register_import import MAX_UPLOAD_BYTES
+from processing.spreadsheet_upload import SpreadsheetField
 from retention.models import RetentionRule
 
 if TYPE_CHECKING:
@@ -564,23 +564,16 @@ class SchoolSearchForm(forms.Form):
 
 
 class RegisterImportForm(forms.Form):
-    """The upload of the register's own spreadsheet."""
+    """The upload of the register's own spreadsheet: refused by its size and its archive before
+    it is kept (spreadsheet_upload); its cells are checked by the job that reads it."""
 
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("Spreadsheet (XLSX)"),
-        help_text=_("Een bestand in de vorm van het sjabloon of van een export, tot 10 MB."),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+        help_text=_(
+            "Een Excel-werkmap (.xlsx) in de vorm van het sjabloon of van een export, "
+            "van hoogstens 10 MB."
         ),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 10 MB."))
-        return upload
 
 
 class RegisterImportCommitForm(forms.Form):

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.permissions import Capability
-from processing import register_import
+from processing import register_import, register_xlsx
+from processing.export_views import CONTENT_TYPES
 from processing.forms import RegisterImportCommitForm, RegisterImportForm
 from processing.models import RegisterImport
 
@@ -70,3 +71,13 @@ def import_commit(request: BoardRequest, pk: int) -> HttpResponse:
         record=record, create_terms=form.cleaned_data.get("create_terms", False)
     )
     return redirect("register_import_detail", board=request.board.slug, pk=pk)
+
+
+@board_view(Capability.IMPORT_REGISTER)
+def import_template(request: BoardRequest) -> HttpResponse:
+    """The empty register to fill in: every sheet the import reads, after one that explains
+    each column."""
+    response = HttpResponse(register_xlsx.register_template(), content_type=CONTENT_TYPES["xlsx"])
+    name = f"register-sjabloon-{request.board.slug}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -27,35 +27,11 @@ from processing import models as register
 from processing import register_sheets, services, statements
 from processing.findings import findings_deferred
 from processing.models import RegisterImport
-from processing.register_sheets import ACTIVITIES, PARTS, Column, Sheet
+from processing.register_sheets import ACTIVITIES, PARTS, REGISTER_SHEETS, Column, Sheet
+from processing.spreadsheet_upload import SpreadsheetRefused, open_spreadsheet
 from retention.models import RetentionRule
 
 logger = logging.getLogger(__name__)
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-class SpreadsheetRefused(ValueError):
-    """The file cannot be read as a spreadsheet; the message says why, in Dutch."""
-
-
-def open_spreadsheet(data: bytes):
-    """The uploaded workbook, opened read-only.
-
-    Stands in for spreadsheet_upload.open_spreadsheet (issue 19, the safe opening of an upload:
-    size, zip bomb, formulas, macros), which replaces it when the branches are merged."""
-    import io
-    import zipfile
-
-    import openpyxl
-
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SpreadsheetRefused(_("Het bestand is groter dan 10 MB."))
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetRefused(_("Dit is geen Excel-bestand (XLSX).")) from error
-
 
 # The vocabulary a column names, per sheet and column key; retention rules and schools are
 # looked up as well but never created by an import (they are the board's schedule and its
@@ -151,6 +127,16 @@ def _both_languages(text: object) -> set[str]:
         with translation.override(language):
             found |= _variants(text)
     return found
+
+
+def _titles(sheet: Sheet) -> list[str]:
+    """The names a sheet may have: its Dutch or English title, exactly (open_spreadsheet checks
+    the sheets of these names, and the import reads no other)."""
+    titles = []
+    for language in ("nl", "en"):
+        with translation.override(language):
+            titles.append(str(sheet.title))
+    return titles
 
 
 def _choice_lookup(choices: type[models.Choices]) -> dict[str, Any]:
@@ -295,15 +281,11 @@ class _Reader:
     def __init__(self, workbook) -> None:
         self.workbook = workbook
         self.refusals: list[Problem] = []
-        titles: dict[str, Any] = {}
-        for worksheet in workbook.worksheets:
-            titles[worksheet.title.strip().casefold()] = worksheet
-        self.titles = titles
 
     def worksheet(self, sheet: Sheet):
-        for title in _both_languages(sheet.title) | {sheet.key}:
-            if title in self.titles:
-                return self.titles[title]
+        for title in _titles(sheet):
+            if title in self.workbook.sheetnames:
+                return self.workbook[title]
         return None
 
     def rows(self, sheet: Sheet) -> list[Row]:
@@ -358,7 +340,11 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value)
+    # The export shows a text that starts like a formula as text (documents.neutralise).
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        text = text[1:]
+    return text.strip()
 
 
 def _value(row: Row, column: Column, value: object) -> Any:
@@ -701,13 +687,19 @@ def import_plan(board: Board, workbook) -> Plan:
     return plan
 
 
+def _opened(record: RegisterImport):
+    # Only the sheets the import reads are checked and counted: an export's change log is not.
+    names = [title for sheet in REGISTER_SHEETS for title in _titles(sheet)]
+    return open_spreadsheet(bytes(record.content), sheets=names)
+
+
 def import_preview(record: RegisterImport) -> RegisterImport:
     """Read the uploaded file into its preview; the task does this, never a request."""
     try:
-        plan = import_plan(record.board, open_spreadsheet(bytes(record.content)))
+        plan = import_plan(record.board, _opened(record))
     except SpreadsheetRefused as refusal:
         record.status = RegisterImport.Status.REFUSED
-        record.preview = {"error": str(refusal)}
+        record.preview = {"error": " ".join(refusal.messages)}
     except Exception:
         logger.exception("Import %s mislukt", record.pk)
         record.status = RegisterImport.Status.FAILED
@@ -828,7 +820,7 @@ def _write_terms(plan: Plan, board: Board) -> int:
 def import_commit(record: RegisterImport) -> dict[str, int]:
     """Write the file into the register: all of it, or nothing (ImportRefused)."""
     board, actor = record.board, record.uploaded_by
-    plan = import_plan(board, open_spreadsheet(bytes(record.content)))
+    plan = import_plan(board, _opened(record))
     if plan.refused:
         raise ImportRefused(plan)
     if plan.new_terms and not record.create_terms:

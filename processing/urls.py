@@ -15,6 +15,11 @@ urlpatterns = [
     path("register/catalogus/", catalogue_views.catalogue_page, name="catalogue"),
     path("register/importeren/", import_views.import_page, name="register_import"),
     path(
+        "register/importeren/sjabloon.xlsx",
+        import_views.import_template,
+        name="register_import_template",
+    ),
+    path(
         "register/importeren/<int:pk>/",
         import_views.import_detail,
         name="register_import_detail",

@@ -125,6 +125,7 @@ ROWS = [
     Row("export_file", "export_register", target="missing", ok=404),
     Row("export_retry", "export_register", target="missing", method="post", ok=404),
     Row("register_import", "import_register"),
+    Row("register_import_template", "import_register"),
     Row("register_import", "import_register", method="post", ok=400),  # no file: the form again
     # Only the uploader sees an import or commits it: everyone else finds nothing.
     Row("register_import_detail", "import_register", target="missing", ok=404),

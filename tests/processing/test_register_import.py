@@ -318,7 +318,7 @@ def test_nothing_is_written_when_something_is_refused(officer):
 def test_a_file_that_is_not_a_spreadsheet_is_refused(officer):
     record = uploaded(officer, b"%PDF-1.4 niet een spreadsheet", name="register.pdf")
     assert record.status == RegisterImport.Status.REFUSED
-    assert record.preview == {"error": "Dit is geen Excel-bestand (XLSX)."}
+    assert record.preview["error"].startswith("Dit bestand is geen Excel-werkmap (.xlsx).")
 
 
 def upload(client, board, content: bytes, name: str = "register.xlsx"):
@@ -431,3 +431,13 @@ def test_an_import_is_reached_only_by_its_uploader(
     assert not ProcessingActivity.objects.exists()
     record.refresh_from_db()
     assert record.status == RegisterImport.Status.PREVIEW
+
+
+def test_the_blank_template_reads_as_an_import_that_changes_nothing(client, officer):
+    client.force_login(officer.user)
+    url = reverse("register_import_template", kwargs={"board": officer.board.slug})
+    response = client.get(url)
+    assert response.status_code == 200
+    record = uploaded(officer, response.content)
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert record.counts == {"create": 0, "change": 0, "unchanged": 0, "refused": 0, "terms": 0}

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacyregister', '0010_register_import'),
-        ('processing', '0010_activity_register_number'),
+        ('privacyregister', '0010_import_register_capability'),
+        ('processing', '0011_export_csv_as_zip'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
