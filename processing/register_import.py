@@ -876,9 +876,13 @@ def import_start(*, actor: User, board: Board, upload) -> RegisterImport:
 
 
 def import_confirm(*, record: RegisterImport, create_terms: bool) -> None:
-    record.status, record.create_terms = RegisterImport.Status.COMMITTING, create_terms
-    record.save(update_fields=["status", "create_terms"])
-    transaction.on_commit(lambda: commit_import.enqueue(record.pk))
+    """Queue the commit, once: of two confirmations sent at the same moment only the first
+    finds the preview still waiting."""
+    confirmed = RegisterImport.objects.filter(
+        pk=record.pk, status=RegisterImport.Status.PREVIEW
+    ).update(status=RegisterImport.Status.COMMITTING, create_terms=create_terms)
+    if confirmed:
+        transaction.on_commit(lambda: commit_import.enqueue(record.pk))
 
 
 def import_run_commit(record: RegisterImport) -> None:
