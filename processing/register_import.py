@@ -68,19 +68,16 @@ TERM_ATTRIBUTES = {
 # A new term takes its attributes from the row that tells most of it: a recipient named on the
 # processors' sheet is a processor with its agreement, one on the recipients' sheet has a kind.
 TERM_SOURCES = {"processors": 2, "recipients": 1}
-# Columns whose value is a label of a choice; a file may give the Dutch or the English label.
+# Columns whose value is a label of a choice (register_sheets says which), checked and compared
+# by their value; a file may give the Dutch or the English label. The status is the register's
+# and the version is read apart; a term's attributes are read only for a new term.
 CHOICES: dict[tuple[str, str], type[models.Choices]] = {
-    ("purposes", "legal_basis_label"): register.LegalBasis,
-    ("purposes", "special_exception"): register.SpecialCategoryException,
-    ("data", "kind_label"): register.DataCategory.Kind,
-    ("data", "special_type"): register.DataCategory.SpecialType,
-    ("recipients", "kind"): register.Recipient.Kind,
-    ("recipients", "ground"): register.LegalBasis,
-    ("processors", "dpa"): register.Recipient.DpaStatus,
-    ("transfers", "safeguard"): register.Transfer.Safeguard,
-    ("security_measures", "kind"): register.SecurityMeasure.Kind,
-    ("staff_access", "access"): register.StaffAccess.Access,
-    ("cookies", "kind"): register.Cookie.Kind,
+    (sheet.key, column.key): column.choices
+    for sheet in REGISTER_SHEETS
+    for column in sheet.columns
+    if column.choices
+    and column.key not in ("status", "version")
+    and column.key not in TERM_ATTRIBUTES.get(sheet.key, ())
 }
 # Sheets whose rows are a set of terms linked to the activity, not rows of their own.
 LINKED = {"processors": "processors", "security_measures": "security_measures"}
@@ -111,7 +108,7 @@ ACTIVITY_FIELDS = (
     "dpia_done_on",
     "next_review_on",
 )
-IN_FORCE, DRAFT = "in_force", "draft"
+IN_FORCE, DRAFT = register_sheets.Version.IN_FORCE, register_sheets.Version.DRAFT
 ALL_SCHOOLS = {"", "alle scholen", "all schools"}
 
 
@@ -139,6 +136,7 @@ def _titles(sheet: Sheet) -> list[str]:
     return titles
 
 
+@functools.cache  # both languages, whichever is active
 def _choice_lookup(choices: type[models.Choices]) -> dict[str, Any]:
     lookup: dict[str, Any] = {}
     for value, label in zip(choices.values, choices.labels, strict=True):
@@ -146,14 +144,6 @@ def _choice_lookup(choices: type[models.Choices]) -> dict[str, Any]:
             lookup.setdefault(variant, value)
         if value:
             lookup.setdefault(str(value).casefold(), value)
-    return lookup
-
-
-def _versions() -> dict[str, str]:
-    lookup = {}
-    for key, label in ((IN_FORCE, "in werking"), (DRAFT, "concept")):
-        lookup[label] = key
-    lookup.update({"in force": IN_FORCE, "draft": DRAFT, "vastgesteld": IN_FORCE})
     return lookup
 
 
@@ -595,7 +585,7 @@ def import_plan(board: Board, workbook) -> Plan:
     existing = {
         a.number: a for a in statements.with_rows(board.activities.all()).select_related("board")
     }
-    versions = _versions()
+    versions = _choice_lookup(register_sheets.Version)
 
     # Per Nr. the row to import: the concept where there is one (it is the newest).
     chosen: dict[int, Row] = {}
