@@ -1045,6 +1045,22 @@ class RegisterImport(models.Model):
         return self.status in (self.Status.PENDING, self.Status.COMMITTING)
 
     @property
+    def is_reading(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
     def can_commit(self) -> bool:
         """Offered only when nothing is refused and there is something to write."""
         counts = self.counts
