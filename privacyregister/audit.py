@@ -25,6 +25,7 @@ LABELS = {
     "school.restored": _("school teruggezet"),
     "processing.statement.published": _("privacyverklaring gepubliceerd"),
     "processing.register.exported": _("register geëxporteerd"),
+    "processing.register.imported": _("register geïmporteerd"),
 }
 
 

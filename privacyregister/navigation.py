@@ -32,7 +32,7 @@ BOARD_MENU = (
         "activity_list",
         _("Register"),
         None,
-        ("activity_", "catalogue", "comment_", "term_"),
+        ("activity_", "catalogue", "comment_", "term_", "register_import"),
     ),
     MenuItem("lint", _("Controle"), Capability.VIEW_REGISTER),
     MenuItem("statement_overview", _("Verklaringen"), Capability.VIEW_REGISTER, ("statement_",)),

@@ -25,6 +25,7 @@ class Capability(models.TextChoices):
     COMMENT_ACTIVITY = "comment_activity", _("advies van de FG geven")
     VIEW_HISTORY = "view_history", _("geschiedenis bekijken")
     EXPORT_REGISTER = "export_register", _("register exporteren")
+    IMPORT_REGISTER = "import_register", _("register importeren")
     MANAGE_RETENTION = "manage_retention", _("bewaartermijnen beheren")
     VIEW_RIGHTS_REQUESTS = "view_rights_requests", _("verzoeken van betrokkenen bekijken")
     HANDLE_RIGHTS_REQUESTS = "handle_rights_requests", _("verzoeken van betrokkenen behandelen")
@@ -52,6 +53,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.PUBLISH_STATEMENT: BOARD,
         C.VIEW_HISTORY: BOARD,
         C.EXPORT_REGISTER: BOARD,
+        C.IMPORT_REGISTER: BOARD,
         C.MANAGE_RETENTION: BOARD,
         C.VIEW_RIGHTS_REQUESTS: BOARD,
         C.HANDLE_RIGHTS_REQUESTS: BOARD,
@@ -69,6 +71,7 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.PUBLISH_STATEMENT: BOARD,
         C.VIEW_HISTORY: BOARD,
         C.EXPORT_REGISTER: BOARD,
+        C.IMPORT_REGISTER: BOARD,
         C.MANAGE_RETENTION: BOARD,
         C.VIEW_RIGHTS_REQUESTS: BOARD,
         C.HANDLE_RIGHTS_REQUESTS: BOARD,

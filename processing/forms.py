@@ -24,6 +24,7 @@ from privacyregister.permissions import Capability, roles_with
 from processing import models
 from processing.directory import MAX_QUERY_LENGTH
 from processing.parts import Part
+from processing.spreadsheet_upload import SpreadsheetField
 from retention.models import RetentionRule
 
 if TYPE_CHECKING:
@@ -595,3 +596,40 @@ class SchoolSearchForm(forms.Form):
             "min_length": _("Typ minstens %(limit_value)d tekens."),
         },
     )
+
+
+class RegisterImportForm(forms.Form):
+    """The upload of the register's own spreadsheet: refused by its size and its archive before
+    it is kept (spreadsheet_upload); its cells are checked by the job that reads it."""
+
+    file = SpreadsheetField(
+        label=_("Spreadsheet (XLSX)"),
+        help_text=_(
+            "Een Excel-werkmap (.xlsx) in de vorm van het sjabloon of van een export, "
+            "van hoogstens 10 MB."
+        ),
+    )
+
+
+class RegisterImportCommitForm(forms.Form):
+    """The confirmation of an import; new terms are made only when the user asks for it."""
+
+    create_terms = forms.BooleanField(label=_("Maak deze nieuwe begrippen aan"), required=False)
+
+    def __init__(self, *args, new_terms: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_terms = new_terms
+        if not new_terms:
+            del self.fields["create_terms"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.new_terms and not cleaned.get("create_terms"):
+            raise forms.ValidationError(
+                _(
+                    "Het bestand noemt begrippen die dit bestuur nog niet heeft. Kies of ze "
+                    "aangemaakt mogen worden; anders kan het bestand niet worden ingelezen."
+                ),
+                code="create_terms",
+            )
+        return cleaned

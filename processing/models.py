@@ -999,3 +999,73 @@ class StatementVersion(models.Model):
     @property
     def title(self) -> str:
         return version_title(self.number, self.version_label, self.effective_from)
+
+
+class RegisterImport(models.Model):
+    """An upload of the register's own spreadsheet (processing.register_import): read by a job
+    on the task queue into a preview, and written into the register by a second job only when
+    the person who uploaded it confirms it and nothing is refused."""
+
+    class Status(models.TextChoices):
+        PENDING = "wacht", _("wordt gelezen")
+        PREVIEW = "voorbeeld", _("voorbeeld klaar")
+        COMMITTING = "bezig", _("wordt doorgevoerd")
+        DONE = "doorgevoerd", _("doorgevoerd")
+        FAILED = "mislukt", _("mislukt")
+        REFUSED = "geweigerd", _("geweigerd")
+
+    board = board_foreign_key("imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("door")
+    )
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    content = models.BinaryField(_("bestand"), editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    # What the file would do (register_import.Preview as data), and after the commit what it
+    # did; the counts as the audit log records them.
+    preview = models.JSONField(_("voorbeeld"), default=dict, blank=True)
+    counts = models.JSONField(_("aantallen"), default=dict, blank=True)
+    create_terms = models.BooleanField(_("nieuwe begrippen aanmaken"), default=False)
+    created_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+    done_at = models.DateTimeField(_("doorgevoerd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import van het register")
+        verbose_name_plural = _("imports van het register")
+        ordering = ["board_id", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.board} {self.file_name} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_waiting(self) -> bool:
+        """The page refreshes itself while a job works on the import."""
+        return self.status in (self.Status.PENDING, self.Status.COMMITTING)
+
+    @property
+    def is_reading(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REFUSED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def can_commit(self) -> bool:
+        """Offered only when nothing is refused and there is something to write."""
+        counts = self.counts
+        return (
+            self.status == self.Status.PREVIEW
+            and not counts.get("refused")
+            and bool(counts.get("create") or counts.get("change"))
+        )

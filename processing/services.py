@@ -1,6 +1,7 @@
 """Use cases of the register that span several models."""
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from processing.history import changes_between, end_of_save, historical_m2m_ids
 from processing.models import (
     ACTIVITY_M2M_FIELDS,
     ACTIVITY_PARTS,
+    ActivityPart,
     Comment,
     Dossier,
     DossierPart,
@@ -345,3 +347,58 @@ def activity_move(*, board: Board, activity: ProcessingActivity, up: bool) -> No
     for position, moved in enumerate(activities, start=1):
         moved.statement_position = position
     ProcessingActivity.objects.bulk_update(activities, ["statement_position"])
+
+
+@transaction.atomic
+@findings_deferred()  # the activity and all its rows, linted once
+def activity_replace(
+    *,
+    actor: User,
+    activity: ProcessingActivity,
+    fields: dict,
+    m2m: dict[str, list],
+    rows: Callable[[Callable[[str], Dossier | None]], dict[type[ActivityPart], list]],
+    retention_rules: list,
+    expected_version: int | None,
+) -> ProcessingActivity:
+    """Give an activity, new or existing, the content of another version of it (an imported
+    one) as one change, by the rules of an edit: an approved activity becomes a concept, and a
+    save that started from an older version is refused. `rows` builds the rows to replace,
+    unsaved and per model (models it leaves out keep their rows), from a function that gives
+    the activity's dossier of a name, made when it has none."""
+    _claim_version(activity, expected_version)
+    _reopen(activity)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    if activity.owner_id is None:
+        activity.owner = actor
+    activity.full_clean(exclude=["number"])
+    activity._history_user = actor
+    activity.save()
+    for name, values in m2m.items():
+        getattr(activity, name).set(values)
+    activity.retention_rules.set(retention_rules)
+    dossiers = {dossier.name: dossier for dossier in activity.dossiers.all()}
+
+    def dossier(name: str) -> Dossier | None:
+        if name and name not in dossiers:
+            made = Dossier(activity=activity, name=name)
+            made._history_user = actor
+            made.full_clean()
+            made.save()
+            dossiers[name] = made
+        return dossiers.get(name) if name else None
+
+    for model, new_rows in rows(dossier).items():
+        # django-stubs cannot resolve lookups on the subclasses of an abstract model
+        for old in model._default_manager.filter(activity=activity):  # type: ignore[misc]
+            old._history_user = actor  # the history record of the deletion names the actor
+            old.delete()
+        # The rows' terms and dossier were looked up in the activity's board: checking that
+        # each still exists would cost a query per reference, thousands in a large import.
+        references = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        for row in new_rows:
+            row.activity, row._history_user = activity, actor
+            row.full_clean(exclude=references)
+            row.save()
+    return activity

@@ -7,6 +7,7 @@ stored result, never the live register.
 
 import difflib
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -305,10 +306,10 @@ class _Terms(dict):
         return self[pk]
 
 
-def terms_by_pk(board: Board, versions: list[ApprovedVersion]) -> dict[type, dict]:
+def terms_by_pk(board: Board, versions: Sequence[ApprovedVersion] = ()) -> dict[type, dict]:
     """The board's terms by pk, per vocabulary model: the rows of a version refer to them by id.
-    The live rows carry their terms already (with_rows); a version from the history does not,
-    and its terms are read when it asks for them."""
+    The live rows of these versions carry their terms already (with_rows); other terms are read
+    when a version asks for them."""
     known: dict[type, list] = {model: [] for model in _VOCABULARY_MODELS}
     for version in versions:
         for part, rows in version.parts.items():

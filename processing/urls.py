@@ -1,11 +1,34 @@
 from django.urls import path, re_path
 
-from processing import catalogue_views, export_views, statement_views, views, vocabulary_views
+from processing import (
+    catalogue_views,
+    export_views,
+    import_views,
+    statement_views,
+    views,
+    vocabulary_views,
+)
 
 urlpatterns = [
     path("register/", views.activity_list, name="activity_list"),
     path("register/nieuw/", views.activity_create, name="activity_create"),
     path("register/catalogus/", catalogue_views.catalogue_page, name="catalogue"),
+    path("register/importeren/", import_views.import_page, name="register_import"),
+    path(
+        "register/importeren/sjabloon.xlsx",
+        import_views.import_template,
+        name="register_import_template",
+    ),
+    path(
+        "register/importeren/<int:pk>/",
+        import_views.import_detail,
+        name="register_import_detail",
+    ),
+    path(
+        "register/importeren/<int:pk>/doorvoeren/",
+        import_views.import_commit,
+        name="register_import_commit",
+    ),
     path(
         "register/<int:pk>/catalogus-gezien/",
         catalogue_views.catalogue_seen,

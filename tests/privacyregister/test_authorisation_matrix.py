@@ -43,6 +43,8 @@ EXPECTED = {
     "comment_activity": {"fg": B},
     "view_history": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
     "export_register": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
+    # Issue 19: importing the register's spreadsheet writes across the whole board.
+    "import_register": {"beheerder": B, "privacy_officer": B},
     "manage_retention": {"beheerder": B, "privacy_officer": B},
     "view_rights_requests": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
     "handle_rights_requests": {"beheerder": B, "privacy_officer": B, "schoolleider": S},
@@ -122,6 +124,12 @@ ROWS = [
     # Only the maker downloads an export file or asks for it again: everyone else finds nothing.
     Row("export_file", "export_register", target="missing", ok=404),
     Row("export_retry", "export_register", target="missing", method="post", ok=404),
+    Row("register_import", "import_register"),
+    Row("register_import_template", "import_register"),
+    Row("register_import", "import_register", method="post", ok=400),  # no file: the form again
+    # Only the uploader sees an import or commits it: everyone else finds nothing.
+    Row("register_import_detail", "import_register", target="missing", ok=404),
+    Row("register_import_commit", "import_register", target="missing", method="post", ok=404),
     Row("statement_publish_board", "publish_statement"),
     Row("statement_publish_out_of_date", "publish_statement"),
     Row("statement_order", "publish_statement"),
