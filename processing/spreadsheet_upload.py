@@ -25,7 +25,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 5_000  # data rows over all sheets of the import (header rows not counted)
+# Data rows on one sheet (header rows not counted). Per sheet, not over all of them: the
+# register's own export of 300 activities has some 5,500 rows over its sheets (a row per
+# purpose, data category, recipient, …), and it must come back in; its largest sheet has ~2,000.
+MAX_ROWS = 5_000
 HEADER_ROWS = 1  # the first row of every sheet names its columns
 
 # A register of a few hundred activities is a few MB of XML; a 10 MB upload of ordinary text
@@ -173,13 +176,13 @@ def _formula(sheet: str, row: int, column: int) -> SpreadsheetRefused:
 
 
 def _check_cells(workbook: openpyxl.Workbook, sheets: Iterable[str] | None) -> None:
-    """Stream the sheets once: no formulas, at most MAX_ROWS rows of data over all of them."""
+    """Stream the sheets once: no formulas, at most MAX_ROWS rows of data on each."""
     names = workbook.sheetnames
     if sheets is not None:
         wanted = {str(name) for name in sheets}
         names = [name for name in names if name in wanted]
-    rows = 0
     for name in names:
+        rows = 0
         worksheet = workbook[name]
         # The size a sheet claims for itself is the file's word: openpyxl would pad every row to
         # the claimed width and add empty rows up to the claimed height.
@@ -196,8 +199,8 @@ def _check_cells(workbook: openpyxl.Workbook, sheets: Iterable[str] | None) -> N
             if rows > MAX_ROWS:
                 raise SpreadsheetRefused(
                     _(
-                        "Het bestand heeft meer dan %(limit)s rijen met gegevens (bij blad "
-                        "%(sheet)s, rij %(row)s). Verdeel het register over meer bestanden."
+                        "Het blad %(sheet)s heeft meer dan %(limit)s rijen met gegevens (bij "
+                        "rij %(row)s). Verdeel het register over meer bestanden."
                     )
                     % {
                         "limit": number_format(MAX_ROWS, force_grouping=True),

@@ -249,16 +249,25 @@ def test_text_that_begins_with_an_equals_sign_is_no_formula():
     assert worksheet["B2"].value == "= 5 jaar na uitschrijving"
 
 
-def test_more_than_5000_data_rows_over_all_sheets_are_refused_at_the_first_row_over():
+def test_more_than_5000_data_rows_on_a_sheet_are_refused_at_the_first_row_over():
     data = workbook_bytes(
         ("Verwerkingen", [[n, "Verwerking", "in werking"] for n in range(3000)]),
-        ("Doelen", [[n, "Doel", "in werking"] for n in range(MAX_ROWS - 3000 + 1)]),
+        ("Doelen", [[n, "Doel", "in werking"] for n in range(MAX_ROWS + 1)]),
     )
 
     assert refusal(data) == (
-        "Het bestand heeft meer dan 5.000 rijen met gegevens (bij blad Doelen, rij 2002). "
+        "Het blad Doelen heeft meer dan 5.000 rijen met gegevens (bij rij 5002). "
         "Verdeel het register over meer bestanden."
     )
+
+
+def test_5000_data_rows_on_each_of_two_sheets_open():
+    data = workbook_bytes(
+        ("Verwerkingen", [[n, "Verwerking", "in werking"] for n in range(MAX_ROWS)]),
+        ("Doelen", [[n, "Doel", "in werking"] for n in range(MAX_ROWS)]),
+    )
+
+    assert open_spreadsheet(data).sheetnames == ["Verwerkingen", "Doelen"]
 
 
 def test_5000_data_rows_with_empty_rows_between_them_open():
