@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacyregister.documents import render_document
 from privacyregister.models import Board
@@ -232,10 +233,26 @@ class PdfSave:
     when: datetime
     who: str
     changes: list[tuple[str, list[str]]]
+    # The save that created the activity: what it filled in is counted, not listed (its rows
+    # would double the appendix of a register built in one go; the spreadsheet lists them).
+    created: bool = False
+    filled_in: int = 0
 
     @property
     def moment(self) -> str:
         return dutch_moment(self.when)
+
+    @property
+    def lines(self) -> list[tuple[str, list[str]]]:
+        if not self.filled_in:
+            return self.changes
+        what, _fields = self.changes[0]
+        counted = ngettext(
+            "%(what)s, met %(n)s veld of rij ingevuld",
+            "%(what)s, met %(n)s velden en rijen ingevuld",
+            self.filled_in,
+        ) % {"what": what, "n": self.filled_in}
+        return [(counted, [])]
 
 
 SAVE_WITHIN = timedelta(seconds=5)
@@ -254,7 +271,11 @@ def pdf_changes(
         saves = per_activity[change.activity_id]
         who = str(change.who or _("systeem"))
         if not saves or saves[-1].who != who or change.when - saves[-1].when > SAVE_WITHIN:
-            saves.append(PdfSave(change.when, who, []))
+            created = record is not None and record.history_type == "+"
+            saves.append(PdfSave(change.when, who, [], created=created))
+        elif saves[-1].created:
+            saves[-1].filled_in += max(len(change.changes), 1)
+            continue
         lines = [f"{c.label}: {c.old} → {c.new}" for c in change.changes]
         saves[-1].changes.append((change.what, lines))
     return [(a, per_activity[a.pk]) for a in activities if per_activity.get(a.pk)]

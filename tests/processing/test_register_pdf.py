@@ -117,3 +117,19 @@ def test_the_pdf_has_dutch_dates_and_no_iso_date_anywhere(client, officer, edite
     )
     assert f"1 maart {today.year}" in text
     assert f"Stand van het register op {today.day} " in text
+
+
+@pytest.mark.django_db
+def test_creating_an_activity_is_one_line_that_counts_what_was_filled_in(officer):
+    from privacyregister.access import BoardAccess
+    from processing.history import register_changes
+    from processing.register_entries import register_entries
+    from processing.register_pdf import pdf_activities, pdf_changes
+
+    activity = ActivityFactory.create(board=officer.board, name="Schoolfotograaf")
+    activity.purposes.create(description="Foto's maken", legal_basis="a")
+    activity.purposes.create(description="Foto's verkopen", legal_basis="a")
+    selection = register_entries(BoardAccess(officer.user, officer.board), {})
+    changes = pdf_changes(pdf_activities(selection), register_changes([activity.pk], None, None))
+    [(_activity, [save])] = changes
+    assert save.lines == [("verwerking toegevoegd, met 2 velden en rijen ingevuld", [])]
