@@ -2,38 +2,13 @@
 exported as approved (the statements' version) and, where asked, its draft beside it."""
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from privacyregister.access import BoardAccess
-from processing.models import ProcessingActivity
 from processing.register_entries import register_entries
 from tests.factories import ActivityFactory
-from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def edited(client, officer) -> ProcessingActivity:
-    """Approved with the purpose "Onderwijs geven", then edited to "Onderwijs op afstand"."""
-    activity = ActivityFactory.create(
-        board=officer.board,
-        name="Leerlingvolgsysteem",
-        status="vastgesteld",
-        approved_at=timezone.now(),
-    )
-    activity.purposes.create(description="Onderwijs geven", legal_basis="e")
-    url = reverse(
-        "activity_edit_part",
-        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "doelen"},
-    )
-    data = form_data(client.get(url))
-    data["doelen-0-description"] = "Onderwijs op afstand"
-    assert client.post(url, data).status_code == 302
-    activity.refresh_from_db()
-    assert activity.changed_since_approval
-    return activity
 
 
 def _purposes(version) -> list[str]:

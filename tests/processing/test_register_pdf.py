@@ -5,39 +5,15 @@ import re
 import shutil
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from processing.models import ProcessingActivity
 from tests.factories import ActivityFactory
-from tests.forms import form_data
 from tests.processing.test_exports import download, pdf_text
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext ontbreekt"),
 ]
-
-
-@pytest.fixture
-def edited(client, officer) -> ProcessingActivity:
-    """Approved with the purpose "Onderwijs geven", then edited to "Onderwijs op afstand"."""
-    activity = ActivityFactory.create(
-        board=officer.board,
-        name="Leerlingvolgsysteem",
-        status="vastgesteld",
-        approved_at=timezone.now(),
-    )
-    activity.purposes.create(description="Onderwijs geven", legal_basis="e")
-    url = reverse(
-        "activity_edit_part",
-        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "doelen"},
-    )
-    data = form_data(client.get(url))
-    data["doelen-0-description"] = "Onderwijs op afstand"
-    assert client.post(url, data).status_code == 302
-    activity.refresh_from_db()
-    return activity
 
 
 def register_text(client, board, **params) -> str:

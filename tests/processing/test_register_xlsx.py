@@ -12,37 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from processing.models import ProcessingActivity
 from processing.register_xlsx import register_template
 from tests.factories import ActivityFactory
 from tests.forms import form_data
 from tests.processing.test_exports import download
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def edited(client, officer) -> ProcessingActivity:
-    """Approved with the purpose "Onderwijs geven" on 1 november 2025, then edited to
-    "Onderwijs op afstand"."""
-    activity = ActivityFactory.create(
-        board=officer.board,
-        name="Leerlingvolgsysteem",
-        status="vastgesteld",
-        approved_at=datetime.datetime(2025, 11, 1, 14, 5, tzinfo=datetime.UTC),
-        approved_by=officer.user,
-        owner=officer.user,
-    )
-    activity.purposes.create(description="Onderwijs geven", legal_basis="e")
-    url = reverse(
-        "activity_edit_part",
-        kwargs={"board": activity.board.slug, "pk": activity.pk, "part": "doelen"},
-    )
-    data = form_data(client.get(url))
-    data["doelen-0-description"] = "Onderwijs op afstand"
-    assert client.post(url, data).status_code == 302
-    activity.refresh_from_db()
-    return activity
 
 
 def xlsx(client, board, **params):
