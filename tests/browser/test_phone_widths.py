@@ -57,10 +57,12 @@ SKIPPED = {
     "invitation_accept": POST_ONLY,
     "invitation_decline": POST_ONLY,
     "export_retry": POST_ONLY,
+    "register_import_commit": POST_ONLY,
     "rights_request_action": POST_ONLY,
     "logout": POST_ONLY,
     "export_download": DOWNLOAD,
     "export_file": DOWNLOAD,
+    "register_import_template": DOWNLOAD,
     "retention_schedule_download": DOWNLOAD,
     "rights_request_letter": DOWNLOAD,
     "public_logo": DOWNLOAD,
@@ -116,8 +118,31 @@ def demo_arguments() -> dict:
             "retention_rule_": RetentionRule.objects.filter(board=board)[0].pk,
             "rights_": RightsRequest.objects.filter(board=board)[0].pk,
             "membership_": Membership.objects.filter(board=board)[0].pk,
+            "register_import_": demo_import(board).pk,
         },
     }
+
+
+def demo_import(board: Board):
+    """The privacy officer's import of the board's own export, read into its preview (the demo
+    has no imports; only the one who uploaded it opens its page)."""
+    from privacyregister.access import BoardAccess
+    from processing.history import register_changes
+    from processing.models import RegisterImport
+    from processing.register_entries import register_entries
+    from processing.register_import import import_preview
+    from processing.register_xlsx import export_xlsx
+
+    officer = board.memberships.filter(role="privacy_officer", user__email__in=ROLES)[0].user
+    selection = register_entries(BoardAccess(officer, board), {})
+    changes = register_changes([entry.activity.pk for entry in selection.entries], None, None)
+    content = export_xlsx(
+        board=board, selection=selection, changes=changes, filters=[], exported_by=officer
+    )
+    record = RegisterImport.objects.create(
+        board=board, uploaded_by=officer, file_name="register.xlsx", content=content
+    )
+    return import_preview(record)
 
 
 def comment_arguments() -> dict:
