@@ -82,6 +82,7 @@ install-test: $(VENV)/.installed-test $(MO) $(ASSETS)
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py sync_permissions  # a capability added since the last run
 	@echo "Open http://$(HOST_PORT)/ en log in met een van de accounts hierboven."
 	DEBUG=1 $(PY) scripts/run_dev.py $(HOST_PORT)
 
