@@ -582,8 +582,12 @@ def import_plan(board: Board, workbook) -> Plan:
     plan.refusals.extend(reader.refusals)
     if plan.refusals:
         return plan
+    # With the schools too: _changes compares them, which would otherwise be a query per activity.
     existing = {
-        a.number: a for a in statements.with_rows(board.activities.all()).select_related("board")
+        a.number: a
+        for a in statements.with_rows(
+            board.activities.all(), register.ACTIVITY_M2M_FIELDS
+        ).select_related("board")
     }
     versions = _choice_lookup(register_sheets.Version)
 

@@ -2,6 +2,8 @@
 then one commit that writes all of it or nothing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ from processing.models import (
     Purpose,
     RegisterImport,
 )
-from processing.register_import import import_preview, import_run_commit
+from processing.register_import import _opened, import_plan, import_preview, import_run_commit
 from retention.models import RetentionRule
 from tests.factories import (
     ActivityFactory,
@@ -108,6 +110,29 @@ def test_an_exported_register_imported_into_an_empty_board_gives_the_same_regist
     assert sorted(target.activities.values_list("number", flat=True)) == list(
         range(1, source.activities.count() + 1)
     )
+
+
+def plan_queries(activities: int) -> int:
+    """The queries of reading back a board's own export of `activities` activities, each for one
+    school of the board."""
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    school = SchoolFactory(board=officer.board)
+    for _ in range(activities):
+        ActivityFactory(board=officer.board, applies_to_all_schools=False).schools.add(school)
+    record = RegisterImport(
+        board=officer.board,
+        uploaded_by=officer.user,
+        content=register_workbook(officer.board, officer.user),
+    )
+    opened = _opened(record)
+    with CaptureQueriesContext(connection) as queries:
+        plan = import_plan(officer.board, opened)
+    assert plan.counts()["unchanged"] == activities
+    return len(queries)
+
+
+def test_the_preview_reads_the_schools_of_all_activities_at_once():
+    assert plan_queries(20) == plan_queries(2)
 
 
 def test_an_unchanged_file_changes_nothing_and_a_changed_field_is_named(officer):
