@@ -879,15 +879,22 @@ def import_confirm(*, record: RegisterImport, create_terms: bool) -> None:
         transaction.on_commit(lambda: commit_import.enqueue(record.pk))
 
 
+def _back_to_preview(record: RegisterImport, plan: Plan) -> None:
+    record.status = RegisterImport.Status.PREVIEW
+    record.preview = plan.as_data()
+    record.counts = plan.counts()
+    record.save(update_fields=["status", "preview", "counts"])
+
+
 def import_run_commit(record: RegisterImport) -> None:
     try:
         import_commit(record)
     except ImportRefused as refused:
-        plan = refused.args[0]
-        record.status = RegisterImport.Status.PREVIEW
-        record.preview = plan.as_data()
-        record.counts = plan.counts()
-        record.save(update_fields=["status", "preview", "counts"])
+        _back_to_preview(record, refused.args[0])
+    except services.EditConflict:
+        # Someone saved an activity of the file while it was being written. Nothing was written
+        # (one transaction); the preview is read again, against the register as it is now.
+        _back_to_preview(record, import_plan(record.board, _opened(record)))
     except ValidationError as error:
         # A value the register's own checks refuse that the preview let through.
         record.status = RegisterImport.Status.FAILED

@@ -3,13 +3,14 @@ then one commit that writes all of it or nothing."""
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from privacyregister.models import Board, SecurityEvent
 from privacyregister.roles import Role
-from processing import statements
+from processing import services, statements
 from processing.models import (
     DataCategory,
     DataSubjectGroup,
@@ -338,6 +339,29 @@ def test_nothing_is_written_when_something_is_refused(officer):
     assert (ProcessingActivity.objects.count(), DataCategory.objects.count()) == before
     assert not DataSubjectGroup.objects.filter(name="Nieuwe groep").exists()
     assert not SecurityEvent.objects.filter(action="processing.register.imported").exists()
+
+
+def test_an_activity_saved_by_someone_else_while_the_import_writes_goes_back_to_the_preview(
+    officer, monkeypatch
+):
+    existing = ActivityFactory(board=officer.board, name="Leerlingadministratie")
+    record = uploaded(officer, workbook({"activities": [activity(existing.number, existing.name)]}))
+    assert record.counts["change"] == 1
+    replace = services.activity_replace
+
+    def saved_meanwhile(*, activity, **kwargs):
+        # Another editor's save, between the commit's read of the register and its write.
+        ProcessingActivity.objects.filter(pk=activity.pk).update(version=F("version") + 1)
+        return replace(activity=activity, **kwargs)
+
+    monkeypatch.setattr(services, "activity_replace", saved_meanwhile)
+
+    record = committed(record)
+
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert record.preview["activities"][0]["action"] == "change"
+    existing.refresh_from_db()
+    assert existing.description == "Wat wij doen, in gewone taal."
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(officer):
