@@ -202,7 +202,6 @@ class Planned:
     changes: list[str] = field(default_factory=list)
     changed_sheets: set[str] = field(default_factory=set)
     refusals: list[Problem] = field(default_factory=list)
-    new_terms: set[tuple[type, str]] = field(default_factory=set)
 
     @property
     def action(self) -> str:
@@ -515,7 +514,6 @@ def _check_refs(plan: Plan, planned: Planned, terms: _Terms) -> None:
                 assert model is not None
                 if not name or terms.get(model, name) is not None:
                     continue
-                planned.new_terms.add((model, name))
                 known = plan.new_terms.get((model, name))
                 if known is None or TERM_SOURCES.get(sheet_key, 0) > known.source:
                     plan.new_terms[(model, name)] = NewTerm(
@@ -800,13 +798,12 @@ def _part_rows(planned: Planned, terms: _Terms, dossier) -> dict[type[register.A
     return built
 
 
-def _write_terms(plan: Plan, board: Board) -> int:
+def _write_terms(plan: Plan, board: Board) -> None:
     for term in plan.new_terms.values():
         # Every list has a board foreign key; django-stubs checks the abstract base's fields.
         obj = term.model(board=board, name=term.name, **term.attributes)  # type: ignore[misc]
         obj.full_clean()
         obj.save()
-    return len(plan.new_terms)
 
 
 @transaction.atomic
@@ -820,7 +817,7 @@ def import_commit(record: RegisterImport) -> dict[str, int]:
     if plan.new_terms and not record.create_terms:
         raise ImportRefused(plan)
     counts = plan.counts()
-    counts["terms"] = _write_terms(plan, board)
+    _write_terms(plan, board)
     terms = _Terms(board)
     rules = terms.rules
     written = []
