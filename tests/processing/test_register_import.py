@@ -116,10 +116,12 @@ def test_an_exported_register_imported_into_an_empty_board_gives_the_same_regist
 def plan_queries(activities: int) -> int:
     """The queries of reading back a board's own export of `activities` activities, each for one
     school of the board."""
-    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
-    school = SchoolFactory(board=officer.board)
+    officer = MembershipFactory.create(role=Role.PRIVACY_OFFICER)
+    school = SchoolFactory.create(board=officer.board)
     for _ in range(activities):
-        ActivityFactory(board=officer.board, applies_to_all_schools=False).schools.add(school)
+        ActivityFactory.create(board=officer.board, applies_to_all_schools=False).schools.add(
+            school
+        )
     record = RegisterImport(
         board=officer.board,
         uploaded_by=officer.user,
