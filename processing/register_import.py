@@ -202,7 +202,6 @@ class Planned:
     changes: list[str] = field(default_factory=list)
     changed_sheets: set[str] = field(default_factory=set)
     refusals: list[Problem] = field(default_factory=list)
-    new_terms: set[tuple[type, str]] = field(default_factory=set)
 
     @property
     def action(self) -> str:
@@ -515,7 +514,6 @@ def _check_refs(plan: Plan, planned: Planned, terms: _Terms) -> None:
                 assert model is not None
                 if not name or terms.get(model, name) is not None:
                     continue
-                planned.new_terms.add((model, name))
                 known = plan.new_terms.get((model, name))
                 if known is None or TERM_SOURCES.get(sheet_key, 0) > known.source:
                     plan.new_terms[(model, name)] = NewTerm(
@@ -582,8 +580,12 @@ def import_plan(board: Board, workbook) -> Plan:
     plan.refusals.extend(reader.refusals)
     if plan.refusals:
         return plan
+    # With the schools too: _changes compares them, which would otherwise be a query per activity.
     existing = {
-        a.number: a for a in statements.with_rows(board.activities.all()).select_related("board")
+        a.number: a
+        for a in statements.with_rows(
+            board.activities.all(), register.ACTIVITY_M2M_FIELDS
+        ).select_related("board")
     }
     versions = _choice_lookup(register_sheets.Version)
 
@@ -796,13 +798,12 @@ def _part_rows(planned: Planned, terms: _Terms, dossier) -> dict[type[register.A
     return built
 
 
-def _write_terms(plan: Plan, board: Board) -> int:
+def _write_terms(plan: Plan, board: Board) -> None:
     for term in plan.new_terms.values():
         # Every list has a board foreign key; django-stubs checks the abstract base's fields.
         obj = term.model(board=board, name=term.name, **term.attributes)  # type: ignore[misc]
         obj.full_clean()
         obj.save()
-    return len(plan.new_terms)
 
 
 @transaction.atomic
@@ -816,7 +817,7 @@ def import_commit(record: RegisterImport) -> dict[str, int]:
     if plan.new_terms and not record.create_terms:
         raise ImportRefused(plan)
     counts = plan.counts()
-    counts["terms"] = _write_terms(plan, board)
+    _write_terms(plan, board)
     terms = _Terms(board)
     rules = terms.rules
     written = []
@@ -875,15 +876,22 @@ def import_confirm(*, record: RegisterImport, create_terms: bool) -> None:
         transaction.on_commit(lambda: commit_import.enqueue(record.pk))
 
 
+def _back_to_preview(record: RegisterImport, plan: Plan) -> None:
+    record.status = RegisterImport.Status.PREVIEW
+    record.preview = plan.as_data()
+    record.counts = plan.counts()
+    record.save(update_fields=["status", "preview", "counts"])
+
+
 def import_run_commit(record: RegisterImport) -> None:
     try:
         import_commit(record)
     except ImportRefused as refused:
-        plan = refused.args[0]
-        record.status = RegisterImport.Status.PREVIEW
-        record.preview = plan.as_data()
-        record.counts = plan.counts()
-        record.save(update_fields=["status", "preview", "counts"])
+        _back_to_preview(record, refused.args[0])
+    except services.EditConflict:
+        # Someone saved an activity of the file while it was being written. Nothing was written
+        # (one transaction); the preview is read again, against the register as it is now.
+        _back_to_preview(record, import_plan(record.board, _opened(record)))
     except ValidationError as error:
         # A value the register's own checks refuse that the preview let through.
         record.status = RegisterImport.Status.FAILED

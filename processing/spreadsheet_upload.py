@@ -11,9 +11,9 @@ first refusal. The XML parser is expat 2.4 or later, which refuses entity expans
 """
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable
+from xml.etree import ElementTree
 
 import openpyxl
 from django import forms
@@ -57,12 +57,12 @@ MACRO_TYPES = {
     "application/vnd.ms-excel.sheet.binary.macroEnabled.main": ".xlsb",
     "application/vnd.ms-office.vbaProject": "vbaProject.bin",
 }
-CONTENT_TYPE = re.compile(rb'ContentType\s*=\s*"([^"]+)"')
-RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-EXTERNAL = re.compile(rb'TargetMode\s*=\s*"External"')
+# A part with this content type pulls cells from another workbook, wherever in the archive it is
+# stored (xl/externalLinks/ is only where Excel puts it).
+EXTERNAL_LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
 # A cell that holds a web address gets a hyperlink relationship to it (Excel makes one when
 # someone types an address): the address is shown, nothing is fetched when the file is opened.
-HYPERLINK = re.compile(rb'Type\s*=\s*"[^"]*/hyperlink"')
+HYPERLINK_TYPE_SUFFIX = "/hyperlink"
 
 
 class SpreadsheetRefused(ValidationError):
@@ -147,21 +147,60 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
             raise _external_link(names[name].filename)
     if CONTENT_TYPES.lower() not in names:
         raise _not_xlsx()
-    content_types = {
-        found.decode("utf-8", "replace")
-        for found in CONTENT_TYPE.findall(_part(archive, names[CONTENT_TYPES.lower()]))
-    }
-    for content_type, found in MACRO_TYPES.items():
-        if content_type in content_types:
+    declared = _content_types(_part(archive, names[CONTENT_TYPES.lower()]))
+    content_types = {content_type for _applies_to, content_type in declared}
+    for macro_type, found in MACRO_TYPES.items():
+        if macro_type.lower() in content_types:
             raise _macros(found)
-    if not content_types & SPREADSHEET_TYPES:
+    for applies_to, content_type in declared:
+        if content_type == EXTERNAL_LINK_TYPE.lower():
+            raise _external_link(applies_to)
+    if not content_types & {spreadsheet_type.lower() for spreadsheet_type in SPREADSHEET_TYPES}:
         raise _not_xlsx()
     for name, info in names.items():
         if not name.endswith(".rels"):
             continue
-        for relationship in RELATIONSHIP.findall(_part(archive, info)):
-            if EXTERNAL.search(relationship) and not HYPERLINK.search(relationship):
+        for relationship in _elements(_part(archive, info), "Relationship"):
+            if _external(relationship):
                 raise _external_link(info.filename)
+
+
+def _elements(xml: bytes, local_name: str) -> list[ElementTree.Element]:
+    """The elements named `local_name` (in whatever namespace) of a small XML part.
+
+    Parsed, not searched with patterns: a pattern misses what the XML means but is written
+    otherwise (single quotes, a character reference such as &#69;xternal, spaces), and a
+    spreadsheet program reads the XML. The part's size is bounded by _part.
+    """
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        raise _not_xlsx() from None
+    return [element for element in root.iter() if element.tag.rpartition("}")[2] == local_name]
+
+
+def _content_types(xml: bytes) -> list[tuple[str, str]]:
+    """(what it applies to, content type in lower case) of every Override and Default in
+    [Content_Types].xml: the part name of an Override, the extension of a Default. Media types
+    are compared without regard to case (RFC 6838)."""
+    found = []
+    for kind, applies_to in (("Override", "PartName"), ("Default", "Extension")):
+        for element in _elements(xml, kind):
+            content_type = (element.get("ContentType") or "").strip().lower()
+            found.append(((element.get(applies_to) or "").lstrip("/"), content_type))
+    return found
+
+
+def _external(relationship: ElementTree.Element) -> bool:
+    """Whether a relationship points outside the file, other than a cell's web address.
+
+    Any TargetMode other than Internal counts as outside: the standard knows only the two, and
+    a program reading an unknown one may well fetch it.
+    """
+    mode = (relationship.get("TargetMode") or "Internal").strip().lower()
+    if mode == "internal":
+        return False
+    return not (relationship.get("Type") or "").endswith(HYPERLINK_TYPE_SUFFIX)
 
 
 def _formula(sheet: str, row: int, column: int) -> SpreadsheetRefused:

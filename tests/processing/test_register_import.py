@@ -2,12 +2,15 @@
 then one commit that writes all of it or nothing."""
 
 import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from privacyregister.models import Board, SecurityEvent
 from privacyregister.roles import Role
-from processing import statements
+from processing import services, statements
 from processing.models import (
     DataCategory,
     DataSubjectGroup,
@@ -15,7 +18,7 @@ from processing.models import (
     Purpose,
     RegisterImport,
 )
-from processing.register_import import import_preview, import_run_commit
+from processing.register_import import _opened, import_plan, import_preview, import_run_commit
 from retention.models import RetentionRule
 from tests.factories import (
     ActivityFactory,
@@ -108,6 +111,31 @@ def test_an_exported_register_imported_into_an_empty_board_gives_the_same_regist
     assert sorted(target.activities.values_list("number", flat=True)) == list(
         range(1, source.activities.count() + 1)
     )
+
+
+def plan_queries(activities: int) -> int:
+    """The queries of reading back a board's own export of `activities` activities, each for one
+    school of the board."""
+    officer = MembershipFactory.create(role=Role.PRIVACY_OFFICER)
+    school = SchoolFactory.create(board=officer.board)
+    for _ in range(activities):
+        ActivityFactory.create(board=officer.board, applies_to_all_schools=False).schools.add(
+            school
+        )
+    record = RegisterImport(
+        board=officer.board,
+        uploaded_by=officer.user,
+        content=register_workbook(officer.board, officer.user),
+    )
+    opened = _opened(record)
+    with CaptureQueriesContext(connection) as queries:
+        plan = import_plan(officer.board, opened)
+    assert plan.counts()["unchanged"] == activities
+    return len(queries)
+
+
+def test_the_preview_reads_the_schools_of_all_activities_at_once():
+    assert plan_queries(20) == plan_queries(2)
 
 
 def test_an_unchanged_file_changes_nothing_and_a_changed_field_is_named(officer):
@@ -313,6 +341,29 @@ def test_nothing_is_written_when_something_is_refused(officer):
     assert (ProcessingActivity.objects.count(), DataCategory.objects.count()) == before
     assert not DataSubjectGroup.objects.filter(name="Nieuwe groep").exists()
     assert not SecurityEvent.objects.filter(action="processing.register.imported").exists()
+
+
+def test_an_activity_saved_by_someone_else_while_the_import_writes_goes_back_to_the_preview(
+    officer, monkeypatch
+):
+    existing = ActivityFactory(board=officer.board, name="Leerlingadministratie")
+    record = uploaded(officer, workbook({"activities": [activity(existing.number, existing.name)]}))
+    assert record.counts["change"] == 1
+    replace = services.activity_replace
+
+    def saved_meanwhile(*, activity, **kwargs):
+        # Another editor's save, between the commit's read of the register and its write.
+        ProcessingActivity.objects.filter(pk=activity.pk).update(version=F("version") + 1)
+        return replace(activity=activity, **kwargs)
+
+    monkeypatch.setattr(services, "activity_replace", saved_meanwhile)
+
+    record = committed(record)
+
+    assert record.status == RegisterImport.Status.PREVIEW
+    assert record.preview["activities"][0]["action"] == "change"
+    existing.refresh_from_db()
+    assert existing.description == "Wat wij doen, in gewone taal."
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused(officer):

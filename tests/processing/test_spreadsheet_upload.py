@@ -215,6 +215,55 @@ def test_a_relationship_to_an_outside_target_is_refused():
     assert "(xl/worksheets/_rels/sheet1.xml.rels)" in message
 
 
+def test_a_relationship_to_an_outside_target_in_single_quotes_is_refused():
+    rels = (
+        b"<?xml version='1.0'?><Relationships xmlns='http://schemas.openxmlformats.org/package/"
+        b"2006/relationships'><Relationship Id='rId1' Type='http://schemas.openxmlformats.org/"
+        b"officeDocument/2006/relationships/image' Target='https://example.org/track.png' "
+        b"TargetMode='External'/></Relationships>"
+    )
+
+    message = refusal(
+        rewritten(workbook_bytes(), add=[("xl/worksheets/_rels/sheet1.xml.rels", rels)])
+    )
+
+    assert "(xl/worksheets/_rels/sheet1.xml.rels)" in message
+
+
+def test_a_relationship_to_an_outside_target_written_with_a_character_reference_is_refused():
+    rels = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/image" Target="https://example.org/track.png" '
+        b'TargetMode="&#69;xternal"/></Relationships>'
+    )
+
+    message = refusal(
+        rewritten(workbook_bytes(), add=[("xl/worksheets/_rels/sheet1.xml.rels", rels)])
+    )
+
+    assert "(xl/worksheets/_rels/sheet1.xml.rels)" in message
+
+
+def test_an_external_link_stored_elsewhere_is_refused_by_its_content_type():
+    data = workbook_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml")
+    override = (
+        b'<Override PartName="/xl/media/link1.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>'
+    )
+    link = ("xl/media/link1.xml", b'<externalLink><externalBook r:id="rId1"/></externalLink>')
+
+    message = refusal(
+        rewritten(data, {"[Content_Types].xml": types.replace(b"</Types>", override)}, add=[link])
+    )
+
+    assert message.startswith(
+        "Dit bestand haalt gegevens uit een ander bestand of van internet (xl/media/link1.xml)."
+    )
+
+
 def test_a_web_address_made_into_a_link_is_no_external_link():
     workbook = openpyxl.Workbook()
     workbook.active.title = "Verwerkers"
