@@ -266,8 +266,6 @@ def pdf_changes(
     per_activity: dict[int | None, list[PdfSave]] = defaultdict(list)
     for change in changes:
         record: Any = change.record  # a version of the activity, for its activity's entries
-        if record is not None and record.history_type == "~" and not change.changes:
-            continue  # a save of the activity that changed no field a person sees (its version)
         saves = per_activity[change.activity_id]
         who = str(change.who or _("systeem"))
         if not saves or saves[-1].who != who or change.when - saves[-1].when > SAVE_WITHIN:

@@ -189,6 +189,15 @@ def test_an_added_row_stands_in_the_change_sheet_with_its_text_under_new(client,
     }.items() <= next(c for c in changes if c["Wat"] == "doel toegevoegd").items()
 
 
+def test_a_save_of_the_activity_that_changed_no_visible_field_has_no_change_row(
+    client, officer, edited
+):
+    edited.save()  # a new version of the activity with no field a person sees changed
+    changes = records(xlsx(client, officer.board)["Wijzigingen"])
+    assert [c for c in changes if c["Wat"] == "verwerking gewijzigd" and not c["Veld"]] == []
+    assert [c for c in changes if c["Wat"] == "verwerking gewijzigd"]  # the real one stays
+
+
 def test_cells_that_look_like_formulas_stay_text_in_both_formats(client, officer):
     activity = ActivityFactory(
         board=officer.board, name='=HYPERLINK("http://kwaad.example","klik")', description="+1+1"
