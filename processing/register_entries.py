@@ -47,6 +47,12 @@ class RegisterEntry:
         return self.activity.number
 
     @property
+    def name(self) -> str:
+        """Named as in force; an activity never approved by its draft. Every format names an
+        entry so: a renamed draft must not give one number two names in one export."""
+        return self.versions[0].data["name"] if self.versions else self.activity.name
+
+    @property
     def in_force(self) -> RegisterVersion | None:
         return next((v for v in self.versions if v.in_force), None)
 

@@ -214,11 +214,14 @@ def pdf_activities(selection: RegisterSelection) -> list[PdfActivity]:
     result = []
     for entry in selection.entries:
         tables, note = _entry_tables(entry, approvers, selection.approved_only)
-        # Named as in force; an activity never approved by its draft.
-        name = entry.versions[0].data["name"] if entry.versions else entry.activity.name
         result.append(
             PdfActivity(
-                entry.activity.pk, entry.number, name, f"verwerking-{entry.number}", tables, note
+                entry.activity.pk,
+                entry.number,
+                entry.name,
+                f"verwerking-{entry.number}",
+                tables,
+                note,
             )
         )
     return result

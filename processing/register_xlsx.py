@@ -137,16 +137,17 @@ def _version_label(version: RegisterVersion) -> str:
 def _change_rows(changes: list[Entry], entries: list[RegisterEntry]) -> Rows:
     """One row per changed field. A row of an activity added or removed changes no field: its
     text stands under new or old."""
-    activities = {entry.activity.pk: entry.activity for entry in entries}
+    by_pk = {entry.activity.pk: entry for entry in entries}
     removed = str(KIND["-"])
     rows: Rows = []
     for change in changes:
-        activity = activities.get(change.activity_id or 0)
+        entry = by_pk.get(change.activity_id or 0)
         common: dict[str, Value] = {
             "when": change.when,
             "who": str(change.who or _("systeem")),
-            "number": activity.number if activity else None,
-            "activity": activity.name if activity else "",
+            "number": entry.number if entry else None,
+            # As the activities sheet names it (the version in force), not the live draft.
+            "activity": entry.name if entry else "",
         }
         if change.changes:
             rows += [

@@ -59,3 +59,20 @@ def test_the_change_log_names_each_changed_field_with_its_old_and_new_value(edit
     today = timezone.localdate()
     assert register_changes([edited.pk], today.replace(year=today.year - 1), today)
     assert register_changes([edited.pk], today.replace(year=today.year + 1), None) == []
+
+
+def test_an_entry_is_named_as_in_force_also_when_its_draft_is_renamed(officer, edited):
+    edited.name = "Leerlingvolgsysteem (nieuw)"
+    edited.save()
+    access = BoardAccess(officer.user, officer.board)
+    [approved] = register_entries(access, {"status": "vastgesteld"}).entries
+    [everything] = register_entries(access, {}).entries
+    assert approved.name == everything.name == "Leerlingvolgsysteem"
+    assert everything.draft is not None
+    assert everything.draft.data["name"] == "Leerlingvolgsysteem (nieuw)"
+
+
+def test_a_never_approved_entry_is_named_by_its_draft(officer):
+    activity = ActivityFactory(board=officer.board, name="Cameratoezicht")
+    [entry] = register_entries(BoardAccess(officer.user, officer.board), {}).entries
+    assert entry.name == activity.name
