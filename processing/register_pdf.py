@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -163,9 +162,7 @@ def version_rows(version: RegisterVersion) -> list[Row]:
     ]
 
 
-def _entry_tables(
-    entry: RegisterEntry, approvers: dict[int, str], approved_only: bool
-) -> tuple[list[PdfTable], str]:
+def _entry_tables(entry: RegisterEntry, approved_only: bool) -> tuple[list[PdfTable], str]:
     live = entry.activity
     # The facts of the activity as it is now: once, in its first table.
     facts: list[Row] = [
@@ -181,10 +178,12 @@ def _entry_tables(
     for version in entry.versions:
         rows = version_rows(version)
         if version.in_force:
-            approved_by = approvers.get(version.activity.approved_by_id or 0, "")
             approved = dutch_date(version.approved_at)
-            if approved_by:
-                approved = _("%(date)s door %(name)s") % {"date": approved, "name": approved_by}
+            if version.approved_by:
+                approved = _("%(date)s door %(name)s") % {
+                    "date": approved,
+                    "name": version.approved_by,
+                }
             rows.append((_("Vastgesteld"), [approved]))
             caption = _("Vastgestelde versie, geldt nu") if entry.draft else ""
         else:
@@ -204,16 +203,9 @@ def _entry_tables(
 
 
 def pdf_activities(selection: RegisterSelection) -> list[PdfActivity]:
-    ids = {
-        v.activity.approved_by_id
-        for e in selection.entries
-        for v in e.versions
-        if v.in_force and v.activity.approved_by_id
-    }
-    approvers = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
     result = []
     for entry in selection.entries:
-        tables, note = _entry_tables(entry, approvers, selection.approved_only)
+        tables, note = _entry_tables(entry, selection.approved_only)
         result.append(
             PdfActivity(
                 entry.activity.pk,

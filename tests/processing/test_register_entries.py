@@ -76,3 +76,9 @@ def test_a_never_approved_entry_is_named_by_its_draft(officer):
     activity = ActivityFactory(board=officer.board, name="Cameratoezicht")
     [entry] = register_entries(BoardAccess(officer.user, officer.board), {}).entries
     assert entry.name == activity.name
+
+
+def test_the_version_in_force_names_who_approved_it_and_the_draft_no_one(officer, edited):
+    [entry] = register_entries(BoardAccess(officer.user, officer.board), {}).entries
+    assert entry.in_force is not None and entry.in_force.approved_by == str(officer.user)
+    assert entry.draft is not None and entry.draft.approved_by == ""

@@ -109,3 +109,17 @@ def test_creating_an_activity_is_one_line_that_counts_what_was_filled_in(officer
     changes = pdf_changes(pdf_activities(selection), register_changes([activity.pk], None, None))
     [(_activity, [save])] = changes
     assert save.lines == [("verwerking toegevoegd, met 2 velden en rijen ingevuld", [])]
+
+
+def test_the_pdf_tables_name_the_approver_without_reading_the_users_again(
+    officer, edited, django_assert_num_queries
+):
+    from privacyregister.access import BoardAccess
+    from processing.register_entries import register_entries
+    from processing.register_pdf import pdf_activities
+
+    selection = register_entries(BoardAccess(officer.user, officer.board), {})
+    with django_assert_num_queries(0):
+        [activity] = pdf_activities(selection)
+    [approved] = [values for label, values in activity.tables[0].rows if label == "Vastgesteld"]
+    assert approved == [f"1 november 2025 door {officer.user}"]
