@@ -142,7 +142,8 @@ def _pdf_queries(officer, count: int) -> int:
         activity = ActivityFactory(board=board)
         activity.purposes.create(description="Onderwijs geven", legal_basis="e")
         activity.data_categories.create(
-            category=DataCategoryFactory(board=board), subject_group=SubjectGroupFactory(board=board)
+            category=DataCategoryFactory(board=board),
+            subject_group=SubjectGroupFactory(board=board),
         )
         recipient = RecipientFactory(board=board, in_eea=False)
         activity.recipients.create(recipient=recipient, ground="c")
