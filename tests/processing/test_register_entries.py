@@ -102,14 +102,14 @@ def _edited_with_rules(officer, count: int) -> int:
     from tests.factories import RetentionRuleFactory
 
     for _i in range(count):
-        activity = ActivityFactory(
+        activity = ActivityFactory.create(
             board=officer.board,
             status="vastgesteld",
             approved_by=officer.user,
             approved_at=datetime.datetime(2025, 11, 1, tzinfo=datetime.UTC),
         )
         for _rule in range(2):
-            RetentionRuleFactory(board=officer.board).activities.add(activity)
+            RetentionRuleFactory.create(board=officer.board).activities.add(activity)
         activity.status = "concept"  # edited: every save of an approved activity does this
         activity.save()
     with CaptureQueriesContext(connection) as queries:

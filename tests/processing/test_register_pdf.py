@@ -139,15 +139,15 @@ def _pdf_queries(officer, count: int) -> int:
 
     board = officer.board
     for _i in range(count):
-        activity = ActivityFactory(board=board)
+        activity = ActivityFactory.create(board=board)
         activity.purposes.create(description="Onderwijs geven", legal_basis="e")
         activity.data_categories.create(
-            category=DataCategoryFactory(board=board),
-            subject_group=SubjectGroupFactory(board=board),
+            category=DataCategoryFactory.create(board=board),
+            subject_group=SubjectGroupFactory.create(board=board),
         )
-        recipient = RecipientFactory(board=board, in_eea=False)
+        recipient = RecipientFactory.create(board=board, in_eea=False)
         activity.recipients.create(recipient=recipient, ground="c")
-        activity.processors.add(RecipientFactory(board=board))
+        activity.processors.add(RecipientFactory.create(board=board))
         activity.transfers.create(recipient=recipient, country="US")
     selection = register_entries(BoardAccess(officer.user, board), {})
     changes = register_changes([entry.activity.pk for entry in selection.entries], None, None)
