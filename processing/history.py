@@ -303,7 +303,14 @@ def register_changes(activity_ids: list[int], start: date | None, end: date | No
         if (start is None or timezone.localdate(row[0]) >= start)
         and (end is None or timezone.localdate(row[0]) <= end)
     ]
-    return timeline_entries(rows[::-1])
+    # A save of the activity that changed no field a person sees (only its version, say) is
+    # left out here, once, so that no format lists an empty "verwerking gewijzigd".
+    return [entry for entry in timeline_entries(rows[::-1]) if not _empty_save(entry)]
+
+
+def _empty_save(entry: Entry) -> bool:
+    record: Any = entry.record  # set for the activity's own versions only
+    return record is not None and record.history_type == "~" and not entry.changes
 
 
 # A past version read back whole: restoring it, the statement built from it.

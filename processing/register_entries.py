@@ -28,6 +28,9 @@ class RegisterVersion:
     data: dict
     schools: list[str] | None  # None: all schools of the board
     in_force: bool
+    # Who approved the version in force ("" for a draft): the live row's approver, which an
+    # edit keeps, so that no writer reads the user again.
+    approved_by: str
 
     @property
     def approved_at(self) -> datetime | None:
@@ -45,6 +48,12 @@ class RegisterEntry:
     @property
     def number(self) -> int:
         return self.activity.number
+
+    @property
+    def name(self) -> str:
+        """Named as in force; an activity never approved by its draft. Every format names an
+        entry so: a renamed draft must not give one number two names in one export."""
+        return self.versions[0].data["name"] if self.versions else self.activity.name
 
     @property
     def in_force(self) -> RegisterVersion | None:
@@ -74,14 +83,22 @@ class RegisterSelection:
 
 
 def _version(
-    version: statements.ApprovedVersion, vocabulary: dict, in_force: bool
+    live: ProcessingActivity,
+    version: statements.ApprovedVersion,
+    vocabulary: dict,
+    in_force: bool,
 ) -> RegisterVersion:
     activity = version.activity
     schools = None
     if not activity.applies_to_all_schools:
         schools = sorted(school.name for school in version.m2m["schools"])
+    approved_by = str(live.approved_by or "") if in_force else ""
     return RegisterVersion(
-        activity, statements.activity_snapshot(version, vocabulary), schools, in_force
+        activity,
+        statements.activity_snapshot(version, vocabulary),
+        schools,
+        in_force,
+        approved_by,
     )
 
 
@@ -128,7 +145,9 @@ def register_entries(access: BoardAccess, cleaned: dict) -> RegisterSelection:
         access.board, [version for _, versions in found for version, _ in versions]
     )
     entries = [
-        RegisterEntry(activity, [_version(v, vocabulary, in_force) for v, in_force in versions])
+        RegisterEntry(
+            activity, [_version(activity, v, vocabulary, in_force) for v, in_force in versions]
+        )
         for activity, versions in found
     ]
     return RegisterSelection(moment, entries, approved_only)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from privacyregister.models import Board
 from privacyregister.permissions import matrix_rows
 from privacyregister.roles import Role
 from processing.history import Entry
-from processing.lint import lint
+from processing.lint import lint_activity
 from processing.models import DataCategory, ProcessingActivity, choice_label
 from processing.register_entries import RegisterEntry, RegisterSelection, RegisterVersion
 
@@ -163,9 +162,7 @@ def version_rows(version: RegisterVersion) -> list[Row]:
     ]
 
 
-def _entry_tables(
-    entry: RegisterEntry, approvers: dict[int, str], approved_only: bool
-) -> tuple[list[PdfTable], str]:
+def _entry_tables(entry: RegisterEntry, approved_only: bool) -> tuple[list[PdfTable], str]:
     live = entry.activity
     # The facts of the activity as it is now: once, in its first table.
     facts: list[Row] = [
@@ -181,10 +178,12 @@ def _entry_tables(
     for version in entry.versions:
         rows = version_rows(version)
         if version.in_force:
-            approved_by = approvers.get(version.activity.approved_by_id or 0, "")
             approved = dutch_date(version.approved_at)
-            if approved_by:
-                approved = _("%(date)s door %(name)s") % {"date": approved, "name": approved_by}
+            if version.approved_by:
+                approved = _("%(date)s door %(name)s") % {
+                    "date": approved,
+                    "name": version.approved_by,
+                }
             rows.append((_("Vastgesteld"), [approved]))
             caption = _("Vastgestelde versie, geldt nu") if entry.draft else ""
         else:
@@ -204,21 +203,17 @@ def _entry_tables(
 
 
 def pdf_activities(selection: RegisterSelection) -> list[PdfActivity]:
-    ids = {
-        v.activity.approved_by_id
-        for e in selection.entries
-        for v in e.versions
-        if v.in_force and v.activity.approved_by_id
-    }
-    approvers = {user.pk: str(user) for user in get_user_model().objects.filter(pk__in=ids)}
     result = []
     for entry in selection.entries:
-        tables, note = _entry_tables(entry, approvers, selection.approved_only)
-        # Named as in force; an activity never approved by its draft.
-        name = entry.versions[0].data["name"] if entry.versions else entry.activity.name
+        tables, note = _entry_tables(entry, selection.approved_only)
         result.append(
             PdfActivity(
-                entry.activity.pk, entry.number, name, f"verwerking-{entry.number}", tables, note
+                entry.activity.pk,
+                entry.number,
+                entry.name,
+                f"verwerking-{entry.number}",
+                tables,
+                note,
             )
         )
     return result
@@ -266,8 +261,6 @@ def pdf_changes(
     per_activity: dict[int | None, list[PdfSave]] = defaultdict(list)
     for change in changes:
         record: Any = change.record  # a version of the activity, for its activity's entries
-        if record is not None and record.history_type == "~" and not change.changes:
-            continue  # a save of the activity that changed no field a person sees (its version)
         saves = per_activity[change.activity_id]
         who = str(change.who or _("systeem"))
         if not saves or saves[-1].who != who or change.when - saves[-1].when > SAVE_WITHIN:
@@ -291,11 +284,11 @@ def register_pdf(
 ) -> bytes:
     activities = [entry.activity for entry in selection.entries]
     listed = pdf_activities(selection)
-    findings = lint(
-        ProcessingActivity.objects.filter(pk__in=[a.pk for a in activities]).order_by("number"),
-        selection.today,
-        board=board,
-    )
+    # The live activities as register_entries read them: with_rows() prefetched every row the
+    # rules read (lint_prefetch's), so linting them reads nothing again.
+    findings = [
+        finding for activity in activities for finding in lint_activity(activity, selection.today)
+    ]
     return render_document(
         "processing/register_pdf.html",
         {

@@ -85,16 +85,6 @@ BOLD = Font(bold=True)
 
 
 # The rows, typed, shared by both writers.
-def _approved_by(entry: RegisterEntry, version: RegisterVersion) -> str:
-    if not version.in_force:
-        return ""
-    # The live row's approver came with it; the version's is the same person unless the
-    # activity was approved again since, which cannot be while this version is in force.
-    if version.activity.approved_by_id == entry.activity.approved_by_id:
-        return str(entry.activity.approved_by or "")
-    return str(version.activity.approved_by or "")
-
-
 def _local_date(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment else None
 
@@ -123,7 +113,7 @@ def _activity_row(entry: RegisterEntry, version: RegisterVersion) -> dict[str, V
         "dpia_required": fields.dpia_required,
         "dpia_done_on": fields.dpia_done_on,
         "approved_at": _local_date(version.approved_at),
-        "approved_by": _approved_by(entry, version),
+        "approved_by": version.approved_by,
         "next_review_on": entry.activity.next_review_on,
         "last_change": getattr(entry.activity, "last_change", None),
         "has_newer_draft": entry.has_newer_draft,
@@ -137,16 +127,17 @@ def _version_label(version: RegisterVersion) -> str:
 def _change_rows(changes: list[Entry], entries: list[RegisterEntry]) -> Rows:
     """One row per changed field. A row of an activity added or removed changes no field: its
     text stands under new or old."""
-    activities = {entry.activity.pk: entry.activity for entry in entries}
+    by_pk = {entry.activity.pk: entry for entry in entries}
     removed = str(KIND["-"])
     rows: Rows = []
     for change in changes:
-        activity = activities.get(change.activity_id or 0)
+        entry = by_pk.get(change.activity_id or 0)
         common: dict[str, Value] = {
             "when": change.when,
             "who": str(change.who or _("systeem")),
-            "number": activity.number if activity else None,
-            "activity": activity.name if activity else "",
+            "number": entry.number if entry else None,
+            # As the activities sheet names it (the version in force), not the live draft.
+            "activity": entry.name if entry else "",
         }
         if change.changes:
             rows += [

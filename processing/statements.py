@@ -53,6 +53,9 @@ class ApprovedVersion:
 
     activity: register.ProcessingActivity
     m2m: dict[str, list]
+    # Retention rules belong to the board and are linked to the live activity: read from it
+    # (prefetched by with_rows()), also for a version from the history, which has none.
+    retention_rules: list[RetentionRule]
     parts: dict[type[register.ActivityPart], list] = field(default_factory=dict)
     edited_since: bool = False  # the register holds a later draft that is not approved yet
 
@@ -69,6 +72,7 @@ def live_version(
     return ApprovedVersion(
         activity,
         {name: list(getattr(activity, name).all()) for name in m2m_fields},
+        list(activity.retention_rules.all()),
         {
             model: list(getattr(activity, _accessor(model)).all())
             for model in register.ACTIVITY_PARTS
@@ -94,7 +98,9 @@ def approved_version(
         model: list(model.history.as_of(moment).filter(activity_id=activity.pk))
         for model in register.ACTIVITY_PARTS
     }
-    return ApprovedVersion(record.instance, m2m, parts, edited_since=True)
+    return ApprovedVersion(
+        record.instance, m2m, list(activity.retention_rules.all()), parts, edited_since=True
+    )
 
 
 def _accessor(part) -> str:
@@ -266,8 +272,7 @@ def activity_snapshot(version: ApprovedVersion, vocabulary: dict[type, dict]) ->
                 "legal_source": rule.legal_source,
                 "exceptions": [e.condition for e in rule.exceptions.all()],
             }
-            # Retention rules belong to the board and are linked to the live activity.
-            for rule in a.retention_rules.all()
+            for rule in version.retention_rules
         ],
     }
 

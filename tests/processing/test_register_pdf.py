@@ -109,3 +109,54 @@ def test_creating_an_activity_is_one_line_that_counts_what_was_filled_in(officer
     changes = pdf_changes(pdf_activities(selection), register_changes([activity.pk], None, None))
     [(_activity, [save])] = changes
     assert save.lines == [("verwerking toegevoegd, met 2 velden en rijen ingevuld", [])]
+
+
+def test_the_pdf_tables_name_the_approver_without_reading_the_users_again(
+    officer, edited, django_assert_num_queries
+):
+    from privacyregister.access import BoardAccess
+    from processing.register_entries import register_entries
+    from processing.register_pdf import pdf_activities
+
+    selection = register_entries(BoardAccess(officer.user, officer.board), {})
+    with django_assert_num_queries(0):
+        [activity] = pdf_activities(selection)
+    [approved] = [values for label, values in activity.tables[0].rows if label == "Vastgesteld"]
+    assert approved == [f"1 november 2025 door {officer.user}"]
+
+
+def _pdf_queries(officer, count: int) -> int:
+    """The queries of register_pdf itself for `count` activities with every kind of row the
+    findings read (register_entries has read them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from privacyregister.access import BoardAccess
+    from processing.history import register_changes
+    from processing.register_entries import register_entries
+    from processing.register_pdf import register_pdf
+    from tests.factories import DataCategoryFactory, RecipientFactory, SubjectGroupFactory
+
+    board = officer.board
+    for _i in range(count):
+        activity = ActivityFactory.create(board=board)
+        activity.purposes.create(description="Onderwijs geven", legal_basis="e")
+        activity.data_categories.create(
+            category=DataCategoryFactory.create(board=board),
+            subject_group=SubjectGroupFactory.create(board=board),
+        )
+        recipient = RecipientFactory.create(board=board, in_eea=False)
+        activity.recipients.create(recipient=recipient, ground="c")
+        activity.processors.add(RecipientFactory.create(board=board))
+        activity.transfers.create(recipient=recipient, country="US")
+    selection = register_entries(BoardAccess(officer.user, board), {})
+    changes = register_changes([entry.activity.pk for entry in selection.entries], None, None)
+    with CaptureQueriesContext(connection) as queries:
+        register_pdf(
+            board=board, selection=selection, changes=changes, filters=[], exported_by=officer.user
+        )
+    return len(queries)
+
+
+def test_the_pdf_lints_the_activities_as_read_without_reading_them_again(officer):
+    assert _pdf_queries(officer, 10) <= 1  # the board's memberships (appendix B)

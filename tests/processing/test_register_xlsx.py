@@ -171,6 +171,17 @@ def test_the_change_sheet_names_the_field_with_its_old_and_new_value_and_who(
     assert isinstance(row["Wanneer"], datetime.datetime)
 
 
+def test_an_approved_xlsx_names_an_activity_with_a_renamed_draft_once_as_in_force(
+    client, officer, edited
+):
+    edited.name = "Leerlingvolgsysteem (nieuw)"
+    edited.save()
+    workbook = xlsx(client, officer.board, status="vastgesteld")
+    [row] = records(workbook["Verwerkingen"])
+    changes = records(workbook["Wijzigingen"])
+    assert {c["Verwerking"] for c in changes} == {row["Verwerking"]} == {"Leerlingvolgsysteem"}
+
+
 def test_an_added_row_stands_in_the_change_sheet_with_its_text_under_new(client, officer):
     activity = ActivityFactory(board=officer.board, name="Leerlingvolgsysteem")
     url = reverse(
@@ -187,6 +198,15 @@ def test_an_added_row_stands_in_the_change_sheet_with_its_text_under_new(client,
         "Oud": None,
         "Nieuw": "Nieuw doel",
     }.items() <= next(c for c in changes if c["Wat"] == "doel toegevoegd").items()
+
+
+def test_a_save_of_the_activity_that_changed_no_visible_field_has_no_change_row(
+    client, officer, edited
+):
+    edited.save()  # a new version of the activity with no field a person sees changed
+    changes = records(xlsx(client, officer.board)["Wijzigingen"])
+    assert [c for c in changes if c["Wat"] == "verwerking gewijzigd" and not c["Veld"]] == []
+    assert [c for c in changes if c["Wat"] == "verwerking gewijzigd"]  # the real one stays
 
 
 def test_cells_that_look_like_formulas_stay_text_in_both_formats(client, officer):
