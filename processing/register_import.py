@@ -90,23 +90,20 @@ ROW_MODELS: dict[str, type[register.ActivityPart]] = {
     "staff_access": register.StaffAccess,
     "cookies": register.Cookie,
 }
-# The activity's own fields an import sets (status, owner and approval are the register's).
-ACTIVITY_FIELDS = (
-    "name",
-    "description",
-    "description_pupils",
-    "name_en",
-    "description_en",
-    "provision_requirement",
-    "consent_how_asked",
-    "consent_how_withdrawn",
-    "automated_decision_making",
-    "profiling",
-    "automated_logic",
-    "automated_consequences",
-    "dpia_required",
-    "dpia_done_on",
-    "next_review_on",
+# The activity's own fields an import sets: the activities' sheet's columns that are plain
+# fields of an activity, except what the register decides itself (its status and approval; the
+# owner and the approver are people, not plain fields).
+REGISTER_DECIDES = {"status", "approved_at"}
+ACTIVITY_FIELDS = tuple(
+    column.key
+    for column in ACTIVITIES.columns
+    if column.key not in REGISTER_DECIDES
+    and column.key
+    in {
+        model_field.name
+        for model_field in register.ProcessingActivity._meta.concrete_fields
+        if model_field.editable and not model_field.is_relation
+    }
 )
 IN_FORCE, DRAFT = register_sheets.Version.IN_FORCE, register_sheets.Version.DRAFT
 ALL_SCHOOLS = {"", "alle scholen", "all schools"}
