@@ -26,6 +26,16 @@ LABELS = {
     "processing.statement.published": _("privacyverklaring gepubliceerd"),
     "processing.register.exported": _("register geëxporteerd"),
     "processing.register.imported": _("register geïmporteerd"),
+    "breaches.reported": _("datalek gemeld"),
+    "breaches.started": _("datalek in behandeling genomen"),
+    "breaches.assessed": _("datalek beoordeeld"),
+    "breaches.decided": _("besluit over melden van een datalek"),
+    "breaches.advice": _("advies over een datalek"),
+    "breaches.ap_notified": _("datalek gemeld bij de AP"),
+    "breaches.subjects_informed": _("betrokkenen geïnformeerd over een datalek"),
+    "breaches.measure": _("maatregel bij een datalek bijgewerkt"),
+    "breaches.closed": _("datalek afgesloten"),
+    "breaches.reopened": _("datalek heropend"),
 }
 
 

@@ -5,7 +5,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -216,6 +221,16 @@ class Board(models.Model):
         default=365,
         # A hundred years, like the longest retention period: beyond that dates overflow.
         validators=[MaxValueValidator(36_500)],
+    )
+    # Art. 33(5) sets no period; five years after closing is the sector's habit (LEGAL.md §6).
+    breach_anonymise_after_years = models.PositiveSmallIntegerField(
+        _("afgesloten datalekken anonimiseren na (jaren)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Daarna blijven de feiten van het lek bewaard, zonder namen, contactgegevens en "
+            "vrije teksten."
+        ),
     )
     complaint_authority_text = models.TextField(
         _("tekst over klacht bij de toezichthouder"),

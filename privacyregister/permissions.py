@@ -34,6 +34,10 @@ class Capability(models.TextChoices):
     MANAGE_BOARD = "manage_board", _("bestuursgegevens beheren")
     VIEW_MATRIX = "view_matrix", _("autorisatiematrix bekijken")
     VIEW_AUDIT_LOG = "view_audit_log", _("beveiligingslog bekijken")
+    REPORT_BREACH = "report_breach", _("datalek melden")
+    VIEW_BREACHES = "view_breaches", _("datalekken bekijken")
+    HANDLE_BREACHES = "handle_breaches", _("datalekken behandelen")
+    ADVISE_BREACHES = "advise_breaches", _("advies over datalekken geven")
 
 
 class Scope(models.TextChoices):
@@ -62,6 +66,9 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.MANAGE_BOARD: BOARD,
         C.VIEW_MATRIX: BOARD,
         C.VIEW_AUDIT_LOG: BOARD,
+        C.REPORT_BREACH: BOARD,
+        C.VIEW_BREACHES: BOARD,
+        C.HANDLE_BREACHES: BOARD,
     },
     Role.PRIVACY_OFFICER: {
         C.VIEW_REGISTER: BOARD,
@@ -76,6 +83,9 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.VIEW_RIGHTS_REQUESTS: BOARD,
         C.HANDLE_RIGHTS_REQUESTS: BOARD,
         C.VIEW_MATRIX: BOARD,
+        C.REPORT_BREACH: BOARD,
+        C.VIEW_BREACHES: BOARD,
+        C.HANDLE_BREACHES: BOARD,
     },
     Role.FG: {
         C.VIEW_REGISTER: BOARD,
@@ -86,6 +96,9 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.VIEW_RIGHTS_REQUESTS: BOARD,
         C.VIEW_MATRIX: BOARD,
         C.VIEW_AUDIT_LOG: BOARD,
+        C.REPORT_BREACH: BOARD,
+        C.VIEW_BREACHES: BOARD,
+        C.ADVISE_BREACHES: BOARD,
     },
     Role.SCHOOLLEIDER: {
         C.VIEW_REGISTER: BOARD,
@@ -96,9 +109,12 @@ MATRIX: dict[str, dict[str, Scope]] = {
         C.VIEW_RIGHTS_REQUESTS: SCHOOL,
         C.HANDLE_RIGHTS_REQUESTS: SCHOOL,
         C.VIEW_MATRIX: BOARD,
+        C.REPORT_BREACH: BOARD,
+        C.VIEW_BREACHES: SCHOOL,
     },
     Role.MEDEWERKER: {
         C.VIEW_APPROVED_REGISTER: SCHOOL,
+        C.REPORT_BREACH: BOARD,
     },
 }
 

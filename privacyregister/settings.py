@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "processing",
     "retention",
     "rights",
+    "breaches",
     "workspace",
 ]
 

@@ -1,6 +1,9 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
+from breaches.models import Breach
 from privacyregister.models import Board, Membership, School, User
 from privacyregister.roles import Role
 from processing import models as register
@@ -120,3 +123,16 @@ class RightsRequestFactory(factory.django.DjangoModelFactory[RightsRequest]):
     requester_contact = "ouder@example.nl"
     received_on = factory.LazyFunction(lambda: timezone.localdate())
     channel = RightsRequest.Channel.EMAIL
+
+
+class BreachFactory(factory.django.DjangoModelFactory[Breach]):
+    """A report from the website, made an hour after it was discovered. Built, not saved: the
+    number and the clock come from breaches.services.breach_report."""
+
+    class Meta:
+        model = Breach
+
+    board = factory.SubFactory(BoardFactory)
+    source = Breach.Source.PUBLIC
+    what_happened = "Een map met cijferlijsten lag open op de printer in de gang."
+    discovered_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))

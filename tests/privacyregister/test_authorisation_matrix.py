@@ -55,6 +55,18 @@ EXPECTED = {
     "view_matrix": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": B},
     # Not in DESIGN.md's table: the audit log (issue 11) for the beheerder and the FG.
     "view_audit_log": {"beheerder": B, "fg": B},
+    # Issue 20: anyone may report a data breach (the public on the board's public page); the
+    # privacy officer and beheerder handle breaches, the FG advises, a school leader sees their own.
+    "report_breach": {
+        "beheerder": B,
+        "privacy_officer": B,
+        "fg": B,
+        "schoolleider": B,
+        "medewerker": B,
+    },
+    "view_breaches": {"beheerder": B, "privacy_officer": B, "fg": B, "schoolleider": S},
+    "handle_breaches": {"beheerder": B, "privacy_officer": B},
+    "advise_breaches": {"fg": B},
 }
 
 # Where the object of a URL lies, seen from a user whose own school is `own`.

@@ -1,0 +1,301 @@
+"""Use cases of the breach register. Each step is validated, written to the breach's timeline and
+to the board's security log, in one transaction."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from breaches.clock import DUTCH_TIME
+from breaches.models import Breach, BreachEvent
+from privacyregister import audit
+from privacyregister.models import Board, School, User
+from processing.models import ProcessingActivity, Recipient
+
+
+def moment(value: datetime.datetime) -> str:
+    """A moment as the register writes it: 1 november 2025 om 14:05, in Dutch time."""
+    local = value.astimezone(DUTCH_TIME)
+    return _("%(date)s om %(time)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
+def _next_number(board: Board) -> int:
+    """The board's next breach number. The board's row is locked so that two reports at once
+    get different numbers (PostgreSQL; SQLite writes one at a time anyway)."""
+    Board.objects.select_for_update().only("pk").get(pk=board.pk)
+    last = Breach.objects.filter(board=board).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def _log(breach: Breach, actor: User | None, kind: str, description: str, request=None) -> None:
+    BreachEvent.objects.create(breach=breach, actor=actor, kind=kind, description=description)
+    audit.record(
+        f"breaches.{kind}",
+        actor=actor,
+        board=breach.board,
+        request=request,
+        breach=breach.reference,
+    )
+
+
+def _save(breach: Breach, actor: User | None) -> None:
+    breach.full_clean()
+    breach._history_user = actor  # type: ignore[attr-defined]  # simple-history's actor
+    breach.save()
+
+
+@transaction.atomic
+def breach_report(*, breach: Breach, actor: User | None = None, request=None) -> Breach:
+    """Register a new report. The clock starts when the board became aware: for a report from
+    the website when it came in; a staff member's knowledge is the board's, so for their report
+    when they discovered it; for a processor's report the moment the privacy officer enters."""
+    breach.number = _next_number(breach.board)
+    breach.reported_at = timezone.now()
+    if breach.source == Breach.Source.STAFF:
+        breach.aware_at = breach.discovered_at
+    elif not breach.aware_at:
+        breach.aware_at = breach.reported_at
+    breach.reported_by = actor
+    _save(breach, actor)
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.REPORTED,
+        _("Gemeld (%(source)s); melden bij de AP uiterlijk %(deadline)s.")
+        % {"source": breach.get_source_display(), "deadline": moment(breach.deadline)},
+        request,
+    )
+    return breach
+
+
+@transaction.atomic
+def breach_start(*, actor: User, breach: Breach) -> Breach:
+    if breach.status != Breach.Status.REPORTED:
+        raise ValueError(_("Dit datalek is al in behandeling."))
+    breach.status = Breach.Status.IN_PROGRESS
+    breach.handler = breach.handler or actor
+    _save(breach, actor)
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.STARTED,
+        _("In behandeling genomen door %(who)s.") % {"who": breach.handler},
+    )
+    return breach
+
+
+def _require_open(breach: Breach) -> None:
+    if not breach.is_open:
+        raise ValueError(_("Dit datalek is afgesloten. Heropen het om iets te wijzigen."))
+
+
+@transaction.atomic
+def breach_link(
+    *,
+    actor: User,
+    breach: Breach,
+    activities: Iterable[ProcessingActivity],
+    processors: Iterable[Recipient],
+    schools: Iterable[School],
+) -> Breach:
+    """Link the activities, systems and schools concerned; only the board's own."""
+    _require_open(breach)
+    activities, processors, schools = list(activities), list(processors), list(schools)
+    boards = {item.board_id for item in activities} | {item.board_id for item in processors}
+    if (boards | {school.board_id for school in schools}) - {breach.board_id}:
+        raise ValueError(
+            _("U kunt alleen verwerkingen, verwerkers en scholen van dit bestuur kiezen.")
+        )
+    breach.activities.set(activities)
+    breach.processors.set(processors)
+    breach.schools.set(schools)
+    if breach.status == Breach.Status.REPORTED:
+        breach.status = Breach.Status.IN_PROGRESS
+        breach.handler = breach.handler or actor
+    _save(breach, actor)
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.ASSESSED,
+        _("Gekoppeld: %(activities)d verwerkingen, %(processors)d verwerkers, %(schools)d scholen.")
+        % {
+            "activities": len(activities),
+            "processors": len(processors),
+            "schools": len(schools),
+        },
+    )
+    return breach
+
+
+@transaction.atomic
+def breach_assess(*, actor: User, breach: Breach) -> Breach:
+    """Save the art. 33(5) facts as the form set them on the breach."""
+    _require_open(breach)
+    if breach.status == Breach.Status.REPORTED:
+        breach.status = Breach.Status.IN_PROGRESS
+        breach.handler = breach.handler or actor
+    _save(breach, actor)
+    _log(breach, actor, BreachEvent.Kind.ASSESSED, _("Feiten van het lek bijgewerkt."))
+    return breach
+
+
+@transaction.atomic
+def breach_decide(
+    *,
+    actor: User,
+    breach: Breach,
+    personal_data_involved: bool,
+    risk_unlikely: bool | None,
+    high_risk: bool | None,
+    motivation: str,
+) -> Breach:
+    """Record the answers of the decision aid and the motivation: the decision to notify the AP
+    and to inform the people concerned, or not to."""
+    _require_open(breach)
+    if not motivation.strip():
+        raise ValueError(_("Motiveer het besluit om wel of niet te melden."))
+    if personal_data_involved and risk_unlikely is None:
+        raise ValueError(_("Beantwoord of een risico voor de betrokkenen onwaarschijnlijk is."))
+    if personal_data_involved and risk_unlikely is False and high_risk is None:
+        raise ValueError(_("Beantwoord of het risico voor de betrokkenen hoog is."))
+    breach.personal_data_involved = personal_data_involved
+    # A later question only counts when the earlier answer leads to it.
+    breach.risk_unlikely = risk_unlikely if personal_data_involved else None
+    breach.high_risk = high_risk if personal_data_involved and risk_unlikely is False else None
+    breach.decision_motivation = motivation
+    breach.decided_at = timezone.now()
+    breach.decided_by = actor
+    breach.status = Breach.Status.ASSESSED
+    breach.handler = breach.handler or actor
+    _save(breach, actor)
+    if breach.must_notify_ap:
+        outcome = (
+            _("melden bij de AP en de betrokkenen informeren")
+            if breach.must_inform_subjects
+            else _("melden bij de AP, de betrokkenen niet informeren")
+        )
+    else:
+        outcome = _("niet melden; wel vastgelegd in het register")
+    _log(breach, actor, BreachEvent.Kind.DECIDED, _("Besluit: %(outcome)s.") % {"outcome": outcome})
+    return breach
+
+
+@transaction.atomic
+def breach_advise(*, actor: User, breach: Breach, advice: str) -> Breach:
+    """The FG's advice, kept beside the decision it is about."""
+    _require_open(breach)
+    if not advice.strip():
+        raise ValueError(_("Schrijf uw advies."))
+    breach.fg_advice, breach.fg_advised_at = advice, timezone.now()
+    _save(breach, actor)
+    _log(breach, actor, BreachEvent.Kind.ADVICE, _("Advies van de FG gegeven."))
+    return breach
+
+
+@transaction.atomic
+def breach_record_ap_notification(
+    *,
+    actor: User,
+    breach: Breach,
+    notified_at: datetime.datetime,
+    reference: str,
+    late_reason: str = "",
+) -> Breach:
+    _require_open(breach)
+    if notified_at > timezone.now():
+        raise ValueError(_("Dit tijdstip ligt in de toekomst."))
+    if notified_at < breach.aware_at:
+        raise ValueError(_("De melding bij de AP kan niet liggen vóór het lek bekend was."))
+    breach.ap_notified_at, breach.ap_reference, breach.ap_late_reason = (
+        notified_at,
+        reference,
+        late_reason,
+    )
+    _save(breach, actor)
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.AP_NOTIFIED,
+        _("Gemeld bij de AP op %(when)s, meldnummer %(reference)s.")
+        % {"when": moment(notified_at), "reference": reference},
+    )
+    return breach
+
+
+@transaction.atomic
+def breach_record_subjects_informed(
+    *,
+    actor: User,
+    breach: Breach,
+    informed_at: datetime.datetime | None,
+    not_informed_reason: str = "",
+) -> Breach:
+    """The people concerned were informed (art. 34(1)), or an exception of art. 34(3) applies."""
+    _require_open(breach)
+    if informed_at is None and not not_informed_reason.strip():
+        raise ValueError(
+            _("Vul in wanneer de betrokkenen zijn geïnformeerd, of waarom dat niet hoeft.")
+        )
+    if informed_at and informed_at > timezone.now():
+        raise ValueError(_("Dit tijdstip ligt in de toekomst."))
+    breach.subjects_informed_at, breach.subjects_not_informed_reason = (
+        informed_at,
+        not_informed_reason,
+    )
+    _save(breach, actor)
+    description = (
+        _("Betrokkenen geïnformeerd op %(when)s.") % {"when": moment(informed_at)}
+        if informed_at
+        else _("Betrokkenen niet geïnformeerd, met reden.")
+    )
+    _log(breach, actor, BreachEvent.Kind.SUBJECTS_INFORMED, description)
+    return breach
+
+
+def close_refusals(breach: Breach) -> list[str]:
+    """What still stands in the way of closing the breach, in the user's words."""
+    refusals = []
+    if not breach.is_decided:
+        refusals.append(_("Leg eerst het besluit vast: wel of niet melden, met motivering."))
+    if breach.must_notify_ap and not breach.ap_notified_at:
+        refusals.append(_("Leg eerst vast wanneer het lek bij de AP is gemeld."))
+    if (
+        breach.must_inform_subjects
+        and not breach.subjects_informed_at
+        and not breach.subjects_not_informed_reason.strip()
+    ):
+        refusals.append(_("Leg eerst vast wanneer de betrokkenen zijn geïnformeerd."))
+    if breach.measures.filter(done_on=None).exists():
+        refusals.append(_("Er staan nog maatregelen open."))
+    return refusals
+
+
+@transaction.atomic
+def breach_close(*, actor: User, breach: Breach) -> Breach:
+    _require_open(breach)
+    refusals = close_refusals(breach)
+    if refusals:
+        raise ValueError(" ".join(refusals))
+    breach.status, breach.closed_at = Breach.Status.CLOSED, timezone.now()
+    _save(breach, actor)
+    _log(breach, actor, BreachEvent.Kind.CLOSED, _("Afgesloten."))
+    return breach
+
+
+@transaction.atomic
+def breach_reopen(*, actor: User, breach: Breach) -> Breach:
+    if breach.is_open:
+        raise ValueError(_("Dit datalek is niet afgesloten."))
+    if breach.anonymised_at:
+        raise ValueError(_("Een geanonimiseerd datalek kan niet meer worden heropend."))
+    breach.status, breach.closed_at = Breach.Status.ASSESSED, None
+    _save(breach, actor)
+    _log(breach, actor, BreachEvent.Kind.REOPENED, _("Heropend."))
+    return breach

@@ -1,0 +1,191 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from breaches import services
+from breaches.models import Breach, BreachEvent, BreachMeasure
+from privacyregister.models import SecurityEvent
+from tests.factories import ActivityFactory, BoardFactory, BreachFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+
+
+def report(**fields) -> Breach:
+    fields.setdefault("board", BoardFactory())
+    return services.breach_report(breach=BreachFactory.build(**fields))
+
+
+def decided(breach: Breach, user, **answers) -> Breach:
+    answers = {"personal_data_involved": True, "risk_unlikely": False, "high_risk": False} | answers
+    return services.breach_decide(actor=user, breach=breach, motivation="Omdat.", **answers)
+
+
+def test_a_report_gets_the_next_number_of_its_board_and_a_reference_with_the_year():
+    board = BoardFactory()
+    first, second = report(board=board), report(board=board)
+    other = report()
+    assert (first.number, second.number, other.number) == (1, 2, 1)
+    assert second.reference == f"DL-{timezone.localdate():%Y}-0002"
+
+
+def test_the_clock_of_a_public_report_starts_when_it_comes_in():
+    breach = report(discovered_at=timezone.now() - 30 * HOUR)
+    assert breach.aware_at == breach.reported_at
+    assert breach.deadline == breach.reported_at + 72 * HOUR
+
+
+def test_the_clock_of_a_staff_report_starts_when_the_staff_member_discovered_it():
+    discovered = timezone.now() - 30 * HOUR
+    breach = report(source=Breach.Source.STAFF, discovered_at=discovered)
+    assert breach.aware_at == discovered
+    assert breach.hours_left(timezone.now()) == 41
+
+
+def test_a_report_starts_the_timeline_and_the_security_log():
+    breach = report()
+    assert list(breach.events.values_list("kind", flat=True)) == [BreachEvent.Kind.REPORTED]
+    assert SecurityEvent.objects.get(board=breach.board).action == "breaches.reported"
+    assert breach.history.count() == 1
+
+
+@pytest.mark.parametrize("field", ["discovered_at", "occurred_at"])
+def test_a_moment_in_the_future_is_refused(field):
+    fields = {field: timezone.now() + HOUR}
+    if field == "occurred_at":
+        fields["discovered_at"] = timezone.now() - HOUR
+    with pytest.raises(ValidationError) as error:
+        report(**fields)
+    assert "toekomst" in str(error.value.message_dict[field])
+    assert not Breach.objects.exists()
+
+
+def test_a_discovery_before_the_breach_happened_is_refused():
+    with pytest.raises(ValidationError) as error:
+        report(occurred_at=timezone.now() - HOUR, discovered_at=timezone.now() - 2 * HOUR)
+    assert "voordat het gebeurde" in str(error.value.message_dict["occurred_at"])
+
+
+def test_a_school_of_another_board_is_refused():
+    with pytest.raises(ValidationError) as error:
+        report(school=SchoolFactory())
+    assert "hoort niet bij dit bestuur" in str(error.value.message_dict["school"])
+
+
+def test_a_decision_without_motivation_is_refused(officer):
+    breach = report(board=officer.board)
+    with pytest.raises(ValueError, match="Motiveer"):
+        services.breach_decide(
+            actor=officer.user,
+            breach=breach,
+            personal_data_involved=True,
+            risk_unlikely=True,
+            high_risk=None,
+            motivation="  ",
+        )
+    breach.refresh_from_db()
+    assert breach.decided_at is None
+
+
+@pytest.mark.parametrize(
+    ("answers", "notify", "inform"),
+    [
+        ({"personal_data_involved": False, "risk_unlikely": None, "high_risk": None}, False, False),
+        ({"risk_unlikely": True, "high_risk": None}, False, False),
+        ({"risk_unlikely": False, "high_risk": False}, True, False),
+        ({"risk_unlikely": False, "high_risk": True}, True, True),
+    ],
+)
+def test_the_decision_aid_says_whether_to_notify_the_ap_and_inform_the_people(
+    officer, answers, notify, inform
+):
+    breach = decided(report(board=officer.board), officer.user, **answers)
+    assert (breach.must_notify_ap, breach.must_inform_subjects) == (notify, inform)
+    assert breach.status == Breach.Status.ASSESSED
+
+
+def test_an_answer_that_the_earlier_answers_make_irrelevant_is_not_kept(officer):
+    breach = decided(
+        report(board=officer.board), officer.user, personal_data_involved=False, high_risk=True
+    )
+    assert breach.high_risk is None
+    assert breach.risk_unlikely is None
+
+
+def test_a_decision_to_notify_needs_the_high_risk_question_answered(officer):
+    with pytest.raises(ValueError, match="hoog"):
+        decided(report(board=officer.board), officer.user, high_risk=None)
+
+
+def test_the_hours_left_stop_counting_once_the_ap_is_notified_or_notifying_is_not_needed(officer):
+    breach = decided(report(board=officer.board), officer.user, risk_unlikely=True)
+    assert breach.hours_left(timezone.now()) is None
+    notify = decided(report(board=officer.board), officer.user)
+    assert notify.hours_left(timezone.now()) == 71
+    services.breach_record_ap_notification(
+        actor=officer.user, breach=notify, notified_at=timezone.now(), reference="M-1"
+    )
+    assert notify.hours_left(timezone.now()) is None
+
+
+def test_a_late_notification_to_the_ap_needs_its_reason(officer):
+    breach = report(board=officer.board, source=Breach.Source.STAFF)
+    breach.aware_at = breach.discovered_at = timezone.now() - 80 * HOUR
+    breach.save()
+    with pytest.raises(ValidationError) as error:
+        services.breach_record_ap_notification(
+            actor=officer.user, breach=breach, notified_at=timezone.now(), reference="M-1"
+        )
+    assert "72 uur" in str(error.value.message_dict["ap_late_reason"])
+    breach = Breach.objects.get(pk=breach.pk)
+    services.breach_record_ap_notification(
+        actor=officer.user,
+        breach=breach,
+        notified_at=timezone.now(),
+        reference="M-1",
+        late_reason="Het lek werd pas na het weekend bij de privacycoördinator gemeld.",
+    )
+    assert breach.notified_late
+
+
+def test_closing_is_refused_until_the_decision_the_notifications_and_the_measures_are_done(
+    officer,
+):
+    breach = report(board=officer.board)
+    with pytest.raises(ValueError, match="besluit"):
+        services.breach_close(actor=officer.user, breach=breach)
+    decided(breach, officer.user, high_risk=True)
+    measure = BreachMeasure.objects.create(breach=breach, description="Printer met pincode")
+    assert len(services.close_refusals(breach)) == 3
+    services.breach_record_ap_notification(
+        actor=officer.user, breach=breach, notified_at=timezone.now(), reference="M-1"
+    )
+    services.breach_record_subjects_informed(
+        actor=officer.user, breach=breach, informed_at=timezone.now()
+    )
+    measure.done_on = timezone.localdate()
+    measure.save()
+    services.breach_close(actor=officer.user, breach=breach)
+    assert breach.status == Breach.Status.CLOSED
+    with pytest.raises(ValueError, match="afgesloten"):
+        services.breach_advise(actor=officer.user, breach=breach, advice="Meld het.")
+
+
+def test_only_the_boards_own_activities_and_schools_can_be_linked(officer):
+    breach = report(board=officer.board)
+    with pytest.raises(ValueError, match="dit bestuur"):
+        services.breach_link(
+            actor=officer.user,
+            breach=breach,
+            activities=[ActivityFactory()],
+            processors=[],
+            schools=[],
+        )
+    own = ActivityFactory(board=officer.board)
+    services.breach_link(
+        actor=officer.user, breach=breach, activities=[own], processors=[], schools=[]
+    )
+    assert list(breach.activities.all()) == [own]
+    assert breach.status == Breach.Status.IN_PROGRESS
