@@ -38,7 +38,7 @@ validate_brin = RegexValidator(
 # The public pages use these words next to school slugs: /privacy/<board>/versies/, the board's
 # English statement /privacy/<board>/en/ etc.; the board's own pages have /b/<board>/scholen/nieuw/.
 validate_school_slug = RegexValidator(
-    r"^(versies|verschil|privacyverklaring|nieuw|leerlingen|en|v[0-9]+)$",
+    r"^(versies|verschil|privacyverklaring|nieuw|leerlingen|en|datalek-melden|v[0-9]+)$",
     _("Deze korte naam is gereserveerd voor pagina's van het register; kies een andere."),
     code="reserved_slug",
     inverse_match=True,

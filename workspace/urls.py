@@ -12,6 +12,7 @@ board_patterns: list[URLPattern | URLResolver] = [
     path("", include("processing.urls")),
     path("", include("retention.urls")),
     path("", include("rights.urls")),
+    path("", include("breaches.urls")),
 ]
 
 handler404 = "privacyregister.errors.page_not_found"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("", include(core_urls)),
     path("b/<slug:board>/", include(board_patterns)),
+    path("privacy/", include("breaches.public_urls")),
     path("privacy/", include("processing.public_urls")),
     path("admin/", admin.site.urls),
     path("taal/", include("django.conf.urls.i18n")),
