@@ -212,27 +212,27 @@ def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, Historica
         queries.append((_history(model).filter(history_id__in=ids), columns, ()))
     versions: dict[int, dict[int, HistoricalRecord]] = defaultdict(dict)
     positions = list(wanted)
-    for part, _rank, columns in union_as_json(queries):
-        position, history_id = positions[part], columns["history_id"]
+    for part, _rank, values in union_as_json(queries):
+        position, history_id = positions[part], values["history_id"]
         model = TIMELINE_MODELS[position]
         historical = _history(model).model
         version = historical(
             history_id=history_id,
-            history_type=columns["history_type"],
-            **{f.attname: f.to_python(columns[f.attname]) for f in model._meta.concrete_fields},
+            history_type=values["history_type"],
+            **{f.attname: f.to_python(values[f.attname]) for f in model._meta.concrete_fields},
         )
         for model_field in _related(model):
-            name = columns[f"{model_field.name}__name"]
-            related = model_field.related_model(pk=columns[model_field.attname], name=name)
+            name = values[f"{model_field.name}__name"]
+            related = model_field.related_model(pk=values[model_field.attname], name=name)
             historical._meta.get_field(model_field.name).set_cached_value(
                 version, related if name is not None else None
             )
         user = None
-        if columns["history_user_id"] is not None:
+        if values["history_user_id"] is not None:
             user = get_user_model()(
-                pk=columns["history_user_id"],
-                full_name=columns["history_user__full_name"],
-                email=columns["history_user__email"],
+                pk=values["history_user_id"],
+                full_name=values["history_user__full_name"],
+                email=values["history_user__email"],
             )
         historical._meta.get_field("history_user").set_cached_value(version, user)
         versions[position][history_id] = version

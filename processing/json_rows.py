@@ -20,7 +20,9 @@ def from_columns(model: type[Model], columns: dict, prefix: str = "", db: str = 
     """An instance as the ORM would read it, from columns of model_columns()."""
     fields = model._meta.concrete_fields
     return model.from_db(
-        db, [f.attname for f in fields], [_value(f, columns[f"{prefix}{f.attname}"]) for f in fields]
+        db,
+        [f.attname for f in fields],
+        [_value(f, columns[f"{prefix}{f.attname}"]) for f in fields],
     )
 
 
