@@ -16,7 +16,6 @@ from processing.statements import (
     terms_by_pk,
     with_rows,
 )
-from retention.models import RetentionRule
 from tests.factories import (
     ActivityFactory,
     BoardFactory,
@@ -32,15 +31,16 @@ pytestmark = pytest.mark.django_db
 # Every relation with_rows() fills: the kinds of row, the many-to-many values and the rules.
 RELATIONS = [
     *(
-        part._meta.get_field("activity").remote_field.related_name
-        for part in register.ACTIVITY_PARTS
+        rel.get_accessor_name()
+        for rel in register.ProcessingActivity._meta.related_objects
+        if rel.related_model in register.ACTIVITY_PARTS
     ),
     *register.ACTIVITY_M2M_FIELDS,
     "retention_rules",
 ]
 
 
-def _activity_with_every_kind_of_row(board, shared_rule: RetentionRule, n: int):
+def _activity_with_every_kind_of_row(board, shared_rule, n):
     activity = ActivityFactory(board=board, name=f"Verwerking {n}")
     pupils, parents = SubjectGroupFactory(board=board), SubjectGroupFactory(board=board)
     dossier = activity.dossiers.create(name="Leerlingdossier")
@@ -75,7 +75,7 @@ def _activity_with_every_kind_of_row(board, shared_rule: RetentionRule, n: int):
     return activity
 
 
-def _board_with_activities(count: int):
+def _board_with_activities(count):
     board = BoardFactory()
     shared_rule = RetentionRuleFactory(board=board, name="Gedeelde regel")
     shared_rule.exceptions.create(condition="Bij een geschil", period_amount=2, period_unit="jaren")
@@ -85,11 +85,11 @@ def _board_with_activities(count: int):
     return board
 
 
-def _fields(instance) -> dict:
+def _fields(instance):
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
-def _as_read(activity) -> dict:
+def _as_read(activity):
     """Every row of every relation with all its columns, and what a statement says of it."""
     rows = {name: [_fields(row) for row in getattr(activity, name).all()] for name in RELATIONS}
     rules = activity.retention_rules.all()
