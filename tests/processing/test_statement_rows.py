@@ -140,3 +140,9 @@ def test_activities_without_rows_read_as_having_none():
         assert [list(getattr(activity, name).all()) for name in RELATIONS if name != "schools"] == (
             [[] for name in RELATIONS if name != "schools"]
         )
+
+
+def test_no_activities_read_no_rows(django_assert_num_queries):
+    board = BoardFactory()
+    with django_assert_num_queries(1):
+        assert with_rows(board.activities.all()) == []
