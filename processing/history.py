@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import F, IntegerField, Manager, QuerySet, Value, Window
-from django.db.models.functions import JSONObject, Lag
+from django.db.models.functions import Lag
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from processing.json_rows import union_as_json
 from processing.models import ACTIVITY_PARTS, ActivityPart, ProcessingActivity
 from processing.word_diff import word_diff
 
@@ -193,56 +194,45 @@ def _activity_versions(ids: set[int]) -> dict[int, HistoricalRecord]:
 
 
 def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, HistoricalRecord]]:
-    """Versions of the activity's rows, of all kinds in one query: a row's columns, and the
-    names of the rows it points at, travel as one JSON object, so that tables of different
-    shapes fit one UNION. They come back as history records like the ORM's, with those related
-    rows in place, so that comparing and naming them reads no more."""
+    """Versions of the activity's rows, of all kinds in one query (union_as_json). They come
+    back as history records like the ORM's, with the rows they point at in place (named by
+    their `name`, as their __str__ does), so that comparing and naming them reads no more."""
     queries = []
     for position, ids in wanted.items():
         model = TIMELINE_MODELS[position]
         columns = {f.attname: F(f.attname) for f in model._meta.concrete_fields}
-        # Every term and dossier is named by its `name`, as its __str__ does.
         columns |= {f"{f.name}__name": F(f"{f.name}__name") for f in _related(model)}
         columns |= {
+            "history_id": F("history_id"),
             "history_type": F("history_type"),
             "history_user_id": F("history_user_id"),
             "history_user__full_name": F("history_user__full_name"),
             "history_user__email": F("history_user__email"),
         }
-        queries.append(
-            _history(model)
-            .filter(history_id__in=ids)
-            .order_by()
-            .annotate(
-                timeline_model=Value(position, output_field=IntegerField()),
-                columns=JSONObject(**columns),
-            )
-            .values_list("timeline_model", "history_id", "columns")
-        )
+        queries.append((_history(model).filter(history_id__in=ids), columns, ()))
     versions: dict[int, dict[int, HistoricalRecord]] = defaultdict(dict)
-    if not queries:
-        return versions
-    first, *others = queries
-    for position, history_id, columns in first.union(*others, all=True):
+    positions = list(wanted)
+    for part, _rank, values in union_as_json(queries):
+        position, history_id = positions[part], values["history_id"]
         model = TIMELINE_MODELS[position]
         historical = _history(model).model
         version = historical(
             history_id=history_id,
-            history_type=columns["history_type"],
-            **{f.attname: f.to_python(columns[f.attname]) for f in model._meta.concrete_fields},
+            history_type=values["history_type"],
+            **{f.attname: f.to_python(values[f.attname]) for f in model._meta.concrete_fields},
         )
         for model_field in _related(model):
-            name = columns[f"{model_field.name}__name"]
-            related = model_field.related_model(pk=columns[model_field.attname], name=name)
+            name = values[f"{model_field.name}__name"]
+            related = model_field.related_model(pk=values[model_field.attname], name=name)
             historical._meta.get_field(model_field.name).set_cached_value(
                 version, related if name is not None else None
             )
         user = None
-        if columns["history_user_id"] is not None:
+        if values["history_user_id"] is not None:
             user = get_user_model()(
-                pk=columns["history_user_id"],
-                full_name=columns["history_user__full_name"],
-                email=columns["history_user__email"],
+                pk=values["history_user_id"],
+                full_name=values["history_user__full_name"],
+                email=values["history_user__email"],
             )
         historical._meta.get_field("history_user").set_cached_value(version, user)
         versions[position][history_id] = version

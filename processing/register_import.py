@@ -581,8 +581,8 @@ def import_plan(board: Board, workbook) -> Plan:
     existing = {
         a.number: a
         for a in statements.with_rows(
-            board.activities.all(), register.ACTIVITY_M2M_FIELDS
-        ).select_related("board")
+            board.activities.select_related("board"), register.ACTIVITY_M2M_FIELDS
+        )
     }
     versions = _choice_lookup(register_sheets.Version)
 

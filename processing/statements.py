@@ -6,7 +6,7 @@ stored result, never the live register.
 """
 
 import difflib
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,7 +17,18 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, ForeignKey, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    ForeignKey,
+    ManyToManyField,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
@@ -29,10 +40,11 @@ from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing import models as register
 from processing.history import end_of_save, historical_m2m_ids
+from processing.json_rows import from_columns, model_columns, union_as_json
 from processing.lint import Finding, lint_activity, missing_board_facts
 from processing.models import choice_label, version_title
 from processing.vocabularies import VOCABULARIES
-from retention.models import RetentionRule
+from retention.models import RetentionException, RetentionRule
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -127,26 +139,128 @@ _TERM_FIELDS = {
 }
 
 
-def with_rows(activities, m2m_fields=STATEMENT_M2M_FIELDS):
-    """For approved_version() and live_version(): the rows in one query per kind of row, not
-    per activity, with the terms they name (terms_by_pk() then needs no query of its own for
-    them)."""
-    return activities.prefetch_related(
-        *m2m_fields,
-        *(
-            Prefetch(
-                _accessor(part),
-                part._default_manager.select_related(*(f.name for f in _TERM_FIELDS[part])),
+@dataclass(frozen=True)
+class _RowKind:
+    """One kind of row that with_rows() reads: a row of `model`, read from `rows` (the model's
+    own table, or a many-to-many table that reaches it through `prefix`), with the rows its
+    foreign keys `along` point at, cached on its owner (whose id is in `owner`) as `cache`."""
+
+    rows: QuerySet
+    model: type[Model]
+    owner: str
+    cache: str
+    prefix: str = ""
+    along: tuple[ForeignKey, ...] = ()
+    of_rule: bool = False  # the owner is a retention rule, not an activity
+
+    def columns(self) -> dict:
+        columns = {"owner": F(self.owner), **model_columns(self.model, self.prefix)}
+        for key in self.along:
+            columns |= model_columns(key.related_model, f"{self.prefix}{key.name}__")
+        return columns
+
+    def ordering(self) -> list[str]:
+        # The model's own order, as a prefetch reads it; the pk makes it complete.
+        return [
+            f"-{self.prefix}{name[1:]}" if name.startswith("-") else f"{self.prefix}{name}"
+            for name in [*map(str, self.model._meta.ordering or []), "pk"]
+        ]
+
+    def row(self, columns: dict, db: str) -> Model:
+        row = from_columns(self.model, columns, self.prefix, db)
+        for key in self.along:
+            prefix = f"{self.prefix}{key.name}__"
+            found = columns[f"{prefix}{key.related_model._meta.pk.attname}"] is not None
+            key.set_cached_value(
+                row, from_columns(key.related_model, columns, prefix, db) if found else None
             )
-            for part in register.ACTIVITY_PARTS
-        ),
-        Prefetch(
+        return row
+
+
+def _row_kinds(ids: list[int], m2m_fields: Sequence[str]) -> list[_RowKind]:
+    activity = register.ProcessingActivity._meta
+    kinds = [
+        _RowKind(
+            # django-stubs cannot resolve lookups on the subclasses of an abstract model
+            part._default_manager.filter(activity_id__in=ids),  # type: ignore[misc]
+            part,
+            "activity_id",
+            _accessor(part),
+            along=tuple(_TERM_FIELDS[part]),
+        )
+        for part in register.ACTIVITY_PARTS
+    ]
+    for name in m2m_fields:
+        m2m = cast(ManyToManyField, activity.get_field(name))
+        through = cast(type[Model], m2m.remote_field.through)
+        target = cast(type[Model], m2m.related_model)
+        kinds.append(
+            _RowKind(
+                through._default_manager.filter(processingactivity_id__in=ids),
+                target,
+                "processingactivity_id",
+                name,
+                f"{target._meta.model_name}__",
+            )
+        )
+    links = RetentionRule.activities.through.objects.filter(processingactivity_id__in=ids)
+    rules = links.values("retentionrule_id")
+    return [
+        *kinds,
+        _RowKind(
+            links,
+            RetentionRule,
+            "processingactivity_id",
             "retention_rules",
-            RetentionRule.objects.select_related("subject_group").prefetch_related(
-                "exceptions", "data_categories"
-            ),
+            "retentionrule__",
+            (RetentionRule._meta.get_field("subject_group"),),
         ),
-    )
+        _RowKind(
+            RetentionException.objects.filter(rule_id__in=rules),
+            RetentionException,
+            "rule_id",
+            "exceptions",
+            of_rule=True,
+        ),
+        _RowKind(
+            RetentionRule.data_categories.through.objects.filter(retentionrule_id__in=rules),
+            register.DataCategory,
+            "retentionrule_id",
+            "data_categories",
+            "datacategory__",
+            of_rule=True,
+        ),
+    ]
+
+
+def with_rows(activities, m2m_fields: Sequence[str] = STATEMENT_M2M_FIELDS) -> list:
+    """For approved_version() and live_version(): the activities, with their rows of every
+    kind, the terms those name (terms_by_pk() then needs no query of its own for them) and
+    their retention rules as the activities' prefetched rows; all rows in one query
+    (json_rows), however many kinds there are."""
+    activities = list(activities)
+    kinds = _row_kinds([a.pk for a in activities], m2m_fields)
+    db = kinds[0].rows.db
+    found: dict[int, dict[int, list]] = {part: defaultdict(list) for part in range(len(kinds))}
+    rules: dict[int, RetentionRule] = {}
+    for part, _rank, columns in union_as_json([(k.rows, k.columns(), k.ordering()) for k in kinds]):
+        row = kinds[part].row(columns, db)
+        if isinstance(row, RetentionRule):
+            # A rule of several activities is one rule: its exceptions and categories once.
+            row = rules.setdefault(row.pk, row)
+        found[part][columns["owner"]].append(row)
+    for part, kind in enumerate(kinds):
+        for owner in rules.values() if kind.of_rule else activities:
+            _cache(owner, kind.cache, found[part][owner.pk])
+    return activities
+
+
+def _cache(instance: Model, name: str, rows: list) -> None:
+    """Rows as the related manager `name` of the instance answers them, as prefetch_related()
+    leaves them (its internals: Django has no public way to hand it rows read otherwise)."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache, queryset._prefetch_done = rows, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def _rows(version: ApprovedVersion, model) -> list:
