@@ -78,7 +78,9 @@ def pages(pdf: bytes) -> int:
         file.write(pdf)
         file.flush()
         info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    assert found is not None, info
+    return int(found.group(1))
 
 
 def main() -> None:
