@@ -164,15 +164,26 @@ def version_rows(version: RegisterVersion) -> list[Row]:
 
 def _entry_tables(entry: RegisterEntry, approved_only: bool) -> tuple[list[PdfTable], str]:
     live = entry.activity
-    # The facts of the activity as it is now: once, in its first table.
-    facts: list[Row] = [
-        (_("Status"), [choice_label(live, "status")]),
-        (_("Eigenaar"), [str(live.owner or "")]),
-    ]
     last_change = getattr(live, "last_change", None)  # annotated by export_activities
-    after: list[Row] = [
-        (_("Volgende controle"), [dutch_date(live.next_review_on)]),
-        (_("Laatste wijziging"), [dutch_moment(last_change) if last_change else ""]),
+    # The facts of the activity as it is now: once, in one row of its first table. WeasyPrint's
+    # time grows with the cells more than with the text (a row per fact: 3 more rows an
+    # activity, 6 more pages on 150 activities).
+    facts: list[Row] = [
+        (
+            _("Status"),
+            [
+                " · ".join(
+                    [
+                        choice_label(live, "status"),
+                        _("eigenaar: %(owner)s") % {"owner": live.owner or "—"},
+                        _("volgende controle: %(date)s")
+                        % {"date": dutch_date(live.next_review_on) or "—"},
+                        _("laatste wijziging: %(moment)s")
+                        % {"moment": dutch_moment(last_change) if last_change else "—"},
+                    ]
+                )
+            ],
+        )
     ]
     tables: list[PdfTable] = []
     for version in entry.versions:
@@ -191,7 +202,7 @@ def _entry_tables(entry: RegisterEntry, approved_only: bool) -> tuple[list[PdfTa
             if entry.in_force and version.data["name"] != entry.in_force.data["name"]:
                 rows.insert(0, (_("Naam"), [version.data["name"]]))
         if not tables:
-            rows = facts + rows + after
+            rows = facts + rows
         tables.append(PdfTable(caption, rows, draft=not version.in_force))
     note = ""
     if approved_only and entry.has_newer_draft:
