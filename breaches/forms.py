@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from breaches.models import Breach
-from privacyregister.forms import date_in_range
+from privacyregister.forms import choice_field, date_in_range
 from privacyregister.limits import TEXT_LIMIT
 from privacyregister.models import Board, School, User
 from processing.models import ProcessingActivity, Recipient
@@ -32,8 +32,14 @@ class BreachFilter(forms.Form):
         self.fields["school"].queryset = schools
 
 
+class ActivityChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ProcessingActivity) -> str:  # type: ignore[override]
+        # The register number first: that is how the privacy officer finds an activity.
+        return f"{obj.number}. {obj.name}"
+
+
 class LinkForm(forms.Form):
-    activities = forms.ModelMultipleChoiceField(
+    activities = ActivityChoice(
         label=_("Verwerkingen"),
         queryset=ProcessingActivity.objects.none(),
         required=False,
@@ -54,12 +60,11 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
-        activities = self.fields["activities"]
-        activities.queryset = board.activities.order_by("number")
-        # The register number first: that is how the privacy officer finds an activity.
-        activities.label_from_instance = lambda activity: f"{activity.number}. {activity.name}"
-        self.fields["processors"].queryset = board.recipients.filter(kind=Recipient.Kind.PROCESSOR)
-        self.fields["schools"].queryset = board.schools.filter(archived_at=None)
+        choice_field(self, "activities").queryset = board.activities.order_by("number")
+        choice_field(self, "processors").queryset = board.recipients.filter(
+            kind=Recipient.Kind.PROCESSOR
+        )
+        choice_field(self, "schools").queryset = board.schools.filter(archived_at=None)
 
 
 class FactsForm(forms.ModelForm):
@@ -156,7 +161,7 @@ class DecisionForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         involved = _yes_no(data.get("personal_data_involved", ""))
         unlikely = _yes_no(data.get("risk_unlikely", ""))
         high = _yes_no(data.get("high_risk", ""))
@@ -199,4 +204,6 @@ class MeasureForm(forms.Form):
 
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(memberships__board=board).distinct()
+        choice_field(self, "owner").queryset = User.objects.filter(
+            memberships__board=board
+        ).distinct()

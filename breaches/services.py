@@ -113,6 +113,8 @@ def breach_link(
         raise ValueError(
             _("U kunt alleen verwerkingen, verwerkers en scholen van dit bestuur kiezen.")
         )
+    # simple-history writes a version for each many-to-many change: name who made it.
+    breach._history_user = actor  # type: ignore[attr-defined]
     breach.activities.set(activities)
     breach.processors.set(processors)
     breach.schools.set(schools)

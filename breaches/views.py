@@ -65,6 +65,11 @@ def _redirect(breach: Breach, anchor: str = "") -> HttpResponse:
     return response
 
 
+def _as_validation_error(error: ValidationError | ValueError) -> ValidationError:
+    """A refusal of a service (ValueError) or of the model (ValidationError), for the form."""
+    return error if isinstance(error, ValidationError) else ValidationError(str(error))
+
+
 def _refused(request: BoardRequest, error: Exception) -> None:
     for message in getattr(error, "messages", [str(error)]):
         messages.error(request, message)
@@ -210,7 +215,7 @@ def breach_link(request: BoardRequest, pk: int) -> HttpResponse:
         try:
             services.breach_link(actor=request.user, breach=breach, **form.cleaned_data)
         except (ValidationError, ValueError) as error:
-            form.add_error(None, error)
+            form.add_error(None, _as_validation_error(error))
         else:
             messages.success(
                 request, _("Gekoppeld. Controleer de feiten die uit het register zijn ingevuld.")
@@ -231,7 +236,7 @@ def breach_facts(request: BoardRequest, pk: int) -> HttpResponse:
         try:
             services.breach_assess(actor=request.user, breach=form.instance)
         except (ValidationError, ValueError) as error:
-            form.add_error(None, error)
+            form.add_error(None, _as_validation_error(error))
         else:
             messages.success(request, _("De feiten zijn opgeslagen."))
             return _redirect(breach, "feiten")
@@ -269,7 +274,7 @@ def breach_decide(request: BoardRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data["answers"],
             )
         except (ValidationError, ValueError) as error:
-            form.add_error(None, error)
+            form.add_error(None, _as_validation_error(error))
         else:
             messages.success(request, _("Het besluit is vastgelegd."))
             return _redirect(breach, "besluit")
@@ -287,7 +292,7 @@ def breach_advise(request: BoardRequest, pk: int) -> HttpResponse:
                 actor=request.user, breach=breach, advice=form.cleaned_data["advice"]
             )
         except (ValidationError, ValueError) as error:
-            form.add_error(None, error)
+            form.add_error(None, _as_validation_error(error))
         else:
             messages.success(request, _("Uw advies is opgeslagen."))
             return _redirect(breach, "advies")
@@ -317,7 +322,7 @@ def breach_measures(request: BoardRequest, pk: int) -> HttpResponse:
             try:
                 services.breach_measure_add(actor=request.user, breach=breach, **form.cleaned_data)
             except (ValidationError, ValueError) as error:
-                form.add_error(None, error)
+                form.add_error(None, _as_validation_error(error))
             else:
                 messages.success(request, _("De maatregel is toegevoegd."))
                 return redirect("breach_measures", board=request.board.slug, pk=breach.pk)
@@ -339,7 +344,11 @@ def breach_history(request: BoardRequest, pk: int) -> HttpResponse:
         or request.access.can(Capability.ADVISE_BREACHES, **reach)
     ):
         # As on the breach's page: the reporter's contact only for those who follow it up.
-        hidden = {str(Breach._meta.get_field(name).verbose_name) for name in REPORTER_CONTACT}
+        hidden = {
+            str(field.verbose_name)
+            for field in Breach._meta.fields
+            if field.name in REPORTER_CONTACT
+        }
     entries = []
     for record, changes in zip(records, record_changes(records), strict=True):
         shown = [change for change in changes if change.label not in hidden]

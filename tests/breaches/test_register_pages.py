@@ -37,11 +37,12 @@ def known_since(board, hours: float, **fields) -> Breach:
     return report(board, source=Breach.Source.STAFF, discovered_at=discovered, **fields)
 
 
-def url(name: str, breach: Breach | None = None, board=None) -> str:
-    kwargs = {"board": (board or breach.board).slug}
-    if breach is not None:
-        kwargs["pk"] = breach.pk
-    return reverse(name, kwargs=kwargs)
+def url(name: str, breach: Breach) -> str:
+    return reverse(name, kwargs={"board": breach.board.slug, "pk": breach.pk})
+
+
+def list_url(board) -> str:
+    return reverse("breach_list", kwargs={"board": board.slug})
 
 
 def decide(breach: Breach, user, **answers) -> Breach:
@@ -58,19 +59,16 @@ def test_the_list_shows_open_breaches_first_by_deadline_with_the_hours_left_and_
     closed = known_since(board, 100)
     decide(closed, officer.user, risk_unlikely=True)
     services.breach_close(actor=officer.user, breach=closed)
-    response = client.get(url("breach_list", board=board))
+    response = client.get(list_url(board))
     assert [breach for breach, _clock in response.context["rows"]] == [late, fresh]
     html = response.content.decode()
     assert "nog 41 uur" in html
     assert '<tr class="overdue">' in html
     assert "te laat: 5 uur geleden" in html
     assert services.moment(fresh.deadline) in html  # "27 november 2026 om 14:05", never ISO
-    every = client.get(url("breach_list", board=board), {"status": "alle"}).context["rows"]
+    every = client.get(list_url(board), {"status": "alle"}).context["rows"]
     assert [breach for breach, _clock in every] == [late, fresh, closed]
-    assert (
-        "niet meldplichtig"
-        in client.get(url("breach_list", board=board), {"status": "alle"}).content.decode()
-    )
+    assert "niet meldplichtig" in client.get(list_url(board), {"status": "alle"}).content.decode()
 
 
 def test_the_list_says_when_a_breach_was_notified_to_the_ap(client, officer):
@@ -79,7 +77,7 @@ def test_the_list_says_when_a_breach_was_notified_to_the_ap(client, officer):
     services.breach_record_ap_notification(
         actor=officer.user, breach=breach, notified_at=notified, reference="AP-1"
     )
-    html = client.get(url("breach_list", board=officer.board)).content.decode()
+    html = client.get(list_url(officer.board)).content.decode()
     assert f"gemeld bij de AP op {services.moment(notified)}" in html
 
 
@@ -92,24 +90,24 @@ def test_the_list_filters_on_status_and_school(client, officer):
     services.breach_link(
         actor=officer.user, breach=linked_south, activities=[], processors=[], schools=[south]
     )
-    listed = client.get(url("breach_list", board=board), {"school": south.pk}).context["rows"]
+    listed = client.get(list_url(board), {"school": south.pk}).context["rows"]
     assert {breach for breach, _clock in listed} == {in_south, linked_south}
-    started = client.get(url("breach_list", board=board), {"status": "in_behandeling"})
+    started = client.get(list_url(board), {"status": "in_behandeling"})
     assert [breach for breach, _clock in started.context["rows"]] == [linked_south]
-    assert in_north in [b for b, _c in client.get(url("breach_list", board=board)).context["rows"]]
+    assert in_north in [b for b, _c in client.get(list_url(board)).context["rows"]]
 
 
 def test_the_list_shows_25_breaches_a_page(client, officer):
     for _ in range(27):
         report(officer.board)
-    first = client.get(url("breach_list", board=officer.board))
-    second = client.get(url("breach_list", board=officer.board), {"pagina": 2})
+    first = client.get(list_url(officer.board))
+    second = client.get(list_url(officer.board), {"pagina": 2})
     assert (len(first.context["rows"]), len(second.context["rows"])) == (25, 2)
     assert "Pagina 1 van 2" in first.content.decode()
 
 
 def test_an_empty_register_says_how_someone_reports_a_breach(client, officer):
-    html = client.get(url("breach_list", board=officer.board)).content.decode()
+    html = client.get(list_url(officer.board)).content.decode()
     assert "Er zijn geen datalekken gemeld." in html
     assert f"/privacy/{officer.board.slug}/datalek-melden/" in html
     assert f"/b/{officer.board.slug}/datalekken/melden/" in html  # "Datalek registreren"
@@ -126,7 +124,7 @@ def test_the_list_makes_the_same_number_of_queries_for_few_and_many_breaches(
             actor=officer.user, breach=breach, activities=[], processors=[], schools=[school]
         )
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url("breach_list", board=officer.board))
+        response = client.get(list_url(officer.board))
     assert response.status_code == 200
     assert len(queries) <= 15
     # Pinned: the number must not grow with the breaches on the page.
@@ -146,7 +144,7 @@ def test_a_school_leader_sees_only_their_own_schools_breaches_and_reads_them_onl
     theirs = report(board, school=other)
     officer = MembershipFactory(board=board, role=Role.PRIVACY_OFFICER).user
     services.breach_link(actor=officer, breach=linked, activities=[], processors=[], schools=[own])
-    listed = client.get(url("breach_list", board=board)).context["rows"]
+    listed = client.get(list_url(board)).context["rows"]
     assert {breach for breach, _clock in listed} == {mine, linked}
     page = client.get(url("breach_detail", mine))
     assert page.status_code == 200
@@ -441,18 +439,22 @@ def test_closing_is_refused_while_something_is_missing_then_allowed_and_reopened
 
 def test_the_history_lists_the_changed_fields_with_old_and_new_value_and_who(client, officer):
     breach = report(officer.board)
+    school = SchoolFactory(board=officer.board, name="De Akker")
+    services.breach_link(
+        actor=officer.user, breach=breach, activities=[], processors=[], schools=[school]
+    )
     breach.nature = "Verkeerd gemaild"
     services.breach_assess(actor=officer.user, breach=breach)
     response = client.get(url("breach_history", breach))
     entries = response.context["entries"]
-    assert [record.history_user for record, _changes in entries][0] == officer.user
+    assert [record.history_user for record, _changes in entries][:3] == [officer.user] * 3
+    linked = {change.label: (change.old, change.new) for change in entries[2][1]}
+    assert linked["scholen"] == ("—", "De Akker")
     newest_changes = {change.label: (change.old, change.new) for change in entries[0][1]}
     assert newest_changes["aard van het lek"] == ("—", "Verkeerd gemaild")
     assert "Verkeerd gemaild" in response.content.decode()
 
 
 def test_the_board_menu_has_datalekken_for_those_who_see_breaches(client, officer):
-    html = client.get(url("breach_list", board=officer.board)).content.decode()
-    assert (
-        f'href="{url("breach_list", board=officer.board)}" aria-current="page">Datalekken' in html
-    )
+    html = client.get(list_url(officer.board)).content.decode()
+    assert f'href="{list_url(officer.board)}" aria-current="page">Datalekken' in html
