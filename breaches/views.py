@@ -144,6 +144,7 @@ def breach_detail(request: BoardRequest, pk: int) -> HttpResponse:
             # leader who looks on: a parent may have reported about the school itself.
             "show_contact": can_handle or can_advise,
             "can_handle": can_handle and breach.is_open,
+            "can_start": can_handle and breach.status == Breach.Status.REPORTED,
             "can_advise": can_advise and breach.is_open,
             "can_reopen": can_handle and not breach.is_open and not breach.anonymised_at,
             "activities": breach.activities.order_by("number"),
@@ -306,7 +307,8 @@ def breach_measures(request: BoardRequest, pk: int) -> HttpResponse:
     form = MeasureForm(board=request.board)
     if request.method == "POST" and "done" in request.POST:
         # The "gedaan" button of one measure; a measure of another breach is not found.
-        measure = get_object_or_404(breach.measures, pk=request.POST["done"])
+        done = request.POST["done"]
+        measure = get_object_or_404(breach.measures, pk=int(done) if done.isdigit() else 0)
         try:
             services.breach_measure_done(
                 actor=request.user, measure=measure, done_on=timezone.localdate()

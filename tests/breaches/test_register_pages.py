@@ -401,6 +401,17 @@ def test_measures_are_added_and_marked_done_each_on_the_timeline_and_in_the_log(
     assert SecurityEvent.objects.filter(action="breaches.measure").count() == 2
 
 
+def test_only_a_measure_of_the_breach_itself_can_be_marked_done(client, officer):
+    breach, other = report(officer.board), report(officer.board)
+    measure = services.breach_measure_add(
+        actor=officer.user, breach=other, description="Map opruimen", owner=None, due_on=None
+    )
+    assert client.post(url("breach_measures", breach), {"done": measure.pk}).status_code == 404
+    assert client.post(url("breach_measures", breach), {"done": "x"}).status_code == 404
+    measure.refresh_from_db()
+    assert measure.done_on is None
+
+
 def test_a_measure_without_description_or_with_an_owner_of_another_board_is_refused(
     client, officer
 ):
