@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from breaches.clock import DUTCH_TIME
-from breaches.models import Breach, BreachEvent
+from breaches.models import Breach, BreachEvent, BreachMeasure
 from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing.models import ProcessingActivity, Recipient
@@ -113,6 +113,8 @@ def breach_link(
         raise ValueError(
             _("U kunt alleen verwerkingen, verwerkers en scholen van dit bestuur kiezen.")
         )
+    # simple-history writes a version for each many-to-many change: name who made it.
+    breach._history_user = actor  # type: ignore[attr-defined]
     breach.activities.set(activities)
     breach.processors.set(processors)
     breach.schools.set(schools)
@@ -299,3 +301,48 @@ def breach_reopen(*, actor: User, breach: Breach) -> Breach:
     _save(breach, actor)
     _log(breach, actor, BreachEvent.Kind.REOPENED, _("Heropend."))
     return breach
+
+
+@transaction.atomic
+def breach_measure_add(
+    *,
+    actor: User,
+    breach: Breach,
+    description: str,
+    owner: User | None,
+    due_on: datetime.date | None,
+) -> BreachMeasure:
+    """A measure to end the breach or prevent the next one; its owner must be of the board."""
+    _require_open(breach)
+    if owner is not None and not breach.board.memberships.filter(user=owner).exists():
+        raise ValueError(_("De eigenaar moet een gebruiker van dit bestuur zijn."))
+    measure = BreachMeasure(breach=breach, description=description, owner=owner, due_on=due_on)
+    measure.full_clean()
+    measure._history_user = actor  # type: ignore[attr-defined]  # simple-history's actor
+    measure.save()
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.MEASURE,
+        _("Maatregel toegevoegd: %(measure)s.") % {"measure": description},
+    )
+    return measure
+
+
+@transaction.atomic
+def breach_measure_done(*, actor: User, measure: BreachMeasure, done_on: datetime.date) -> None:
+    breach = measure.breach
+    _require_open(breach)
+    if measure.done_on:
+        raise ValueError(_("Deze maatregel is al gedaan."))
+    if done_on > timezone.localdate():
+        raise ValueError(_("Deze datum ligt in de toekomst."))
+    measure.done_on = done_on
+    measure._history_user = actor  # type: ignore[attr-defined]  # simple-history's actor
+    measure.save()
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.MEASURE,
+        _("Maatregel gedaan: %(measure)s.") % {"measure": measure.description},
+    )

@@ -1,5 +1,19 @@
 """The breach register's pages under /b/<board>/."""
 
-from django.urls import URLPattern, path  # noqa: F401  (the helpers add their pages here)
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from breaches import views
+
+urlpatterns: list[URLPattern] = [
+    path("datalekken/", views.breach_list, name="breach_list"),
+    path("datalekken/<int:pk>/", views.breach_detail, name="breach_detail"),
+    path("datalekken/<int:pk>/in-behandeling/", views.breach_start, name="breach_start"),
+    path("datalekken/<int:pk>/koppelen/", views.breach_link, name="breach_link"),
+    path("datalekken/<int:pk>/feiten/", views.breach_facts, name="breach_facts"),
+    path("datalekken/<int:pk>/besluit/", views.breach_decide, name="breach_decide"),
+    path("datalekken/<int:pk>/advies/", views.breach_advise, name="breach_advise"),
+    path("datalekken/<int:pk>/maatregelen/", views.breach_measures, name="breach_measures"),
+    path("datalekken/<int:pk>/afsluiten/", views.breach_close, name="breach_close"),
+    path("datalekken/<int:pk>/heropenen/", views.breach_reopen, name="breach_reopen"),
+    path("datalekken/<int:pk>/geschiedenis/", views.breach_history, name="breach_history"),
+]

@@ -127,6 +127,16 @@ def changes_between(old, new) -> list[Change]:
     return _changes(old, new, _m2m_names([old, new]))
 
 
+def record_changes(records: list) -> list[list[Change]]:
+    """The changes of each history record of one object against the record before it (none
+    for the first), the many-to-many names of all of them read in one query."""
+    m2m = _m2m_names(records)
+    return [
+        _changes(records[number - 1], record, m2m) if number else []
+        for number, record in enumerate(records)
+    ]
+
+
 KIND = {"+": _("toegevoegd"), "~": _("gewijzigd"), "-": _("verwijderd")}
 
 # A version as simple-history stores it: an instance of a model that it makes at runtime.

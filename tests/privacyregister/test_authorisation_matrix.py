@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from breaches.services import breach_report
 from privacyregister.access import BoardAccess
 from privacyregister.models import Invitation, Membership
 from privacyregister.permissions import MATRIX, Capability
@@ -18,6 +19,7 @@ from processing.models import Comment, DataSource, ProcessingActivity
 from tests.factories import (
     ActivityFactory,
     BoardFactory,
+    BreachFactory,
     MembershipFactory,
     RetentionRuleFactory,
     RightsRequestFactory,
@@ -124,6 +126,18 @@ ROWS = [
     Row("rights_request_detail", "view_rights_requests", target="request"),
     Row("rights_request_letter", "handle_rights_requests", target="letter"),
     Row("rights_request_action", "handle_rights_requests", target="action", method="post", ok=302),
+    Row("breach_list", "view_breaches"),
+    Row("breach_detail", "view_breaches", target="breach"),
+    Row("breach_history", "view_breaches", target="breach"),
+    Row("breach_start", "handle_breaches", target="breach", method="post", ok=302),
+    Row("breach_link", "handle_breaches", target="breach"),
+    Row("breach_facts", "handle_breaches", target="breach"),
+    Row("breach_decide", "handle_breaches", target="breach"),
+    Row("breach_measures", "handle_breaches", target="breach"),
+    Row("breach_close", "handle_breaches", target="breach"),
+    # The world's breaches are open: the view says so and goes back to the breach.
+    Row("breach_reopen", "handle_breaches", target="breach", method="post", ok=302),
+    Row("breach_advise", "advise_breaches", target="breach"),
     Row("retention_schedule", "view_register"),
     Row("retention_schedule_download", "view_register", target="sheet"),
     Row("retention_rule_create", "manage_retention"),
@@ -172,10 +186,21 @@ PLACES = {
     "letter": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "action": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     "rule": [OWN, OTHER_BOARD],
+    "breach": [OWN, OTHER_SCHOOL, OTHER_BOARD],
     None: [OWN, OTHER_BOARD],
 }
 # Targets that belong to one school; the others concern the board as a whole.
-SCHOOL_BOUND = {"activity", "comment", "record", "part", "school", "request", "letter", "action"}
+SCHOOL_BOUND = {
+    "activity",
+    "comment",
+    "record",
+    "part",
+    "school",
+    "request",
+    "letter",
+    "action",
+    "breach",
+}
 
 
 def expected_status(role: str | None, row: Row, place: str) -> int:
@@ -236,6 +261,13 @@ def world(django_db_setup, django_db_blocker):
                 OWN: RightsRequestFactory(board=board, school=own),
                 OTHER_SCHOOL: RightsRequestFactory(board=board, school=other),
                 OTHER_BOARD: RightsRequestFactory(board=foreign_board, school=foreign_school),
+            },
+            "breach": {
+                OWN: breach_report(breach=BreachFactory.build(board=board, school=own)),
+                OTHER_SCHOOL: breach_report(breach=BreachFactory.build(board=board, school=other)),
+                OTHER_BOARD: breach_report(
+                    breach=BreachFactory.build(board=foreign_board, school=foreign_school)
+                ),
             },
             "rule": {
                 OWN: RetentionRuleFactory(board=board),
@@ -303,8 +335,8 @@ def url_for(world, row: Row, place: str) -> str:
             kwargs["kind"] = "ontvangst"
         if row.target == "action":
             kwargs["action"] = "in-behandeling"
-    elif row.target == "rule":
-        kwargs["pk"] = objects["rule"][place].pk
+    elif row.target in ("rule", "breach"):
+        kwargs["pk"] = objects[row.target][place].pk
     elif row.target == "term":
         kwargs["kind"] = "bronnen"
         kwargs["pk"] = objects["term"][place].pk
