@@ -107,7 +107,7 @@ def _form_errors(request: BoardRequest, form: ApNotificationForm | SubjectsInfor
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else None
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 @require_POST
