@@ -66,9 +66,9 @@ def notification_state(breach: Breach, access: BoardAccess) -> NotificationState
         else None
     )
     subjects_form = (
+        # No moment filled in: who records an exception of art. 34(3) leaves it empty.
         SubjectsInformedForm(
-            initial={"informed_at": breach.subjects_informed_at or _now_minute()},
-            prefix="betrokkenen",
+            initial={"informed_at": breach.subjects_informed_at}, prefix="betrokkenen"
         )
         if open_handler and breach.must_inform_subjects
         else None
