@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from breaches import views
+from breaches import notification_views, views
 
 urlpatterns: list[URLPattern] = [
     path("datalekken/", views.breach_list, name="breach_list"),
@@ -16,4 +16,29 @@ urlpatterns: list[URLPattern] = [
     path("datalekken/<int:pk>/afsluiten/", views.breach_close, name="breach_close"),
     path("datalekken/<int:pk>/heropenen/", views.breach_reopen, name="breach_reopen"),
     path("datalekken/<int:pk>/geschiedenis/", views.breach_history, name="breach_history"),
+    path(
+        "datalekken/<int:pk>/melding-ap/",
+        notification_views.breach_ap_notification,
+        name="breach_ap_notification",
+    ),
+    path(
+        "datalekken/<int:pk>/melding-ap.pdf",
+        notification_views.breach_ap_notification_pdf,
+        name="breach_ap_notification_pdf",
+    ),
+    path(
+        "datalekken/<int:pk>/brief-betrokkenen.pdf",
+        notification_views.breach_subjects_letter,
+        name="breach_subjects_letter",
+    ),
+    path(
+        "datalekken/<int:pk>/ap-gemeld/",
+        notification_views.breach_record_ap_notification,
+        name="breach_record_ap_notification",
+    ),
+    path(
+        "datalekken/<int:pk>/betrokkenen-geinformeerd/",
+        notification_views.breach_record_subjects_informed,
+        name="breach_record_subjects_informed",
+    ),
 ]

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from breaches.services import breach_report
+from breaches.models import Breach
+from breaches.services import breach_decide, breach_report
 from privacyregister.access import BoardAccess
 from privacyregister.models import Invitation, Membership
 from privacyregister.permissions import MATRIX, Capability
@@ -83,6 +84,7 @@ class Row:
     method: str = "get"
     ok: int = 200
     board_only: bool = False  # school scope is not enough: it concerns the whole board
+    also: str | None = None  # a second capability that is enough on its own
 
 
 ROWS = [
@@ -165,6 +167,19 @@ ROWS = [
     Row("term_create", "edit_activity", target="kind", board_only=True),
     Row("term_edit", "edit_activity", target="term", board_only=True),
     Row("term_delete", "edit_activity", target="term", board_only=True),
+    # The AP draft is for who handles the breach and for the FG who advises on it.
+    Row("breach_ap_notification", "handle_breaches", target="breach", also="advise_breaches"),
+    Row("breach_ap_notification_pdf", "handle_breaches", target="breach", also="advise_breaches"),
+    Row("breach_subjects_letter", "handle_breaches", target="breach"),
+    # Nothing filled in: back to the AP page with the errors.
+    Row("breach_record_ap_notification", "handle_breaches", target="breach", method="post", ok=302),
+    Row(
+        "breach_record_subjects_informed",
+        "handle_breaches",
+        target="breach",
+        method="post",
+        ok=302,
+    ),
 ]
 
 # Capabilities whose pages arrive with later issues are checked at the access layer below.
@@ -207,6 +222,8 @@ def expected_status(role: str | None, row: Row, place: str) -> int:
     if place == OTHER_BOARD or role is None:
         return 404
     scope = EXPECTED[row.capability].get(role)
+    if scope is None and row.also:
+        scope = EXPECTED[row.also].get(role)
     if scope == S and row.board_only:
         scope = None
     if scope == S and row.target in SCHOOL_BOUND:
@@ -242,6 +259,22 @@ def world(django_db_setup, django_db_blocker):
             made.schools.set(schools or [])
             return made
 
+        def breach(school):
+            # Decided: notify the AP and inform the people, so that the letter exists.
+            reported = breach_report(
+                breach=BreachFactory.build(
+                    board=school.board, school=school, source=Breach.Source.STAFF
+                )
+            )
+            return breach_decide(
+                actor=users["privacy_officer"],
+                breach=reported,
+                personal_data_involved=True,
+                risk_unlikely=False,
+                high_risk=True,
+                motivation="Hoog risico.",
+            )
+
         def membership(school):
             return MembershipFactory(board=school.board, role="medewerker", school=school)
 
@@ -263,11 +296,9 @@ def world(django_db_setup, django_db_blocker):
                 OTHER_BOARD: RightsRequestFactory(board=foreign_board, school=foreign_school),
             },
             "breach": {
-                OWN: breach_report(breach=BreachFactory.build(board=board, school=own)),
-                OTHER_SCHOOL: breach_report(breach=BreachFactory.build(board=board, school=other)),
-                OTHER_BOARD: breach_report(
-                    breach=BreachFactory.build(board=foreign_board, school=foreign_school)
-                ),
+                OWN: breach(own),
+                OTHER_SCHOOL: breach(other),
+                OTHER_BOARD: breach(foreign_school),
             },
             "rule": {
                 OWN: RetentionRuleFactory(board=board),
