@@ -1,5 +1,9 @@
 """The breach register's pages under /b/<board>/."""
 
-from django.urls import URLPattern, path  # noqa: F401  (the helpers add their pages here)
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from breaches import views
+
+urlpatterns: list[URLPattern] = [
+    path("datalekken/melden/", views.report, name="breach_report"),
+]
