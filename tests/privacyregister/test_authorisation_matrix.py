@@ -124,6 +124,7 @@ ROWS = [
     Row("rights_request_detail", "view_rights_requests", target="request"),
     Row("rights_request_letter", "handle_rights_requests", target="letter"),
     Row("rights_request_action", "handle_rights_requests", target="action", method="post", ok=302),
+    Row("breach_report", "report_breach"),
     Row("retention_schedule", "view_register"),
     Row("retention_schedule_download", "view_register", target="sheet"),
     Row("retention_rule_create", "manage_retention"),
