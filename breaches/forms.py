@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from breaches.models import Breach
+from privacyregister.forms import choice_field
 from privacyregister.models import Board
 from processing.models import Recipient
 
@@ -65,8 +66,8 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, board: Board, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.board = board
-        school = self.fields["school"]
-        school.queryset = board.schools.active().order_by("name")  # type: ignore[attr-defined]
+        school = choice_field(self, "school")
+        school.queryset = board.schools.active().order_by("name")
         school.empty_label = _("Weet ik niet")
         self.fields["discovered_at"].initial = _now_to_the_minute
         for name in ("what_happened", "reporter_name", "reporter_phone"):
@@ -101,7 +102,7 @@ class StaffReportForm(ReportForm):
     def __init__(self, *args, board: Board, processor_reports: bool, **kwargs):
         super().__init__(*args, board=board, **kwargs)
         if processor_reports:
-            self.fields["processor"].queryset = board.recipients.filter(  # type: ignore[attr-defined]
+            choice_field(self, "processor").queryset = board.recipients.filter(
                 kind=Recipient.Kind.PROCESSOR
             ).order_by("name")
         else:
@@ -109,23 +110,24 @@ class StaffReportForm(ReportForm):
                 del self.fields[name]
 
     def clean(self) -> dict:
-        data = super().clean()
-        if data.get("from_processor"):
-            if not data.get("processor"):
-                self.add_error("processor", _("Kies de verwerker die het lek meldde."))
-            if not data.get("told_at"):
-                self.add_error("told_at", _("Vul in wanneer de verwerker het ons liet weten."))
-            elif data["told_at"] > timezone.now():
-                self.add_error("told_at", _("Dit tijdstip ligt in de toekomst."))
-            discovered = data.get("discovered_at")
-            if discovered and data.get("told_at") and data["told_at"] < discovered:
-                self.add_error(
-                    "told_at",
-                    _("De verwerker kan het niet gemeld hebben voordat het ontdekt was."),
-                )
-            self.instance.source = Breach.Source.PROCESSOR
-            self.instance.reporting_processor = data.get("processor")
-            self.instance.aware_at = data.get("told_at")
-        else:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("from_processor"):
             self.instance.source = Breach.Source.STAFF
+            return data
+        processor, told_at = data.get("processor"), data.get("told_at")
+        discovered = data.get("discovered_at")
+        if not processor:
+            self.add_error("processor", _("Kies de verwerker die het lek meldde."))
+        if not told_at:
+            self.add_error("told_at", _("Vul in wanneer de verwerker het ons liet weten."))
+        elif told_at > timezone.now():
+            self.add_error("told_at", _("Dit tijdstip ligt in de toekomst."))
+        elif discovered and told_at < discovered:
+            self.add_error(
+                "told_at", _("De verwerker kan het niet gemeld hebben voordat het ontdekt was.")
+            )
+        self.instance.source = Breach.Source.PROCESSOR
+        self.instance.reporting_processor = processor
+        self.instance.aware_at = told_at
         return data

@@ -35,9 +35,9 @@ def recipients(breach: Breach, actor_pk: int | None) -> list[str]:
     the board's settings when the FG is no member. A board without a privacy officer has its
     beheerders told instead, who handle breaches then: someone must act within 72 hours. Whoever
     reported it knows already."""
-    members = Membership.objects.filter(board=breach.board, user__is_active=True).exclude(
-        user_id=actor_pk
-    )
+    members = Membership.objects.filter(board=breach.board, user__is_active=True)
+    if actor_pk is not None:
+        members = members.exclude(user_id=actor_pk)
     roles = {Role.PRIVACY_OFFICER, Role.FG}
     if not breach.board.memberships.filter(
         role=Role.PRIVACY_OFFICER, user__is_active=True
@@ -45,8 +45,8 @@ def recipients(breach: Breach, actor_pk: int | None) -> list[str]:
         roles.add(Role.BEHEERDER)
     addresses = set(members.filter(role__in=roles).values_list("user__email", flat=True))
     fg_email = normalise_email(breach.board.fg_email) if breach.board.fg_email else ""
-    actor_email = User.objects.filter(pk=actor_pk).values_list("email", flat=True).first()
-    if fg_email and fg_email != actor_email:
+    actor = User.objects.filter(pk=actor_pk).first() if actor_pk is not None else None
+    if fg_email and (actor is None or fg_email != actor.email):
         addresses.add(fg_email)
     return sorted(addresses)
 
