@@ -3,7 +3,7 @@ statement pages, whose <school> slug cannot be "datalek-melden" (validate_school
 
 from django.urls import URLPattern, path
 
-from breaches import views
+from breaches import report_views as views
 
 urlpatterns: list[URLPattern] = [
     path("<slug:board>/datalek-melden/", views.report_public, name="breach_report_public"),

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from breaches import views
+from breaches import report_views as views
 
 urlpatterns: list[URLPattern] = [
     path("datalekken/melden/", views.report, name="breach_report"),

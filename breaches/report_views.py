@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from breaches import services
-from breaches.forms import ReportForm, StaffReportForm
 from breaches.limits import public_report_wait
 from breaches.models import Breach
-from breaches.notifications import notify_reported
+from breaches.report_forms import ReportForm, StaffReportForm
+from breaches.report_mails import notify_reported
 from privacyregister.access import BoardRequest, board_view
 from privacyregister.errors import NotFound
 from privacyregister.models import Board
