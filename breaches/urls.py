@@ -2,10 +2,12 @@
 
 from django.urls import URLPattern, path
 
-from breaches import notification_views, views
+from breaches import notification_views, report_views, views
 
 urlpatterns: list[URLPattern] = [
     path("datalekken/", views.breach_list, name="breach_list"),
+    # Before <pk>/: "melden" is no number, but the order keeps the reading plain.
+    path("datalekken/melden/", report_views.report, name="report_breach"),
     path("datalekken/<int:pk>/", views.breach_detail, name="breach_detail"),
     path("datalekken/<int:pk>/in-behandeling/", views.breach_start, name="breach_start"),
     path("datalekken/<int:pk>/koppelen/", views.breach_link, name="breach_link"),

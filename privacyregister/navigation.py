@@ -39,6 +39,9 @@ BOARD_MENU = (
     MenuItem("retention_schedule", _("Bewaartermijnen"), Capability.VIEW_REGISTER, ("retention_",)),
     MenuItem("rights_request_list", _("Verzoeken"), Capability.VIEW_RIGHTS_REQUESTS, ("rights_",)),
     MenuItem("breach_list", _("Datalekken"), Capability.VIEW_BREACHES, ("breach_",)),
+    # Every member may report a breach, also who may not see the register of breaches: the
+    # form is one click away on every page.
+    MenuItem("report_breach", _("Datalek melden"), Capability.REPORT_BREACH),
     MenuItem("export", _("Export"), Capability.EXPORT_REGISTER, ("export_",)),
     MenuItem("matrix", _("Autorisatie"), Capability.VIEW_MATRIX),
     MenuItem("audit_log", _("Log"), Capability.VIEW_AUDIT_LOG),

@@ -140,6 +140,7 @@ ROWS = [
     # The world's breaches are open: the view says so and goes back to the breach.
     Row("breach_reopen", "handle_breaches", target="breach", method="post", ok=302),
     Row("breach_advise", "advise_breaches", target="breach"),
+    Row("report_breach", "report_breach"),
     Row("retention_schedule", "view_register"),
     Row("retention_schedule_download", "view_register", target="sheet"),
     Row("retention_rule_create", "manage_retention"),

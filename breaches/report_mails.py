@@ -1,0 +1,72 @@
+"""The mail about a new breach report, sent by the task queue once the report is committed: one
+mail per person, to the board's privacy officers and FG at once.
+
+A mail names the reference, the deadline and a link to the breach behind the login; it never
+quotes what the reporter wrote. A report can name pupils, and a mail leaves the register's
+access control: it is forwarded, kept in mailboxes and read on phones.
+
+The mail goes out whatever someone chose for the mails about the register (NotificationSettings
+on_events): that choice is about reviews, and a missed breach report costs the board its 72
+hours (art. 33(1) AVG). Receiving it is part of the role.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from breaches.models import Breach
+from breaches.services import moment
+from privacyregister.models import Membership, User, normalise_email
+from privacyregister.roles import Role
+
+
+def notify_reported(breach: Breach, *, actor: User | None) -> None:
+    """Queue the mail once the report is committed: a rolled-back report tells nobody."""
+    actor_pk = actor.pk if actor else None
+    transaction.on_commit(lambda: send_breach_reported.enqueue(breach.pk, actor_pk))
+
+
+def recipients(breach: Breach, actor_pk: int | None) -> list[str]:
+    """The addresses to tell: the board's privacy officers and FG, and the FG's address from
+    the board's settings when the FG is no member. A board without a privacy officer has its
+    beheerders told instead, who handle breaches then: someone must act within 72 hours. Whoever
+    reported it knows already."""
+    members = Membership.objects.filter(board=breach.board, user__is_active=True)
+    if actor_pk is not None:
+        members = members.exclude(user_id=actor_pk)
+    roles = {Role.PRIVACY_OFFICER, Role.FG}
+    if not breach.board.memberships.filter(
+        role=Role.PRIVACY_OFFICER, user__is_active=True
+    ).exists():
+        roles.add(Role.BEHEERDER)
+    addresses = set(members.filter(role__in=roles).values_list("user__email", flat=True))
+    fg_email = normalise_email(breach.board.fg_email) if breach.board.fg_email else ""
+    actor = User.objects.filter(pk=actor_pk).first() if actor_pk is not None else None
+    if fg_email and (actor is None or fg_email != actor.email):
+        addresses.add(fg_email)
+    return sorted(addresses)
+
+
+@task()
+def send_breach_reported(pk: int, actor_pk: int | None) -> int:
+    """Mail everyone who must know of the new report, each on their own; returns how many."""
+    with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
+        breach = Breach.objects.select_related("board").filter(pk=pk).first()
+        if breach is None:
+            return 0
+        context = {
+            "breach": breach,
+            "board": breach.board,
+            "deadline": moment(breach.deadline),
+            "site_url": settings.SITE_URL,
+        }
+        message = render_to_string("breaches/reported_email.txt", context)
+        subject = _("Nieuwe melding datalek %(reference)s") % {"reference": breach.reference}
+        return send_mass_mail(
+            [(subject, message, None, [address]) for address in recipients(breach, actor_pk)],
+            fail_silently=False,
+        )
