@@ -12,6 +12,8 @@ the register's access control (processing/notifications.py).
 """
 
 import datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,6 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 from breaches.clock import reminder_moments
 from breaches.models import Breach, BreachEvent
 from privacyregister.models import User
@@ -29,7 +34,7 @@ from privacyregister.roles import Role
 
 Kind = BreachEvent.Kind
 # Lazy: translated when the mail is sent.
-SUBJECTS = {
+SUBJECTS: dict[str, "StrPromise"] = {
     Kind.REMINDER_24: gettext_lazy("Datalek %(reference)s: nog %(hours)d uur om te beslissen"),
     Kind.REMINDER_48: gettext_lazy("Datalek %(reference)s: nog %(hours)d uur om te beslissen"),
     Kind.REMINDER_MISSED: gettext_lazy("Datalek %(reference)s: de 72 uur zijn verstreken"),
@@ -128,6 +133,4 @@ def schedule_reminders(breach: Breach) -> None:
     if not remind_breach.get_backend().supports_defer:
         return
     for moment in reminder_moments(breach.aware_at):
-        transaction.on_commit(
-            lambda moment=moment: remind_breach.using(run_after=moment).enqueue(breach.pk)
-        )
+        transaction.on_commit(partial(remind_breach.using(run_after=moment).enqueue, breach.pk))
