@@ -99,7 +99,7 @@ def remind(breach_pk: int, now: datetime.datetime) -> bool:
         hours = breach.hours_left(now)
         context = {
             "breach": breach,
-            "kind": kind,
+            "missed": kind == Kind.REMINDER_MISSED,
             "hours_left": hours,
             "site_url": settings.SITE_URL,
         }
