@@ -172,7 +172,7 @@ def load_demo_breaches(path: str, report: LoadReport) -> None:
                 breach=breach,
                 activities=board.activities.filter(name__in=item.get("activities", [])),
                 processors=board.recipients.filter(name__in=item.get("processors", [])),
-                schools=board.schools.filter(pk=breach.school_id),
+                schools=[breach.school] if breach.school else [],
             )
         if "decision" in item:
             decision = {"risk_unlikely": None, "high_risk": None} | item["decision"]
