@@ -310,6 +310,7 @@ def test_a_board_added_in_the_django_admin_is_set_up(client):
         "complaint_authority_text": form.initial.get("complaint_authority_text")
         or form.fields["complaint_authority_text"].initial,
         "rights_purge_after_days": "365",
+        "breach_anonymise_after_years": "5",
         "schools-TOTAL_FORMS": "0",
         "schools-INITIAL_FORMS": "0",
     }
@@ -329,6 +330,7 @@ def test_changing_a_board_in_the_admin_does_not_set_it_up_again(client, setups):
         "slug": "oud",
         "complaint_authority_text": board.complaint_authority_text,
         "rights_purge_after_days": "365",
+        "breach_anonymise_after_years": "5",
         "schools-TOTAL_FORMS": "0",
         "schools-INITIAL_FORMS": "0",
     }

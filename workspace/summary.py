@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -95,21 +95,26 @@ def _breaches(summary: BoardSummary, access: BoardAccess, now: datetime) -> None
         .select_related("school", "handler")
         .order_by("aware_at", "pk")
     )
+    handles = access.scope(Capability.HANDLE_BREACHES) == Scope.BOARD
+    if handles:
+        # Only an open breach can have open measures (breach_close refuses), and a prefetch
+        # reads nothing when there are no open breaches: the dashboard's usual case.
+        overdue = BreachMeasure.objects.filter(
+            done_on=None, due_on__lt=timezone.localdate(now)
+        ).select_related("owner")
+        breaches = breaches.prefetch_related(
+            Prefetch("measures", queryset=overdue.order_by("due_on", "pk"), to_attr="overdue")
+        )
     with_hours = [(breach, breach.hours_left(now)) for breach in breaches]
     summary.breaches_open = sorted(with_hours, key=lambda item: (item[1] is None, item[1] or 0))
     if access.can(Capability.ADVISE_BREACHES):
         summary.breaches_awaiting_advice = [
             breach for breach, _hours in summary.breaches_open if not breach.fg_advised_at
         ]
-    if access.scope(Capability.HANDLE_BREACHES) == Scope.BOARD:
-        summary.measures_overdue = list(
-            BreachMeasure.objects.filter(
-                breach__board=summary.board,
-                done_on=None,
-                due_on__lt=timezone.localdate(now),
-            )
-            .select_related("breach", "owner")
-            .order_by("due_on", "pk")
+    if handles:
+        summary.measures_overdue = sorted(
+            (measure for breach, _hours in with_hours for measure in breach.overdue),
+            key=lambda measure: (measure.due_on, measure.pk),
         )
 
 
@@ -164,6 +169,9 @@ def board_summaries(
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("board", "school")
+        # Whether the board has an open breach at all, in the same query: without one (the
+        # usual case) the dashboard spends no query on breaches.
+        .annotate(open_breaches=Exists(Breach.objects.open().filter(board=OuterRef("board"))))
         .order_by("board__name", "role")
     )
     summaries: dict[int, BoardSummary] = {}
@@ -173,7 +181,9 @@ def board_summaries(
     for summary in summaries.values():
         access = BoardAccess(user, summary.board)
         # The 72-hour clock has its own reminders: the weekly digest would be days too late.
-        if access.can(Capability.VIEW_BREACHES) and not for_digest:
+        annotated: list = summary.memberships  # open_breaches is the query's annotation
+        any_open = any(membership.open_breaches for membership in annotated)
+        if any_open and access.can(Capability.VIEW_BREACHES) and not for_digest:
             _breaches(summary, access, timezone.now())
         _requests(summary, access, today)
         if access.scope(Capability.VIEW_REGISTER) == Scope.BOARD:

@@ -33,7 +33,7 @@ def notified(board, officer_user, school=None) -> Breach:
             school=school,
         )
     )
-    activity = ActivityFactory(board=board)
+    activity = ActivityFactory.create(board=board)
     services.breach_link(
         actor=officer_user, breach=breach, activities=[activity], processors=[], schools=[]
     )

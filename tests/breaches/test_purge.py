@@ -32,7 +32,7 @@ def officer(board):
 
 
 def closed(board, officer, closed_ago: datetime.timedelta) -> Breach:
-    reporter = UserFactory(full_name="Meester Jansen")
+    reporter = UserFactory.create(full_name="Meester Jansen")
     breach = services.breach_report(
         breach=BreachFactory.build(
             board=board,
@@ -52,7 +52,7 @@ def closed(board, officer, closed_ago: datetime.timedelta) -> Breach:
     services.breach_link(
         actor=officer,
         breach=breach,
-        activities=[ActivityFactory(board=board)],
+        activities=[ActivityFactory.create(board=board)],
         processors=[],
         schools=[],
     )

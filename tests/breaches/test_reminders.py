@@ -14,8 +14,8 @@ HOUR = datetime.timedelta(hours=1)
 Kind = BreachEvent.Kind
 
 
-def dutch(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=DUTCH_TIME)
+def dutch(year: int, month: int, day: int, hour: int, minute: int) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=DUTCH_TIME)
 
 
 AWARE = dutch(2026, 10, 1, 9, 0)
