@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from breaches.clock import DUTCH_TIME
 from breaches.models import Breach, BreachEvent, BreachMeasure
+from breaches.reminders import schedule_reminders
 from privacyregister import audit
 from privacyregister.models import Board, School, User
 from processing.models import ProcessingActivity, Recipient
@@ -72,6 +73,7 @@ def breach_report(*, breach: Breach, actor: User | None = None, request=None) ->
         % {"source": breach.get_source_display(), "deadline": moment(breach.deadline)},
         request,
     )
+    schedule_reminders(breach)
     return breach
 
 

@@ -232,6 +232,8 @@ class BoardSettingsForm(forms.ModelForm):
             "complaint_authority_text_en",
             "house_colour",
             "four_eyes",
+            "rights_purge_after_days",
+            "breach_anonymise_after_years",
         ]
         widgets = {
             "visiting_address": forms.Textarea(attrs={"rows": 3}),

@@ -18,6 +18,7 @@ from processing import register_xlsx
 from processing.forms import ExportFilterForm
 from processing.history import register_changes
 from processing.models import RegisterExport
+from processing.register_appendices import register_appendices
 from processing.register_entries import export_activities, register_entries
 from processing.register_pdf import register_pdf
 
@@ -85,6 +86,7 @@ def export_build(export: RegisterExport) -> RegisterExport:
             changes=changes,
             filters=export.description,
             exported_by=export.exported_by,
+            appendices=register_appendices(access, cleaned),
         )
     except Exception:
         logger.exception("Export %s mislukt", export.pk)

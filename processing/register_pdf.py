@@ -8,6 +8,7 @@ register_changes, so the PDF tells the same story as the spreadsheet and the sta
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from privacyregister.roles import Role
 from processing.history import Entry
 from processing.lint import lint_activity
 from processing.models import DataCategory, ProcessingActivity, choice_label
+from processing.register_appendices import Appendix
 from processing.register_entries import RegisterEntry, RegisterSelection, RegisterVersion
 
 # A field of the table: its label and its value, one item per line.
@@ -285,6 +287,47 @@ def pdf_changes(
     return [(a, per_activity[a.pk]) for a in activities if per_activity.get(a.pk)]
 
 
+def _appendix_value(value: object) -> str:
+    if isinstance(value, datetime):
+        return dutch_moment(value)
+    if isinstance(value, date):
+        return dutch_date(value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    return str(value or "")
+
+
+@dataclass
+class PdfAppendix:
+    """An appendix another app added (register_appendices.py): after A to C, per row a small
+    table, headed by the row's first value (a breach's reference)."""
+
+    letter: str
+    title: str
+    anchor: str
+    items: list[tuple[str, list[tuple[str, str]]]]
+
+
+def _pdf_appendix(letter: str, appendix: Appendix) -> PdfAppendix:
+    first, *rest = appendix.sheet.columns
+    items = [
+        (
+            _appendix_value(row.get(first.key)),
+            [(str(column.heading), _appendix_value(row.get(column.key))) for column in rest],
+        )
+        for row in appendix.rows
+    ]
+    key = appendix.sheet.key
+    return PdfAppendix(letter, str(appendix.sheet.title), f"bijlage-{key}", items)
+
+
+def pdf_appendices(appendices: Sequence[Appendix]) -> list[PdfAppendix]:
+    # A, B and C are the register's own.
+    return [_pdf_appendix(letter, item) for letter, item in zip("DEFGH", appendices, strict=False)]
+
+
 def register_pdf(
     *,
     board: Board,
@@ -292,6 +335,7 @@ def register_pdf(
     changes: list[Entry],
     filters: list,
     exported_by,
+    appendices: Sequence[Appendix] = (),
 ) -> bytes:
     activities = [entry.activity for entry in selection.entries]
     listed = pdf_activities(selection)
@@ -315,5 +359,6 @@ def register_pdf(
             "memberships": board.memberships_by_role(),
             "findings": findings,
             "comments": [c for a in activities for c in a.comments.all()],
+            "appendices": pdf_appendices(appendices),
         },
     )

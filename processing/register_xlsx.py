@@ -28,6 +28,7 @@ from privacyregister.models import Board
 from processing import register_sheets
 from processing.history import KIND, Entry
 from processing.models import choice_label
+from processing.register_appendices import Appendix
 from processing.register_entries import RegisterEntry, RegisterSelection, RegisterVersion
 from processing.register_sheets import CHANGES, Column, Sheet
 
@@ -205,7 +206,10 @@ class About:
     approved_only: bool
 
 
-def _about_rows(about: About, sheets: list[Sheet]) -> list[tuple[str, Value]]:
+def _about_rows(
+    about: About, sheets: list[Sheet], appendices: Sequence[Appendix] = ()
+) -> list[tuple[str, Value]]:
+    texts = ABOUT | {appendix.sheet.key: appendix.about for appendix in appendices}
     version = (
         _("alleen de versie in werking; een nieuwere versie in bewerking is gemarkeerd")
         if about.approved_only
@@ -219,7 +223,7 @@ def _about_rows(about: About, sheets: list[Sheet]) -> list[tuple[str, Value]]:
         *((str(name), str(value)) for name, value in about.filters),
         ("", ""),
         (_("Blad"), _("Wat er op staat")),
-        *((str(sheet.title), str(ABOUT[sheet.key])) for sheet in sheets),
+        *((str(sheet.title), str(texts[sheet.key])) for sheet in sheets),
     ]
 
 
@@ -293,13 +297,17 @@ def _write_about(sheet: Worksheet, lines: list[tuple[str, Value]]) -> None:
 
 
 def _sheets(
-    selection: RegisterSelection, changes: list[Entry], board: Board
+    selection: RegisterSelection,
+    changes: list[Entry],
+    board: Board,
+    appendices: Sequence[Appendix],
 ) -> list[tuple[Sheet, Rows]]:
     rows = sheet_rows(selection, changes)
     return [
         *((sheet, rows[sheet.key]) for sheet in register_sheets.REGISTER_SHEETS),
         (RECIPIENTS, recipient_rows(board)),
         (CHANGES, rows[CHANGES.key]),
+        *((appendix.sheet, appendix.rows) for appendix in appendices),
     ]
 
 
@@ -320,14 +328,17 @@ def export_xlsx(
     changes: list[Entry],
     filters: Sequence[Sequence[str]],
     exported_by: object,
+    appendices: Sequence[Appendix] = (),
 ) -> bytes:
-    sheets = _sheets(selection, changes, board)
+    sheets = _sheets(selection, changes, board, appendices)
     workbook = Workbook()
     about = workbook.worksheets[0]  # the one a new workbook starts with
     about.title = _("Over dit bestand")
     _write_about(
         about,
-        _about_rows(_about(selection, board, exported_by, filters), [s for s, _r in sheets]),
+        _about_rows(
+            _about(selection, board, exported_by, filters), [s for s, _r in sheets], appendices
+        ),
     )
     for layout, rows in sheets:
         _write_xlsx_sheet(workbook.create_sheet(str(layout.title)), layout, rows)
@@ -350,11 +361,14 @@ def export_csv(
     changes: list[Entry],
     filters: Sequence[Sequence[str]],
     exported_by: object,
+    appendices: Sequence[Appendix] = (),
 ) -> bytes:
     """A ZIP with a CSV file per sheet (";" between fields, UTF-8 with a byte order mark, as
     Excel opens it in the Netherlands), the first one saying what the files are."""
-    sheets = _sheets(selection, changes, board)
-    about = _about_rows(_about(selection, board, exported_by, filters), [s for s, _r in sheets])
+    sheets = _sheets(selection, changes, board, appendices)
+    about = _about_rows(
+        _about(selection, board, exported_by, filters), [s for s, _r in sheets], appendices
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

@@ -173,3 +173,21 @@ def test_a_backup_taken_while_someone_saves_restores_a_state_that_existed(
     found = _activity_in_backup(path, activity.pk)
     assert found["version"] == max(found["history"])
     assert max(found["purposes"]) == found["version"]
+
+
+def test_a_boards_backup_brings_back_its_breaches_with_their_history(tmp_path):
+    from breaches.models import Breach, BreachEvent, BreachMeasure
+
+    load_demo()
+    before = board_state("cpow")
+    assert any(model == "breaches.historicalbreach_activities" for model, _, _ in before)
+    counts = (Breach.objects.count(), BreachMeasure.objects.count(), BreachEvent.objects.count())
+    assert counts[0] == 3
+    path = str(tmp_path / "cpow.xml.gz")
+    call_command("backup", path, bestuur="cpow", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", path, verbosity=0)
+    assert board_state("cpow") == before
+    restored = (Breach.objects.count(), BreachMeasure.objects.count(), BreachEvent.objects.count())
+    assert restored == counts
+    assert Breach.history.count() > 3

@@ -284,3 +284,17 @@ def test_enrolment_says_that_providing_the_data_is_required(demo):
     ]:
         activity = register.ProcessingActivity.objects.get(board__slug=board, name=name)
         assert "inschrijv" in activity.provision_requirement
+
+
+def test_cpow_has_an_open_a_notified_and_a_closed_breach(demo):
+    from breaches.models import Breach
+
+    breaches = Breach.objects.filter(board__slug="cpow").order_by("-aware_at")
+    just_reported, notified, closed = breaches
+    assert just_reported.status == Breach.Status.REPORTED
+    assert just_reported.source == Breach.Source.PUBLIC and just_reported.is_open
+    assert notified.ap_reference and notified.must_notify_ap and notified.fg_advice
+    assert notified.activities.exists() and notified.measures.filter(done_on=None).exists()
+    assert closed.status == Breach.Status.CLOSED and closed.must_notify_ap is False
+    assert [b.number for b in breaches] == [3, 2, 1]  # numbered in the order they happened
+    assert not Breach.objects.filter(board__slug="veluwse-onderwijsgroep").exists()

@@ -5,6 +5,7 @@ from itertools import chain
 from django.apps import apps
 from guardian.models import UserObjectPermission
 
+from breaches.models import Breach, BreachEvent, BreachMeasure
 from privacyregister.models import Board, Invitation, Membership, School, SecurityEvent, User
 from privacyregister.services import on_board
 from processing import models as register
@@ -40,6 +41,13 @@ def _board_querysets(board: Board) -> list:
         )
         for name in register.ACTIVITY_M2M_FIELDS
     ]
+    breach_ids = list(board.breaches.values_list("pk", flat=True))
+    historical_breach_m2m = [
+        apps.get_model("breaches", f"HistoricalBreach_{name}").objects.filter(
+            history__id__in=breach_ids
+        )
+        for name in ("activities", "processors", "schools")
+    ]
     return [
         User.objects.filter(memberships__board=board).distinct(),
         Board.objects.filter(pk=board.pk),
@@ -60,6 +68,10 @@ def _board_querysets(board: Board) -> list:
         RightsRequest.objects.filter(board=board),
         RightsRequestEvent.objects.filter(request__board=board),
         RequestPause.objects.filter(request__board=board),
+        *_with_history(Breach, board=board),
+        *historical_breach_m2m,
+        *_with_history(BreachMeasure, breach__board=board),
+        BreachEvent.objects.filter(breach__board=board),
         SecurityEvent.objects.filter(board=board),
         UserObjectPermission.objects.filter(on_board(board)),
     ]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from breaches import services as breach_services
+from breaches.models import Breach, BreachMeasure
 from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from privacyregister.services import board_setup
@@ -149,6 +151,74 @@ def load_demo_rights_requests(path: str, report: LoadReport) -> None:
         report.add("verzoeken")
 
 
+@transaction.atomic
+def load_demo_breaches(path: str, report: LoadReport) -> None:
+    """A few breaches through the same steps as in the register, so that the list, the
+    dashboard and the export are filled: one just reported, one notified, one closed."""
+    data = read_fixture(path)
+    board = Board.objects.get(slug=data["board"]["slug"])
+    if board.breaches.exists():
+        return
+    officer = board.memberships.filter(role="privacy_officer").earliest("pk").user
+    fg = board.memberships.filter(role="fg").earliest("pk").user
+    for item in data.get("breaches", []):
+        breach = _demo_breach(board, item)
+        if "facts" in item:
+            for name, value in item["facts"].items():
+                setattr(breach, name, value)
+            breach_services.breach_assess(actor=officer, breach=breach)
+            breach_services.breach_link(
+                actor=officer,
+                breach=breach,
+                activities=board.activities.filter(name__in=item.get("activities", [])),
+                processors=board.recipients.filter(name__in=item.get("processors", [])),
+                schools=[breach.school] if breach.school else [],
+            )
+        if "decision" in item:
+            decision = {"risk_unlikely": None, "high_risk": None} | item["decision"]
+            breach_services.breach_decide(actor=officer, breach=breach, **decision)
+        if "advice" in item:
+            breach_services.breach_advise(actor=fg, breach=breach, advice=item["advice"])
+        if "ap_notification" in item:
+            notified = item["ap_notification"]
+            breach_services.breach_record_ap_notification(
+                actor=officer,
+                breach=breach,
+                notified_at=breach.aware_at + datetime.timedelta(hours=notified["hours_after"]),
+                reference=notified["reference"],
+            )
+        for measure in item.get("measures", []):
+            today = timezone.localdate()
+            saved(
+                BreachMeasure(
+                    breach=breach,
+                    description=measure["description"],
+                    owner=officer,
+                    due_on=today + datetime.timedelta(days=measure.get("due_in_days", 0)),
+                    done_on=today if measure.get("done") else None,
+                )
+            )
+        if item.get("close"):
+            breach_services.breach_close(actor=officer, breach=breach)
+        report.add("datalekken")
+
+
+def _demo_breach(board: Board, item: dict) -> Breach:
+    known = timezone.now() - datetime.timedelta(hours=item["hours_ago"])
+    reporter = User.objects.filter(email=item.get("reported_by", "")).first()
+    breach = Breach(
+        board=board,
+        source=item["source"],
+        school=board.schools.get(slug=item["school"]),
+        what_happened=item["what_happened"],
+        discovered_at=known,
+        aware_at=known,
+        reporter_name=item.get("reporter_name", reporter.full_name if reporter else ""),
+        reporter_email=item.get("reporter_email", reporter.email if reporter else ""),
+    )
+    return breach_services.breach_report(breach=breach, actor=reporter)
+
+
 def load_demo() -> LoadReport:
     report = LoadReport()
     for path in DEMO_BOARDS:
@@ -158,4 +228,5 @@ def load_demo() -> LoadReport:
         load_demo_comments(path, report)
         publish_demo_statements(path, report)
         load_demo_rights_requests(path, report)
+        load_demo_breaches(path, report)
     return report

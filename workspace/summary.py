@@ -2,16 +2,17 @@
 digest, so that the mail says what the page shows."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from breaches.models import Breach, BreachMeasure
 from privacyregister.access import BoardAccess
 from privacyregister.models import Board, Membership, NotificationSettings, School, User
 from privacyregister.permissions import Capability, Scope, roles_with
@@ -48,6 +49,12 @@ class BoardSummary:
     approved_register: list[ProcessingActivity] = field(default_factory=list)
     # For a school role: the schools the summary is limited to.
     own_schools: list[School] = field(default_factory=list)
+    # Open breaches, the most urgent first, each with the hours left to notify the AP (None when
+    # that no longer matters); for the FG those without advice; for who handles them the
+    # measures past their date.
+    breaches_open: list[tuple[Breach, int | None]] = field(default_factory=list)
+    breaches_awaiting_advice: list[Breach] = field(default_factory=list)
+    measures_overdue: list[BreachMeasure] = field(default_factory=list)
 
     @property
     def digest_worthy(self) -> bool:
@@ -77,6 +84,38 @@ def _requests(summary: BoardSummary, access: BoardAccess, today: date) -> None:
             summary.requests_overdue.append((item, -days_left))
         else:
             summary.requests_due.append(item)
+
+
+def _breaches(summary: BoardSummary, access: BoardAccess, now: datetime) -> None:
+    """The open breaches the user may see, by the hours left (a missed deadline first, those
+    where the clock no longer matters last), and what the user's role does about them."""
+    breaches = (
+        Breach.objects.visible_to(access)
+        .open()
+        .select_related("school", "handler")
+        .order_by("aware_at", "pk")
+    )
+    handles = access.scope(Capability.HANDLE_BREACHES) == Scope.BOARD
+    if handles:
+        # Only an open breach can have open measures (breach_close refuses), and a prefetch
+        # reads nothing when there are no open breaches: the dashboard's usual case.
+        overdue = BreachMeasure.objects.filter(
+            done_on=None, due_on__lt=timezone.localdate(now)
+        ).select_related("owner")
+        breaches = breaches.prefetch_related(
+            Prefetch("measures", queryset=overdue.order_by("due_on", "pk"), to_attr="overdue")
+        )
+    with_hours = [(breach, breach.hours_left(now)) for breach in breaches]
+    summary.breaches_open = sorted(with_hours, key=lambda item: (item[1] is None, item[1] or 0))
+    if access.can(Capability.ADVISE_BREACHES):
+        summary.breaches_awaiting_advice = [
+            breach for breach, _hours in summary.breaches_open if not breach.fg_advised_at
+        ]
+    if handles:
+        summary.measures_overdue = sorted(
+            (measure for breach, _hours in with_hours for measure in breach.overdue),
+            key=lambda measure: (measure.due_on, measure.pk),
+        )
 
 
 def _open_advice(visible: ActivityQuerySet) -> CommentQuerySet:
@@ -130,6 +169,9 @@ def board_summaries(
     memberships = (
         Membership.objects.filter(user=user)
         .select_related("board", "school")
+        # Whether the board has an open breach at all, in the same query: without one (the
+        # usual case) the dashboard spends no query on breaches.
+        .annotate(open_breaches=Exists(Breach.objects.open().filter(board=OuterRef("board"))))
         .order_by("board__name", "role")
     )
     summaries: dict[int, BoardSummary] = {}
@@ -138,6 +180,11 @@ def board_summaries(
         summaries[membership.board_id].memberships.append(membership)
     for summary in summaries.values():
         access = BoardAccess(user, summary.board)
+        # The 72-hour clock has its own reminders: the weekly digest would be days too late.
+        annotated: list = summary.memberships  # open_breaches is the query's annotation
+        any_open = any(membership.open_breaches for membership in annotated)
+        if any_open and access.can(Capability.VIEW_BREACHES) and not for_digest:
+            _breaches(summary, access, timezone.now())
         _requests(summary, access, today)
         if access.scope(Capability.VIEW_REGISTER) == Scope.BOARD:
             _register(summary, access, user, today, for_digest=for_digest)

@@ -26,9 +26,7 @@ def test_a_parent_reports_a_leak_the_officer_handles_it_and_the_fg_sees_it_expor
     page.get_by_role("link", name="Datalek melden").first.click()
     assert_accessible(page)
     page.get_by_label("Wat is er gebeurd?").fill(WHAT)
-    page.get_by_label("Wanneer merkte u het?").fill(
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    )
+    page.get_by_label("Wanneer merkte u het?").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Bij welke school?").select_option(label="CBS De Regenboog")
     page.get_by_label("Uw e-mailadres").fill("ouder@example.nl")
     page.get_by_role("button", name="Melding versturen").click()

@@ -447,3 +447,23 @@ def test_the_pdf_carries_the_logo(client, beheerder, media):
             ["pdfimages", "-list", file.name], capture_output=True, text=True, check=True
         ).stdout
     assert " 400   160 " in listing
+
+
+def test_the_beheerder_sets_when_closed_requests_and_breaches_are_anonymised(client, beheerder):
+    board = beheerder.board
+    page = client.get(url(board)).content.decode()
+    assert "Afgesloten datalekken anonimiseren na (jaren)" in page
+    data = page_data(
+        client, board, **GOOD, rights_purge_after_days="730", breach_anonymise_after_years="7"
+    )
+    assert client.post(url(board), data).status_code == 302
+    board.refresh_from_db()
+    assert (board.rights_purge_after_days, board.breach_anonymise_after_years) == (730, 7)
+
+
+def test_a_breach_period_of_zero_years_is_refused(client, beheerder):
+    board = beheerder.board
+    data = page_data(client, board, **GOOD, breach_anonymise_after_years="0")
+    assert client.post(url(board), data).status_code == 200
+    board.refresh_from_db()
+    assert board.breach_anonymise_after_years == 5

@@ -103,6 +103,7 @@ def test_the_xlsx_has_one_row_per_version_and_a_sheet_per_part(client, demo):
         "Cookies",
         "Ontvangers en verwerkers",
         "Wijzigingen",
+        "Datalekken",  # the breach register, for who may see it (breaches/export.py)
     ]
     sheet = workbook["Verwerkingen"]
     rows = list(sheet.iter_rows(values_only=True))
