@@ -44,6 +44,11 @@ def test_a_parent_reports_a_leak_the_officer_handles_it_and_the_fg_sees_it_expor
     activity = breach.board.activities.get(name="Onderwijs, toetsing en leerlingvolgsysteem")
     page.get_by_label(f"{activity.number}. {activity.name}").check()
     page.get_by_role("button", name="Koppelen").click()
+    # The facts page, filled in from the register: the activity's groups of people and data.
+    assert page.get_by_label("Betrokkenen", exact=True).input_value() == "Leerlingen"
+    assert_accessible(page)
+    page.get_by_label("Aantal betrokkenen (ongeveer)").fill("28")
+    page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("link", name="Besluit: melden of niet").click()
     assert_accessible(page)
     page.locator("#id_personal_data_involved_0").check()  # ja
