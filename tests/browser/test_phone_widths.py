@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from breaches.models import Breach
 from privacyregister.models import Board, Membership
 from processing.models import Comment, ProcessingActivity, Recipient, StatementVersion
 from retention.models import RetentionRule
@@ -59,6 +60,8 @@ SKIPPED = {
     "export_retry": POST_ONLY,
     "register_import_commit": POST_ONLY,
     "rights_request_action": POST_ONLY,
+    "breach_start": POST_ONLY,
+    "breach_reopen": POST_ONLY,
     "breach_record_ap_notification": POST_ONLY,
     "breach_record_subjects_informed": POST_ONLY,
     "logout": POST_ONLY,
@@ -68,6 +71,7 @@ SKIPPED = {
     "retention_schedule_download": DOWNLOAD,
     "rights_request_letter": DOWNLOAD,
     "breach_subjects_letter": DOWNLOAD,
+    "breach_ap_notification_pdf": DOWNLOAD,
     "public_logo": DOWNLOAD,
     "public_colour": DOWNLOAD,
     "health": "a health check for the load balancer (JSON)",
@@ -76,6 +80,7 @@ SKIPPED = {
     "two_factor_verify": "only in the middle of a login with the second step",
     "password_reset_confirm": "needs a token from an e-mail (tests/test_login.py)",
     "board_created": "only right after creating a board (test_new_board_journey.py)",
+    "breach_report_public_sent": "only right after sending a report (test_reporting.py)",
     "set_language": POST_ONLY,
 }
 # Pages the demo board has no content for: they answer 404 to everyone, and are checked by their
@@ -122,6 +127,8 @@ def demo_arguments() -> dict:
             "rights_": RightsRequest.objects.filter(board=board)[0].pk,
             "membership_": Membership.objects.filter(board=board)[0].pk,
             "register_import_": demo_import(board).pk,
+            # The demo's breach that was just reported: its clock still runs.
+            "breach_": Breach.objects.filter(board=board, status="gemeld")[0].pk,
         },
     }
 
