@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from breaches import services as breach_services
-from breaches.models import Breach, BreachMeasure
+from breaches.models import Breach, BreachEvent, BreachMeasure
 from privacyregister.models import Board, Membership, School, User
 from privacyregister.reference import read_fixture
 from privacyregister.services import board_setup
@@ -216,7 +216,13 @@ def _demo_breach(board: Board, item: dict) -> Breach:
         reporter_name=item.get("reporter_name", reporter.full_name if reporter else ""),
         reporter_email=item.get("reporter_email", reporter.email if reporter else ""),
     )
-    return breach_services.breach_report(breach=breach, actor=reporter)
+    breach = breach_services.breach_report(breach=breach, actor=reporter)
+    # The services stamp the report with the moment of loading; a demo breach was reported when
+    # the board learnt of it, so the list and the timeline read as they would have.
+    breach.reported_at = known
+    Breach.objects.filter(pk=breach.pk).update(reported_at=known)
+    breach.events.filter(kind=BreachEvent.Kind.REPORTED).update(at=known)
+    return breach
 
 
 def load_demo() -> LoadReport:
