@@ -99,6 +99,11 @@ def pages(board) -> dict[str, tuple[str, bool]]:
             for part in PARTS
         },
         "dashboard": (reverse("dashboard"), True),
+        "datalekken": (reverse("breach_list", kwargs={"board": slug}), True),
+        "datalek melden (publiek)": (
+            reverse("breach_report_public", kwargs={"board": slug}),
+            False,
+        ),
         "controle (lint)": (reverse("lint", kwargs={"board": slug}), True),
         "privacyverklaring publiceren": (
             reverse("statement_publish_school", kwargs={"board": slug, "school": school.slug}),
