@@ -73,6 +73,15 @@ def import_commit(request: BoardRequest, pk: int) -> HttpResponse:
     return redirect("register_import_detail", board=request.board.slug, pk=pk)
 
 
+@require_POST
+@board_view(Capability.IMPORT_REGISTER)
+def import_retry(request: BoardRequest, pk: int) -> HttpResponse:
+    record = _import(request, pk)
+    if not register_import.import_retry(record=record):
+        messages.info(request, _("Deze import loopt nog of is al klaar."))
+    return redirect("register_import_detail", board=request.board.slug, pk=pk)
+
+
 @board_view(Capability.IMPORT_REGISTER)
 def import_template(request: BoardRequest) -> HttpResponse:
     """The empty register to fill in: every sheet the import reads, after one that explains

@@ -1029,6 +1029,8 @@ class RegisterImport(models.Model):
     counts = models.JSONField(_("aantallen"), default=dict, blank=True)
     create_terms = models.BooleanField(_("nieuwe begrippen aanmaken"), default=False)
     created_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+    # When a job was last queued for it: at the upload, the confirmation and "Opnieuw".
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
     done_at = models.DateTimeField(_("doorgevoerd op"), null=True, blank=True)
 
     class Meta:
@@ -1043,6 +1045,12 @@ class RegisterImport(models.Model):
     def is_waiting(self) -> bool:
         """The page refreshes itself while a job works on the import."""
         return self.status in (self.Status.PENDING, self.Status.COMMITTING)
+
+    @property
+    def interrupted(self) -> bool:
+        """Still being read or written long after its job was queued: the worker died in the
+        middle (the task queue never hears of it) or none has run since. As for an export."""
+        return self.is_waiting and timezone.now() - self.requested_at > settings.EXPORT_JOB_TIMEOUT
 
     @property
     def is_reading(self) -> bool:

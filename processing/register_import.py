@@ -868,9 +868,28 @@ def import_confirm(*, record: RegisterImport, create_terms: bool) -> None:
     finds the preview still waiting."""
     confirmed = RegisterImport.objects.filter(
         pk=record.pk, status=RegisterImport.Status.PREVIEW
-    ).update(status=RegisterImport.Status.COMMITTING, create_terms=create_terms)
+    ).update(
+        status=RegisterImport.Status.COMMITTING,
+        create_terms=create_terms,
+        requested_at=timezone.now(),
+    )
     if confirmed:
         transaction.on_commit(lambda: commit_import.enqueue(record.pk))
+
+
+def import_retry(*, record: RegisterImport) -> bool:
+    """Queue an interrupted job again: the reading or the writing, whichever it was doing.
+    Writing is one transaction, so a worker that died wrote nothing; and of two retries sent at
+    the same moment only the first finds the old request time."""
+    if not record.interrupted:
+        return False
+    job = read_import if record.is_reading else commit_import
+    retried = RegisterImport.objects.filter(
+        pk=record.pk, status=record.status, requested_at=record.requested_at
+    ).update(requested_at=timezone.now())
+    if retried:
+        transaction.on_commit(lambda: job.enqueue(record.pk))
+    return bool(retried)
 
 
 def _back_to_preview(record: RegisterImport, plan: Plan) -> None:

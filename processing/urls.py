@@ -30,6 +30,11 @@ urlpatterns = [
         name="register_import_commit",
     ),
     path(
+        "register/importeren/<int:pk>/opnieuw/",
+        import_views.import_retry,
+        name="register_import_retry",
+    ),
+    path(
         "register/<int:pk>/catalogus-gezien/",
         catalogue_views.catalogue_seen,
         name="catalogue_seen",

@@ -59,6 +59,7 @@ SKIPPED = {
     "invitation_decline": POST_ONLY,
     "export_retry": POST_ONLY,
     "register_import_commit": POST_ONLY,
+    "register_import_retry": POST_ONLY,
     "rights_request_action": POST_ONLY,
     "breach_start": POST_ONLY,
     "breach_reopen": POST_ONLY,

@@ -159,6 +159,7 @@ ROWS = [
     # Only the uploader sees an import or commits it: everyone else finds nothing.
     Row("register_import_detail", "import_register", target="missing", ok=404),
     Row("register_import_commit", "import_register", target="missing", method="post", ok=404),
+    Row("register_import_retry", "import_register", target="missing", method="post", ok=404),
     Row("statement_publish_board", "publish_statement"),
     Row("statement_publish_out_of_date", "publish_statement"),
     Row("statement_order", "publish_statement"),

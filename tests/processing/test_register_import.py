@@ -1,6 +1,8 @@
 """Importing the register's own spreadsheet: a preview of what it creates, changes or refuses,
 then one commit that writes all of it or nothing."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import F
@@ -418,6 +420,30 @@ def test_the_page_refreshes_itself_while_the_file_is_being_read(client):
     url = reverse("register_import_detail", kwargs={"board": officer.board.slug, "pk": record.pk})
     page = client.get(url).content.decode()
     assert 'hx-trigger="every 2s"' in page and "Het bestand wordt gelezen" in page
+
+
+def test_an_import_whose_worker_died_is_shown_as_interrupted_and_read_again_on_request(
+    client, django_capture_on_commit_callbacks
+):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    upload(client, officer.board, workbook({"activities": [activity(1, "Nieuw")]}))
+    record = RegisterImport.objects.get()  # queued, but no worker took the job
+    kwargs = {"board": officer.board.slug, "pk": record.pk}
+    detail = reverse("register_import_detail", kwargs=kwargs)
+    retry = reverse("register_import_retry", kwargs=kwargs)
+    client.post(retry)  # too early: the job may still be running
+    assert RegisterImport.objects.get().status == RegisterImport.Status.PENDING
+    assert "onderbroken" not in client.get(detail).content.decode()
+
+    RegisterImport.objects.update(requested_at=timezone.now() - datetime.timedelta(minutes=11))
+    page = client.get(detail).content.decode()
+    assert "Het lezen van dit bestand is onderbroken." in page
+    assert "hx-trigger" not in page  # nothing to wait for any more
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(retry)
+    assert RegisterImport.objects.get().status == RegisterImport.Status.PREVIEW
+    assert "Doorvoeren" in client.get(detail).content.decode()
 
 
 def test_a_file_over_10_mb_is_refused_at_the_upload(client):
