@@ -3,7 +3,8 @@
 Every breach is documented, also the ones that are not notified (art. 33(5)): the facts, the
 effects, the measures and the reasoning for notifying or not. A report from the public form
 stores only what the reporter chose to give; after the board's period (default five years after
-closing) the daily purge keeps the facts and drops the names and free texts (breaches/purge.py).
+closing) the daily purge keeps that art. 33(5) record and drops who reported and the reporter's
+own words (breaches/purge.py).
 """
 
 import datetime
