@@ -36,6 +36,11 @@ def _next_number(board: Board) -> int:
 
 
 def _log(breach: Breach, actor: User | None, kind: str, description: str, request=None) -> None:
+    # A description quotes texts of up to 500 characters (a measure) in a column of 300, which
+    # PostgreSQL refuses; the full text is on the breach itself.
+    limit = BreachEvent._meta.get_field("description").max_length or 300
+    if len(description) > limit:
+        description = description[: limit - 1] + "…"
     BreachEvent.objects.create(breach=breach, actor=actor, kind=kind, description=description)
     audit.record(
         f"breaches.{kind}",

@@ -189,3 +189,18 @@ def test_only_the_boards_own_activities_and_schools_can_be_linked(officer):
     )
     assert list(breach.activities.all()) == [own]
     assert breach.status == Breach.Status.IN_PROGRESS
+
+
+def test_a_long_measure_is_cut_short_on_the_timeline_and_kept_whole_on_the_measure(officer):
+    """The timeline's description holds 300 characters; PostgreSQL refuses more."""
+    breach = report(board=officer.board)
+    text = "Alle laptops versleutelen. " * 18 + "x" * 14
+    assert len(text) == 500
+    measure = services.breach_measure_add(
+        actor=officer.user, breach=breach, description=text, owner=None, due_on=None
+    )
+    event = breach.events.get(kind=BreachEvent.Kind.MEASURE)
+    assert len(event.description) == 300 and event.description.endswith("…")
+    assert event.description.startswith("Maatregel toegevoegd: Alle laptops versleutelen.")
+    measure.refresh_from_db()
+    assert measure.description == text
