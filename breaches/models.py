@@ -232,8 +232,10 @@ class Breach(models.Model):
 
     @property
     def reference(self) -> str:
-        aware = self.aware_at.astimezone(DUTCH_TIME) if self.aware_at else timezone.now()
-        return f"DL-{aware:%Y}-{self.number:04d}"
+        # The year the report came in: it cannot be edited, so the reference the reporter got
+        # stays the same when the assessment moves the moment the board became aware.
+        reported = (self.reported_at or timezone.now()).astimezone(DUTCH_TIME)
+        return f"DL-{reported:%Y}-{self.number:04d}"
 
     @property
     def is_open(self) -> bool:

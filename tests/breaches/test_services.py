@@ -204,3 +204,14 @@ def test_a_long_measure_is_cut_short_on_the_timeline_and_kept_whole_on_the_measu
     assert event.description.startswith("Maatregel toegevoegd: Alle laptops versleutelen.")
     measure.refresh_from_db()
     assert measure.description == text
+
+
+def test_the_reference_keeps_the_year_the_report_came_in_when_the_aware_moment_moves(officer):
+    """A staff member reports on 2 January a leak they found on 30 December: the reporter got
+    DL-<this year>, and so it stays."""
+    breach = report(board=officer.board, source=Breach.Source.STAFF)
+    reported = breach.reference
+    last_year = breach.reported_at - datetime.timedelta(days=400)
+    Breach.objects.filter(pk=breach.pk).update(discovered_at=last_year, aware_at=last_year)
+    breach.refresh_from_db()
+    assert breach.reference == reported == f"DL-{timezone.localdate(breach.reported_at):%Y}-0001"
