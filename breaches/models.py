@@ -291,6 +291,11 @@ class Breach(models.Model):
             errors.setdefault(
                 "occurred_at", _("Een lek kan niet ontdekt zijn voordat het gebeurde.")
             )
+        if self.aware_at and self.reported_at and self.aware_at > self.reported_at:
+            # A report is knowledge of the board: the 72 hours cannot start later.
+            errors.setdefault(
+                "aware_at", _("Het bestuur kende het lek uiterlijk toen het gemeld werd.")
+            )
         if self.school is not None and self.board_id and self.school.board_id != self.board_id:
             errors["school"] = _("Deze school hoort niet bij dit bestuur.")
         processor = self.reporting_processor

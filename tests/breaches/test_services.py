@@ -215,3 +215,39 @@ def test_the_reference_keeps_the_year_the_report_came_in_when_the_aware_moment_m
     Breach.objects.filter(pk=breach.pk).update(discovered_at=last_year, aware_at=last_year)
     breach.refresh_from_db()
     assert breach.reference == reported == f"DL-{timezone.localdate(breach.reported_at):%Y}-0001"
+
+
+def test_the_board_cannot_have_known_of_a_leak_later_than_it_was_reported(officer):
+    breach = report(board=officer.board, discovered_at=timezone.now() - 30 * HOUR)
+    Breach.objects.filter(pk=breach.pk).update(reported_at=timezone.now() - 10 * HOUR)
+    breach.refresh_from_db()
+    breach.aware_at = breach.reported_at + HOUR
+    with pytest.raises(ValidationError) as error:
+        services.breach_assess(actor=officer.user, breach=breach)
+    assert "uiterlijk toen het gemeld werd" in str(error.value.message_dict["aware_at"])
+
+
+def test_moving_the_aware_moment_is_a_step_of_its_own_on_the_timeline_and_in_the_log(officer):
+    breach = report(board=officer.board, discovered_at=timezone.now() - 30 * HOUR)
+    was = breach.aware_at
+    breach.aware_at = was - 5 * HOUR
+    services.breach_assess(actor=officer.user, breach=breach)
+    events = list(breach.events.filter(kind=BreachEvent.Kind.ASSESSED).order_by("pk"))
+    assert len(events) == 2
+    assert events[1].description == (
+        f"Bekend bij het bestuur gewijzigd van {services.moment(was)} naar "
+        f"{services.moment(breach.aware_at)}; melden bij de AP uiterlijk "
+        f"{services.moment(breach.deadline)}."
+    )
+    assert events[1].actor == officer.user
+    assert SecurityEvent.objects.filter(action="breaches.assessed").count() == 2
+
+
+def test_saving_the_facts_in_the_same_minute_keeps_the_aware_moment_and_logs_no_change(officer):
+    breach = report(board=officer.board)
+    was = breach.aware_at
+    breach.aware_at = was.replace(second=0, microsecond=0)
+    services.breach_assess(actor=officer.user, breach=breach)
+    breach.refresh_from_db()
+    assert breach.aware_at == was
+    assert breach.events.filter(kind=BreachEvent.Kind.ASSESSED).count() == 1
