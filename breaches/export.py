@@ -8,7 +8,7 @@ breach as a table of label and value, so the longer texts wrap under their label
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 def _heading(name: str) -> "StrOrPromise":
     # The field's own label: the same words as on the facts page, and already translated.
-    return capfirst(Breach._meta.get_field(name).verbose_name)
+    field = Breach._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the breach, not the far side of a relation
+    return capfirst(field.verbose_name)
 
 
 # The facts, effects and remedial action of art. 33(5), as the assessment recorded them.

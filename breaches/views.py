@@ -342,9 +342,8 @@ def breach_history(request: BoardRequest, pk: int) -> HttpResponse:
     records = list(breach.history.select_related("history_user").order_by("history_date"))
     reach = breach_reach(breach)
     hidden = set()
-    show_reporter = request.access.can(
-        Capability.HANDLE_BREACHES, **reach
-    ) or request.access.can(Capability.ADVISE_BREACHES, **reach)
+    can_handle = request.access.can(Capability.HANDLE_BREACHES, **reach)
+    show_reporter = can_handle or request.access.can(Capability.ADVISE_BREACHES, **reach)
     if not show_reporter:
         # As on the breach's page: who reported and how to reach them only for those who
         # follow it up; the first version was saved by the reporter.
