@@ -383,3 +383,8 @@ class BreachEvent(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_report(self) -> bool:
+        """The step whose actor is the reporter, shown only to who follows the breach up."""
+        return self.kind == self.Kind.REPORTED
