@@ -1,11 +1,15 @@
 """The breach register as an appendix of the FG's register export (processing/
-register_appendices.py): per breach the reference, status, when the board knew, the decision
-with its motivation, the notification to the AP, whether the people were informed and the
-activities linked by register number, the art. 33(5) documentation an auditor asks for."""
+register_appendices.py): per breach the reference, status, when the board knew, the facts,
+effects and measures of the assessment, the decision with its motivation, the notification to
+the AP, whether the people were informed and the activities linked by register number, the
+art. 33(5) documentation an auditor asks for. The PDF shows every column too: it prints a
+breach as a table of label and value, so the longer texts wrap under their label."""
 
 import datetime
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Field, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +20,31 @@ from privacyregister.permissions import Capability
 from processing.register_appendices import Appendix
 from processing.register_sheets import Column, Sheet
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _heading(name: str) -> "StrOrPromise":
+    # The field's own label: the same words as on the facts page, and already translated.
+    field = Breach._meta.get_field(name)
+    assert isinstance(field, Field)  # a column of the breach, not the far side of a relation
+    return capfirst(field.verbose_name)
+
+
+# The facts, effects and remedial action of art. 33(5), as the assessment recorded them.
+FACTS = (
+    Column("discovered_at", _heading("discovered_at"), width=18, kind="datetime"),
+    Column("occurred_at", _heading("occurred_at"), width=18, kind="datetime"),
+    Column("nature", _heading("nature"), width=40),
+    Column("data_categories", _heading("data_categories"), width=30),
+    Column("subject_groups", _heading("subject_groups"), width=30),
+    Column("approx_people", _heading("approx_people"), width=12, kind="number"),
+    Column("approx_records", _heading("approx_records"), width=12, kind="number"),
+    Column("consequences", _heading("consequences"), width=40),
+    Column("measures_taken", _heading("measures_taken"), width=40),
+    Column("measures_proposed", _heading("measures_proposed"), width=40),
+)
+
 BREACHES = Sheet(
     "breaches",
     gettext_lazy("Datalekken"),
@@ -23,6 +52,7 @@ BREACHES = Sheet(
         Column("reference", gettext_lazy("Kenmerk"), width=14),
         Column("status", gettext_lazy("Status"), width=14),
         Column("aware_at", gettext_lazy("Bekend bij het bestuur op"), width=18, kind="datetime"),
+        *FACTS,
         Column("decision", gettext_lazy("Besluit"), width=30),
         Column("motivation", gettext_lazy("Motivering"), width=50),
         Column("ap_notified_at", gettext_lazy("Gemeld bij de AP op"), width=18, kind="datetime"),
@@ -79,6 +109,7 @@ def breach_appendix(access: BoardAccess, cleaned: dict) -> Appendix | None:
             "reference": breach.reference,
             "status": breach.get_status_display(),
             "aware_at": breach.aware_at,
+            **{column.key: getattr(breach, column.key) for column in FACTS},
             "decision": _decision(breach),
             "motivation": breach.decision_motivation,
             "ap_notified_at": breach.ap_notified_at,

@@ -3,7 +3,8 @@
 Every breach is documented, also the ones that are not notified (art. 33(5)): the facts, the
 effects, the measures and the reasoning for notifying or not. A report from the public form
 stores only what the reporter chose to give; after the board's period (default five years after
-closing) the daily purge keeps the facts and drops the names and free texts (breaches/purge.py).
+closing) the daily purge keeps that art. 33(5) record and drops who reported and the reporter's
+own words (breaches/purge.py).
 """
 
 import datetime
@@ -231,8 +232,10 @@ class Breach(models.Model):
 
     @property
     def reference(self) -> str:
-        aware = self.aware_at.astimezone(DUTCH_TIME) if self.aware_at else timezone.now()
-        return f"DL-{aware:%Y}-{self.number:04d}"
+        # The year the report came in: it cannot be edited, so the reference the reporter got
+        # stays the same when the assessment moves the moment the board became aware.
+        reported = (self.reported_at or timezone.now()).astimezone(DUTCH_TIME)
+        return f"DL-{reported:%Y}-{self.number:04d}"
 
     @property
     def is_open(self) -> bool:
@@ -287,6 +290,11 @@ class Breach(models.Model):
         if self.occurred_at and self.discovered_at and self.occurred_at > self.discovered_at:
             errors.setdefault(
                 "occurred_at", _("Een lek kan niet ontdekt zijn voordat het gebeurde.")
+            )
+        if self.aware_at and self.reported_at and self.aware_at > self.reported_at:
+            # A report is knowledge of the board: the 72 hours cannot start later.
+            errors.setdefault(
+                "aware_at", _("Het bestuur kende het lek uiterlijk toen het gemeld werd.")
             )
         if self.school is not None and self.board_id and self.school.board_id != self.board_id:
             errors["school"] = _("Deze school hoort niet bij dit bestuur.")
@@ -375,3 +383,8 @@ class BreachEvent(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_report(self) -> bool:
+        """The step whose actor is the reporter, shown only to who follows the breach up."""
+        return self.kind == self.Kind.REPORTED

@@ -1,9 +1,9 @@
 """Notifying a breach: the draft for the AP (page and PDF), the letter to the people concerned
 (PDF), and recording when both were done.
 
-The recording forms return to the AP page, which shows the state of both notifications and the
-forms again with the messages. (The breach's detail page of the register includes the same
-block, breaches/includes/notify.html.)
+A recording returns to the breach's page; a refused one shows the AP page again, with the form as
+it was typed and its errors (status 400). Both pages include the same block,
+breaches/includes/notify.html.
 """
 
 from django.contrib import messages
@@ -47,9 +47,7 @@ def _pdf(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@board_view(Capability.VIEW_BREACHES, per_object=True)
-def breach_ap_notification(request: BoardRequest, pk: int) -> HttpResponse:
-    breach = _breach_to_notify(request, pk)
+def _ap_page(request: BoardRequest, breach: Breach, status: int = 200, **bound) -> HttpResponse:
     kwargs = {"board": breach.board.slug, "pk": breach.pk}
     return render(
         request,
@@ -59,8 +57,15 @@ def breach_ap_notification(request: BoardRequest, pk: int) -> HttpResponse:
             "draft": ap_draft(breach),
             "detail_path": reverse("breach_detail", kwargs=kwargs),
             "facts_path": reverse("breach_facts", kwargs=kwargs),
+            **bound,  # ap_bound or subjects_bound: a refused form, see notification_state
         },
+        status=status,
     )
+
+
+@board_view(Capability.VIEW_BREACHES, per_object=True)
+def breach_ap_notification(request: BoardRequest, pk: int) -> HttpResponse:
+    return _ap_page(request, _breach_to_notify(request, pk))
 
 
 @board_view(Capability.VIEW_BREACHES, per_object=True)
@@ -100,16 +105,20 @@ def breach_subjects_letter(request: BoardRequest, pk: int) -> HttpResponse:
     return _pdf(pdf, f"brief-betrokkenen-{breach.reference}.pdf")
 
 
-def _refused(request: BoardRequest, error: ValidationError | ValueError) -> None:
+def _add_errors(
+    form: ApNotificationForm | SubjectsInformedForm,
+    error: ValidationError | ValueError,
+    fields: dict[str, str],
+) -> None:
+    """The service's refusal on the form: at the field it is about (the breach's field name
+    mapped to the form's), else above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(fields.get(name), message)
+        return
     for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
-
-
-def _form_errors(request: BoardRequest, form: ApNotificationForm | SubjectsInformedForm) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
+        form.add_error(None, message)
 
 
 @require_POST
@@ -117,22 +126,31 @@ def _form_errors(request: BoardRequest, form: ApNotificationForm | SubjectsInfor
 def breach_record_ap_notification(request: BoardRequest, pk: int) -> HttpResponse:
     breach = breach_for(request, pk, Capability.HANDLE_BREACHES)
     form = ApNotificationForm(request.POST, breach=breach, prefix="ap")
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(breach)
-    try:
-        services.breach_record_ap_notification(
-            actor=request.user,
-            breach=breach,
-            notified_at=form.cleaned_data["notified_at"],
-            reference=form.cleaned_data["reference"],
-            late_reason=form.cleaned_data["late_reason"],
-        )
-    except (ValidationError, ValueError) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("De melding bij de AP is vastgelegd."))
-    return _back(breach)
+    if form.is_valid():
+        try:
+            services.breach_record_ap_notification(
+                actor=request.user,
+                breach=breach,
+                notified_at=form.cleaned_data["notified_at"],
+                reference=form.cleaned_data["reference"],
+                late_reason=form.cleaned_data["late_reason"],
+            )
+        except (ValidationError, ValueError) as error:
+            _add_errors(
+                form,
+                error,
+                {
+                    "ap_notified_at": "notified_at",
+                    "ap_reference": "reference",
+                    "ap_late_reason": "late_reason",
+                },
+            )
+            # The service changed the breach before it was refused; show what is stored.
+            breach.refresh_from_db()
+        else:
+            messages.success(request, _("De melding bij de AP is vastgelegd."))
+            return _back(breach)
+    return _ap_page(request, breach, status=400, ap_bound=form)
 
 
 @require_POST
@@ -140,18 +158,18 @@ def breach_record_ap_notification(request: BoardRequest, pk: int) -> HttpRespons
 def breach_record_subjects_informed(request: BoardRequest, pk: int) -> HttpResponse:
     breach = breach_for(request, pk, Capability.HANDLE_BREACHES)
     form = SubjectsInformedForm(request.POST, prefix="betrokkenen")
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(breach)
-    try:
-        services.breach_record_subjects_informed(
-            actor=request.user,
-            breach=breach,
-            informed_at=form.cleaned_data["informed_at"],
-            not_informed_reason=form.not_informed_reason,
-        )
-    except (ValidationError, ValueError) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Vastgelegd hoe de betrokkenen zijn geïnformeerd."))
-    return _back(breach)
+    if form.is_valid():
+        try:
+            services.breach_record_subjects_informed(
+                actor=request.user,
+                breach=breach,
+                informed_at=form.cleaned_data["informed_at"],
+                not_informed_reason=form.not_informed_reason,
+            )
+        except (ValidationError, ValueError) as error:
+            _add_errors(form, error, {"subjects_informed_at": "informed_at"})
+            breach.refresh_from_db()
+        else:
+            messages.success(request, _("Vastgelegd hoe de betrokkenen zijn geïnformeerd."))
+            return _back(breach)
+    return _ap_page(request, breach, status=400, subjects_bound=form)

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 from breaches.clock import reminder_moments
 from breaches.models import Breach, BreachEvent
+from privacyregister.access import BoardAccess
 from privacyregister.models import User
+from privacyregister.permissions import Capability
 from privacyregister.roles import Role
 
 Kind = BreachEvent.Kind
@@ -60,23 +62,49 @@ def due_reminder(breach: Breach, now: datetime.datetime) -> str | None:
 
 
 def _recipients(breach: Breach, kind: str) -> list[str]:
-    """The handler, else the board's privacy officers (else its privacy address); for a missed
-    deadline also the FG, who must know of a notification that came too late."""
-    if breach.handler and breach.handler.is_active:
-        emails = [breach.handler.email]
+    """The handler while they may still handle breaches of the board; else the board's privacy
+    officers who may, else its beheerders who may (else its privacy address). A missed deadline
+    goes to all privacy officers and the FG as well, who must know of a notification that came
+    too late, whoever handles it."""
+    handler = breach.handler
+    if handler and handler.is_active and _may_handle(breach, handler):
+        emails = [handler.email]
     else:
-        emails = _members(breach, Role.PRIVACY_OFFICER) or [breach.board.privacy_email]
+        emails = (
+            _handlers(breach, Role.PRIVACY_OFFICER)
+            or _handlers(breach, Role.BEHEERDER)
+            or [breach.board.privacy_email]
+        )
     if kind == Kind.REMINDER_MISSED:
+        emails += _members(breach, Role.PRIVACY_OFFICER)
         emails += _members(breach, Role.FG) or [breach.board.fg_email]
     return sorted({email for email in emails if email})
 
 
+def _may_handle(breach: Breach, user: User) -> bool:
+    # A role taken away, or a move to another board, ends the handling: the reminder must
+    # reach someone who can still act on it.
+    return BoardAccess(user, breach.board).can(Capability.HANDLE_BREACHES)
+
+
+def _active(breach: Breach, role: str):
+    return User.objects.filter(
+        memberships__board=breach.board, memberships__role=role, is_active=True
+    ).distinct()
+
+
 def _members(breach: Breach, role: str) -> list[str]:
-    return list(
-        User.objects.filter(
-            memberships__board=breach.board, memberships__role=role, is_active=True
-        ).values_list("email", flat=True)
-    )
+    return list(_active(breach, role).values_list("email", flat=True))
+
+
+def _handlers(breach: Breach, role: str) -> list[str]:
+    """The active members of this role who hold HANDLE_BREACHES on the board."""
+    users = list(_active(breach, role))
+    return [
+        access.user.email
+        for access in BoardAccess.for_users(users, breach.board)
+        if access.can(Capability.HANDLE_BREACHES)
+    ]
 
 
 @transaction.atomic
@@ -95,6 +123,10 @@ def remind(breach_pk: int, now: datetime.datetime) -> bool:
     if kind is None or breach.events.filter(kind=kind).exists():
         return False
     recipients = _recipients(breach, kind)
+    if not recipients:
+        # Nobody to tell (no member may handle it and the board has no privacy address): no
+        # event, so that the reminder goes out once someone can receive it.
+        return False
     with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
         hours = breach.hours_left(now)
         context = {

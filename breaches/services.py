@@ -36,6 +36,11 @@ def _next_number(board: Board) -> int:
 
 
 def _log(breach: Breach, actor: User | None, kind: str, description: str, request=None) -> None:
+    # A description quotes texts of up to 500 characters (a measure) in a column of 300, which
+    # PostgreSQL refuses; the full text is on the breach itself.
+    limit = BreachEvent._meta.get_field("description").max_length or 300
+    if len(description) > limit:
+        description = description[: limit - 1] + "…"
     BreachEvent.objects.create(breach=breach, actor=actor, kind=kind, description=description)
     audit.record(
         f"breaches.{kind}",
@@ -145,8 +150,32 @@ def breach_assess(*, actor: User, breach: Breach) -> Breach:
     if breach.status == Breach.Status.REPORTED:
         breach.status = Breach.Status.IN_PROGRESS
         breach.handler = breach.handler or actor
+    was_aware_at = Breach.objects.filter(pk=breach.pk).values_list("aware_at", flat=True).get()
+    if breach.aware_at and breach.aware_at.replace(second=0, microsecond=0) == (
+        was_aware_at.replace(second=0, microsecond=0)
+    ):
+        # The form shows minutes: the same minute is the stored moment, seconds and all, and
+        # no change of the clock.
+        breach.aware_at = was_aware_at
     _save(breach, actor)
     _log(breach, actor, BreachEvent.Kind.ASSESSED, _("Feiten van het lek bijgewerkt."))
+    if breach.aware_at != was_aware_at:
+        # The 72 hours run from this moment: moving it moves the deadline, so it gets a step of
+        # its own on the timeline and in the security log.
+        _log(
+            breach,
+            actor,
+            BreachEvent.Kind.ASSESSED,
+            _(
+                "Bekend bij het bestuur gewijzigd van %(old)s naar %(new)s; melden bij de AP "
+                "uiterlijk %(deadline)s."
+            )
+            % {
+                "old": moment(was_aware_at),
+                "new": moment(breach.aware_at),
+                "deadline": moment(breach.deadline),
+            },
+        )
     return breach
 
 

@@ -141,7 +141,8 @@ def breach_detail(request: BoardRequest, pk: int) -> HttpResponse:
             "deadline": services.moment(breach.deadline),
             "outcome": _outcome(breach),
             # The reporter's contact is for those who follow the report up, not for a school
-            # leader who looks on: a parent may have reported about the school itself.
+            # leader who looks on: a parent may have reported about the school itself, and a
+            # teacher about their head. So is who reported, the actor of the REPORTED event.
             "show_contact": can_handle or can_advise,
             "can_handle": can_handle and breach.is_open,
             "can_start": can_handle and breach.status == Breach.Status.REPORTED,
@@ -341,15 +342,15 @@ def breach_history(request: BoardRequest, pk: int) -> HttpResponse:
     records = list(breach.history.select_related("history_user").order_by("history_date"))
     reach = breach_reach(breach)
     hidden = set()
-    if not (
-        request.access.can(Capability.HANDLE_BREACHES, **reach)
-        or request.access.can(Capability.ADVISE_BREACHES, **reach)
-    ):
-        # As on the breach's page: the reporter's contact only for those who follow it up.
+    can_handle = request.access.can(Capability.HANDLE_BREACHES, **reach)
+    show_reporter = can_handle or request.access.can(Capability.ADVISE_BREACHES, **reach)
+    if not show_reporter:
+        # As on the breach's page: who reported and how to reach them only for those who
+        # follow it up; the first version was saved by the reporter.
         hidden = {
             str(field.verbose_name)
             for field in Breach._meta.fields
-            if field.name in REPORTER_CONTACT
+            if field.name in (*REPORTER_CONTACT, "reported_by")
         }
     entries = []
     for record, changes in zip(records, record_changes(records), strict=True):
@@ -359,5 +360,5 @@ def breach_history(request: BoardRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "breaches/breach_history.html",
-        {"breach": breach, "entries": list(reversed(entries))},
+        {"breach": breach, "entries": list(reversed(entries)), "show_reporter": show_reporter},
     )

@@ -46,13 +46,15 @@ def _now_minute() -> datetime.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-@register.simple_tag
-def notification_state(breach: Breach, access: BoardAccess) -> NotificationState:
+@register.simple_tag(takes_context=True)
+def notification_state(context, breach: Breach, access: BoardAccess) -> NotificationState:
+    """A refused recording comes back with its bound form in the context (ap_bound,
+    subjects_bound), so that what was typed and the errors stay."""
     reach = breach_reach(breach)
     can_handle = access.can(Capability.HANDLE_BREACHES, **reach)
     # The forms for who handles an open breach whose decision asks for the notification.
     open_handler = can_handle and breach.is_open
-    ap_form = (
+    ap_form = context.get("ap_bound") or (
         ApNotificationForm(
             breach=breach,
             initial={
@@ -65,7 +67,7 @@ def notification_state(breach: Breach, access: BoardAccess) -> NotificationState
         if open_handler and breach.must_notify_ap
         else None
     )
-    subjects_form = (
+    subjects_form = context.get("subjects_bound") or (
         # No moment filled in: who records an exception of art. 34(3) leaves it empty.
         SubjectsInformedForm(
             initial={"informed_at": breach.subjects_informed_at}, prefix="betrokkenen"

@@ -33,6 +33,11 @@ def notified(board, officer_user, school=None) -> Breach:
             school=school,
         )
     )
+    breach.nature = "Cijferlijst naar de verkeerde ouders gemaild"
+    breach.approx_people = 28
+    breach.consequences = "Ouders zien de cijfers van andere kinderen."
+    breach.measures_taken = "Ouders gevraagd de mail te verwijderen."
+    services.breach_assess(actor=officer_user, breach=breach)
     activity = ActivityFactory.create(board=board)
     services.breach_link(
         actor=officer_user, breach=breach, activities=[activity], processors=[], schools=[]
@@ -66,8 +71,26 @@ def test_the_spreadsheet_has_a_sheet_of_breaches_with_the_decision_and_the_notif
     fg = MembershipFactory(board=officer.board, role=Role.FG)
     client.force_login(fg.user)
     heading, row = sheet_rows(download(client, officer.board.slug, "xlsx").content)
-    assert heading[:4] == ("Kenmerk", "Status", "Bekend bij het bestuur op", "Besluit")
+    assert heading[:3] == ("Kenmerk", "Status", "Bekend bij het bestuur op")
+    assert heading[3:13] == (
+        "Wanneer ontdekt",
+        "Wanneer gebeurd",
+        "Aard van het lek",
+        "Soorten persoonsgegevens",
+        "Betrokkenen",
+        "Aantal betrokkenen (ongeveer)",
+        "Aantal gegevensrecords (ongeveer)",
+        "Waarschijnlijke gevolgen",
+        "Genomen maatregelen",
+        "Voorgestelde maatregelen",
+    )
+    assert heading[13] == "Besluit"
     values = dict(zip(heading, row, strict=True))
+    assert values["Aard van het lek"] == "Cijferlijst naar de verkeerde ouders gemaild"
+    assert values["Aantal betrokkenen (ongeveer)"] == 28
+    assert values["Waarschijnlijke gevolgen"] == "Ouders zien de cijfers van andere kinderen."
+    assert values["Genomen maatregelen"] == "Ouders gevraagd de mail te verwijderen."
+    assert values["Wanneer ontdekt"] is not None
     assert values["Kenmerk"] == breach.reference
     assert values["Besluit"] == "melden bij de AP, de betrokkenen niet informeren"
     assert values["Motivering"].startswith("Cijferlijsten")
@@ -117,3 +140,5 @@ def test_the_pdf_has_appendix_d_with_the_breaches(client, officer):
     assert "Meldnummer AP M-2026-123" in appendix
     assert "melden bij de AP, de betrokkenen niet informeren" in appendix
     assert f"Bekend bij het bestuur op {services.moment(breach.aware_at)}" in appendix
+    assert "Aard van het lek Cijferlijst naar de verkeerde ouders gemaild" in appendix
+    assert "Aantal betrokkenen (ongeveer) 28" in appendix

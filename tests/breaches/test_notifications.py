@@ -268,3 +268,25 @@ def test_a_processors_report_shows_the_note_and_flags_an_unsigned_agreement(clie
     assert "art. 33 lid 2 AVG" in page
     assert "Verwerkersovereenkomst: concept" in page
     assert "Er is geen getekende verwerkersovereenkomst met deze verwerker." in page
+
+
+def test_a_refused_ap_notification_shows_the_form_again_with_what_was_typed(client, officer):
+    aware = timezone.now() - 80 * HOUR
+    breach = decided(reported(officer.board, discovered_at=aware), officer.user)
+    response = post_ap(client, breach, timezone.now() - HOUR, reference="AP-9876")
+    assert response.status_code == 400 and not response.redirect_chain
+    assert response.templates[0].name == "breaches/ap_notification.html"
+    form = response.context["notify"].ap_form
+    assert form["reference"].value() == "AP-9876"
+    assert "geef de reden" in str(form.errors["late_reason"])
+    breach.refresh_from_db()
+    assert breach.ap_notified_at is None and breach.ap_reference == ""
+
+
+def test_a_refused_recording_of_the_people_informed_keeps_the_chosen_exception(client, officer):
+    breach = decided(assessed(officer.board, officer.user), officer.user)
+    response = post_subjects(client, breach, exception="versleuteld")
+    assert response.status_code == 400 and not response.redirect_chain
+    form = response.context["notify"].subjects_form
+    assert form["exception"].value() == "versleuteld"
+    assert "Licht de uitzondering toe." in str(form.errors["explanation"])

@@ -7,6 +7,7 @@ from django.utils import timezone
 from breaches import services
 from breaches.models import Breach, BreachEvent, BreachMeasure
 from breaches.purge import ANONYMOUS, anonymise_closed_breaches
+from privacyregister import audit
 from privacyregister.roles import Role
 from tests.factories import (
     ActivityFactory,
@@ -75,7 +76,7 @@ def closed(board, officer, closed_ago: datetime.timedelta) -> Breach:
     return Breach.objects.get(pk=breach.pk)
 
 
-def test_a_breach_closed_longer_ago_than_the_period_loses_names_and_free_texts_also_in_its_history(
+def test_a_breach_closed_longer_ago_than_the_period_loses_the_reporter_also_in_its_history(
     board, officer
 ):
     old = closed(board, officer, 5 * YEAR + datetime.timedelta(days=2))
@@ -83,17 +84,44 @@ def test_a_breach_closed_longer_ago_than_the_period_loses_names_and_free_texts_a
     old.refresh_from_db()
     assert (old.reporter_name, old.reporter_email, old.reporter_phone) == ("", "", "")
     assert old.reported_by is None and old.anonymised_at is not None
-    assert old.what_happened == old.nature == old.decision_motivation == ANONYMOUS
-    assert old.consequences == ""  # never written: stays empty
+    assert old.what_happened == ANONYMOUS
     versions = old.history.all()
     assert len(versions) > 3
     for version in versions:
-        assert NAME not in f"{version.what_happened}{version.nature}{version.measures_taken}"
-        assert NAME not in version.decision_motivation + version.reporter_name
-        assert version.reporter_email == "" and version.reported_by_id is None
+        assert NAME not in version.what_happened + version.reporter_name
+        assert version.reporter_email == "" and version.reporter_phone == ""
+        assert version.reported_by_id is None
     assert versions.earliest("history_date").history_user is None
-    assert not BreachMeasure.history.filter(description__contains=NAME).exists()
+    assert not BreachMeasure.objects.filter(breach=old).exclude(owner=None).exists()
+    assert not BreachMeasure.history.filter(breach_id=old.pk).exclude(owner=None).exists()
+    assert old.events.get(kind=BreachEvent.Kind.REPORTED).actor is None
     assert not BreachEvent.objects.filter(breach=old, description__contains=NAME).exists()
+
+
+def test_the_art_33_5_record_of_an_anonymised_breach_stays_also_in_its_history(board, officer):
+    old = closed(board, officer, 6 * YEAR)
+    Breach.objects.filter(pk=old.pk).update(fg_advice="Melden is niet nodig.")
+    anonymise_closed_breaches(timezone.now())
+    old.refresh_from_db()
+    assert old.nature == f"Diefstal uit de auto van {NAME}."
+    assert old.measures_taken == f"{NAME} heeft aangifte gedaan."
+    assert old.decision_motivation == f"De laptop van {NAME} was versleuteld."
+    assert old.fg_advice == "Melden is niet nodig."
+    assert old.measures.get().description == f"{NAME} krijgt een nieuwe laptop"
+    assert old.history.latest("history_date").nature == old.nature
+
+
+def test_the_public_reporters_ip_address_goes_from_the_security_log(board, officer, rf):
+    old = closed(board, officer, 6 * YEAR)
+    request = rf.post("/", REMOTE_ADDR="192.0.2.7")
+    theirs = audit.record("breaches.reported", board=board, request=request, breach=old.reference)
+    other = audit.record("breaches.reported", board=board, request=request, breach="DL-1999-0001")
+    login = audit.record("login", board=board, request=request, breach=old.reference)
+    anonymise_closed_breaches(timezone.now())
+    for event in (theirs, other, login):
+        event.refresh_from_db()
+    assert theirs.ip_address is None
+    assert other.ip_address == login.ip_address == "192.0.2.7"
 
 
 def test_the_facts_of_an_anonymised_breach_stay(board, officer):

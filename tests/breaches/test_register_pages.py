@@ -162,6 +162,30 @@ def test_the_officer_sees_the_reporters_contact(client, officer):
     assert "A. Ouder" in html and "ouder@example.nl" in html
 
 
+def test_a_school_leader_does_not_see_who_reported_on_the_timeline_or_in_the_history(
+    client, schoolleider
+):
+    board = schoolleider.board
+    teacher = MembershipFactory(board=board, role=Role.MEDEWERKER, school=schoolleider.school).user
+    teacher.full_name = "Meester Melder"
+    teacher.save()
+    breach = services.breach_report(
+        breach=BreachFactory.build(
+            board=board, school=schoolleider.school, source=Breach.Source.STAFF
+        ),
+        actor=teacher,
+    )
+    officer = MembershipFactory(board=board, role=Role.PRIVACY_OFFICER).user
+    services.breach_start(actor=officer, breach=breach)
+    for name in ("breach_detail", "breach_history"):
+        html = client.get(url(name, breach)).content.decode()
+        assert str(teacher) not in html and teacher.email not in html
+        assert str(officer) in html  # who took it on is no secret
+    client.force_login(officer)
+    for name in ("breach_detail", "breach_history"):
+        assert str(teacher) in client.get(url(name, breach)).content.decode()
+
+
 def test_a_breach_of_another_board_is_not_found(client, officer):
     foreign = report(BoardFactory())
     wrong_board = reverse("breach_detail", kwargs={"board": officer.board.slug, "pk": foreign.pk})

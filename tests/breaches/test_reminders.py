@@ -73,6 +73,7 @@ def test_a_reminder_mail_does_not_quote_the_report(board, mailoutbox):
 
 def test_the_handler_gets_the_reminder_instead_of_the_privacy_officers(board, mailoutbox):
     handler = UserFactory(email="behandelaar@example.nl")
+    MembershipFactory(board=board, user=handler, role=Role.BEHEERDER)
     breach = services.breach_start(actor=handler, breach=report(board=board))
     reminders.send_breach_reminders(AWARE + 48 * HOUR)
     assert reminder_kinds(breach) == [Kind.REMINDER_48]
@@ -177,3 +178,38 @@ def test_the_command_sends_what_is_due(board, mailoutbox, capsys):
     report(aware_at=datetime.datetime.now(DUTCH_TIME) - 30 * HOUR, board=board)
     call_command("send_breach_reminders")
     assert "Herinneringen verstuurd: 1." in capsys.readouterr().out
+
+
+def test_a_handler_who_may_no_longer_handle_breaches_gets_no_reminder(board, mailoutbox):
+    handler = UserFactory(email="behandelaar@example.nl")
+    membership = MembershipFactory(board=board, user=handler, role=Role.PRIVACY_OFFICER)
+    breach = services.breach_start(actor=handler, breach=report(board=board))
+    membership.delete()
+    reminders.send_breach_reminders(AWARE + 48 * HOUR)
+    assert mailoutbox[0].to == ["privacy@example.nl"]
+    assert reminder_kinds(breach) == [Kind.REMINDER_48]
+
+
+def test_without_privacy_officers_the_beheerders_who_may_handle_breaches_get_it(mailoutbox):
+    board = BoardFactory(privacy_email="privacy-adres@example.nl")
+    MembershipFactory(board=board, user=UserFactory(email="beheer@example.nl"), role=Role.BEHEERDER)
+    MembershipFactory(board=board, user=UserFactory(email="fg@example.nl"), role=Role.FG)
+    report(board=board)
+    reminders.send_breach_reminders(AWARE + 48 * HOUR)
+    assert mailoutbox[0].to == ["beheer@example.nl"]
+
+
+def test_with_nobody_to_tell_no_reminder_is_recorded_as_sent(mailoutbox):
+    board = BoardFactory(privacy_email="")
+    breach = report(board=board)
+    assert reminders.send_breach_reminders(AWARE + 48 * HOUR) == 0
+    assert reminder_kinds(breach) == [] and mailoutbox == []
+
+
+def test_a_missed_deadline_goes_to_the_handler_all_privacy_officers_and_the_fg(board, mailoutbox):
+    handler = UserFactory(email="behandelaar@example.nl")
+    MembershipFactory(board=board, user=handler, role=Role.BEHEERDER)
+    breach = services.breach_start(actor=handler, breach=report(board=board))
+    reminders.send_breach_reminders(AWARE + 73 * HOUR)
+    assert reminder_kinds(breach) == [Kind.REMINDER_MISSED]
+    assert mailoutbox[0].to == ["behandelaar@example.nl", "fg@example.nl", "privacy@example.nl"]

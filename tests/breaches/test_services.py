@@ -189,3 +189,65 @@ def test_only_the_boards_own_activities_and_schools_can_be_linked(officer):
     )
     assert list(breach.activities.all()) == [own]
     assert breach.status == Breach.Status.IN_PROGRESS
+
+
+def test_a_long_measure_is_cut_short_on_the_timeline_and_kept_whole_on_the_measure(officer):
+    """The timeline's description holds 300 characters; PostgreSQL refuses more."""
+    breach = report(board=officer.board)
+    text = "Alle laptops versleutelen. " * 18 + "x" * 14
+    assert len(text) == 500
+    measure = services.breach_measure_add(
+        actor=officer.user, breach=breach, description=text, owner=None, due_on=None
+    )
+    event = breach.events.get(kind=BreachEvent.Kind.MEASURE)
+    assert len(event.description) == 300 and event.description.endswith("…")
+    assert event.description.startswith("Maatregel toegevoegd: Alle laptops versleutelen.")
+    measure.refresh_from_db()
+    assert measure.description == text
+
+
+def test_the_reference_keeps_the_year_the_report_came_in_when_the_aware_moment_moves(officer):
+    """A staff member reports on 2 January a leak they found on 30 December: the reporter got
+    DL-<this year>, and so it stays."""
+    breach = report(board=officer.board, source=Breach.Source.STAFF)
+    reported = breach.reference
+    last_year = breach.reported_at - datetime.timedelta(days=400)
+    Breach.objects.filter(pk=breach.pk).update(discovered_at=last_year, aware_at=last_year)
+    breach.refresh_from_db()
+    assert breach.reference == reported == f"DL-{timezone.localdate(breach.reported_at):%Y}-0001"
+
+
+def test_the_board_cannot_have_known_of_a_leak_later_than_it_was_reported(officer):
+    breach = report(board=officer.board, discovered_at=timezone.now() - 30 * HOUR)
+    Breach.objects.filter(pk=breach.pk).update(reported_at=timezone.now() - 10 * HOUR)
+    breach.refresh_from_db()
+    breach.aware_at = breach.reported_at + HOUR
+    with pytest.raises(ValidationError) as error:
+        services.breach_assess(actor=officer.user, breach=breach)
+    assert "uiterlijk toen het gemeld werd" in str(error.value.message_dict["aware_at"])
+
+
+def test_moving_the_aware_moment_is_a_step_of_its_own_on_the_timeline_and_in_the_log(officer):
+    breach = report(board=officer.board, discovered_at=timezone.now() - 30 * HOUR)
+    was = breach.aware_at
+    breach.aware_at = was - 5 * HOUR
+    services.breach_assess(actor=officer.user, breach=breach)
+    events = list(breach.events.filter(kind=BreachEvent.Kind.ASSESSED).order_by("pk"))
+    assert len(events) == 2
+    assert events[1].description == (
+        f"Bekend bij het bestuur gewijzigd van {services.moment(was)} naar "
+        f"{services.moment(breach.aware_at)}; melden bij de AP uiterlijk "
+        f"{services.moment(breach.deadline)}."
+    )
+    assert events[1].actor == officer.user
+    assert SecurityEvent.objects.filter(action="breaches.assessed").count() == 2
+
+
+def test_saving_the_facts_in_the_same_minute_keeps_the_aware_moment_and_logs_no_change(officer):
+    breach = report(board=officer.board)
+    was = breach.aware_at
+    breach.aware_at = was.replace(second=0, microsecond=0)
+    services.breach_assess(actor=officer.user, breach=breach)
+    breach.refresh_from_db()
+    assert breach.aware_at == was
+    assert breach.events.filter(kind=BreachEvent.Kind.ASSESSED).count() == 1

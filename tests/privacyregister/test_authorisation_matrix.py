@@ -173,14 +173,14 @@ ROWS = [
     Row("breach_ap_notification", "handle_breaches", target="breach", also="advise_breaches"),
     Row("breach_ap_notification_pdf", "handle_breaches", target="breach", also="advise_breaches"),
     Row("breach_subjects_letter", "handle_breaches", target="breach"),
-    # Nothing filled in: back to the AP page with the errors.
-    Row("breach_record_ap_notification", "handle_breaches", target="breach", method="post", ok=302),
+    # Nothing filled in: the AP page again with the form's errors.
+    Row("breach_record_ap_notification", "handle_breaches", target="breach", method="post", ok=400),
     Row(
         "breach_record_subjects_informed",
         "handle_breaches",
         target="breach",
         method="post",
-        ok=302,
+        ok=400,
     ),
 ]
 
