@@ -244,7 +244,9 @@ def breach_record_ap_notification(
     _require_open(breach)
     if notified_at > timezone.now():
         raise ValueError(_("Dit tijdstip ligt in de toekomst."))
-    if notified_at < breach.aware_at:
+    # The form gives whole minutes: a notification in the minute the board learnt of the breach
+    # is not before it.
+    if notified_at < breach.aware_at.replace(second=0, microsecond=0):
         raise ValueError(_("De melding bij de AP kan niet liggen vóór het lek bekend was."))
     breach.ap_notified_at, breach.ap_reference, breach.ap_late_reason = (
         notified_at,

@@ -251,3 +251,19 @@ def test_saving_the_facts_in_the_same_minute_keeps_the_aware_moment_and_logs_no_
     breach.refresh_from_db()
     assert breach.aware_at == was
     assert breach.events.filter(kind=BreachEvent.Kind.ASSESSED).count() == 1
+
+
+def test_a_notification_in_the_minute_the_board_learnt_of_the_breach_is_not_refused(officer):
+    breach = decided(report(board=officer.board), officer.user)
+    in_that_minute = breach.aware_at.replace(second=0, microsecond=0)
+    services.breach_record_ap_notification(
+        actor=officer.user, breach=breach, notified_at=in_that_minute, reference="M-1"
+    )
+    assert breach.ap_notified_at == in_that_minute
+    with pytest.raises(ValueError, match="vóór het lek bekend was"):
+        services.breach_record_ap_notification(
+            actor=officer.user,
+            breach=breach,
+            notified_at=in_that_minute - datetime.timedelta(minutes=1),
+            reference="M-1",
+        )
