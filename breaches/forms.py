@@ -2,14 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from breaches.models import Breach
-from privacyregister.forms import choice_field, date_in_range
+from privacyregister.forms import DATE_INPUT, MOMENT_INPUT, choice_field, date_in_range
 from privacyregister.limits import TEXT_LIMIT
 from privacyregister.models import Board, School, User
 from processing.models import ProcessingActivity, Recipient
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# Shown and read in the project's time zone, Europe/Amsterdam.
-MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 YES_NO = [("ja", _("ja")), ("nee", _("nee"))]
 
 
@@ -84,9 +81,9 @@ class FactsForm(forms.ModelForm):
             "aware_at",
         ]
         widgets = {
-            "occurred_at": MOMENT,
-            "discovered_at": MOMENT,
-            "aware_at": MOMENT,
+            "occurred_at": MOMENT_INPUT,
+            "discovered_at": MOMENT_INPUT,
+            "aware_at": MOMENT_INPUT,
             **{
                 name: forms.Textarea(attrs={"rows": 3})
                 for name in (
@@ -199,7 +196,7 @@ class MeasureForm(forms.Form):
         label=_("Eigenaar"), queryset=User.objects.none(), required=False
     )
     due_on = forms.DateField(
-        label=_("Klaar op"), widget=DATE, required=False, validators=[date_in_range]
+        label=_("Klaar op"), widget=DATE_INPUT, required=False, validators=[date_in_range]
     )
 
     def __init__(self, *args, board: Board, **kwargs):

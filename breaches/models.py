@@ -276,6 +276,18 @@ class Breach(models.Model):
         return self.high_risk
 
     @property
+    def decision_outcome(self) -> "StrOrPromise":
+        """The decision in one sentence, for the timeline and the breach's page; empty while
+        there is none."""
+        if not self.is_decided:
+            return ""
+        if not self.must_notify_ap:
+            return _("Niet melden bij de AP; het lek is wel vastgelegd in het register.")
+        if self.must_inform_subjects:
+            return _("Melden bij de AP en de betrokkenen informeren.")
+        return _("Melden bij de AP; de betrokkenen hoeven niet geïnformeerd te worden.")
+
+    @property
     def notified_late(self) -> bool:
         return bool(self.ap_notified_at and self.ap_notified_at > self.deadline)
 

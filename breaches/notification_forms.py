@@ -4,15 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from breaches.models import Breach
-from breaches.services import moment
+from privacyregister.dates import dutch_moment
+from privacyregister.forms import MOMENT_INPUT
 from privacyregister.limits import TEXT_LIMIT
-
-# A moment in Dutch time (the project's time zone): the browser's date and time picker.
-MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ApNotificationForm(forms.Form):
-    notified_at = forms.DateTimeField(label=_("Gemeld op"), widget=MOMENT)
+    notified_at = forms.DateTimeField(label=_("Gemeld op"), widget=MOMENT_INPUT)
     reference = forms.CharField(
         label=_("Meldnummer van de AP"),
         max_length=Breach._meta.get_field("ap_reference").max_length,
@@ -30,7 +28,7 @@ class ApNotificationForm(forms.Form):
         # The rule itself is the model's (Breach.clean); the hint names the deadline.
         self.fields["late_reason"].help_text = _(
             "Alleen nodig als u later meldt dan %(deadline)s (72 uur na het bekend worden)."
-        ) % {"deadline": moment(breach.deadline)}
+        ) % {"deadline": dutch_moment(breach.deadline)}
 
 
 class SubjectsInformedForm(forms.Form):
@@ -46,7 +44,9 @@ class SubjectsInformedForm(forms.Form):
         ),
     }
 
-    informed_at = forms.DateTimeField(label=_("Geïnformeerd op"), required=False, widget=MOMENT)
+    informed_at = forms.DateTimeField(
+        label=_("Geïnformeerd op"), required=False, widget=MOMENT_INPUT
+    )
     exception = forms.ChoiceField(
         label=_("Of: de betrokkenen hoeven niet geïnformeerd te worden, omdat"),
         required=False,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from breaches import services
-from breaches.access import breach_for, breach_reach
+from breaches.access import breach_for, follows_up
 from breaches.models import Breach
 from breaches.notification_forms import ApNotificationForm, SubjectsInformedForm
 from breaches.notifications import ap_draft, letter_greeting
@@ -28,11 +28,7 @@ from privacyregister.permissions import Capability
 def _breach_to_notify(request: BoardRequest, pk: int) -> Breach:
     """The draft is for who handles the breach and for the FG who advises on it."""
     breach = breach_for(request, pk, Capability.VIEW_BREACHES)
-    reach = breach_reach(breach)
-    if not (
-        request.access.can(Capability.HANDLE_BREACHES, **reach)
-        or request.access.can(Capability.ADVISE_BREACHES, **reach)
-    ):
+    if not follows_up(request.access, breach):
         raise PermissionDenied
     return breach
 

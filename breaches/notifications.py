@@ -12,12 +12,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from breaches.models import Breach
-from breaches.services import moment
-from processing.models import ActivityDataCategory, DataCategory, Recipient
+from breaches.register_facts import register_facts
+from privacyregister.dates import dutch_date, dutch_moment
+from processing.models import DataCategory, Recipient
 
 
 @dataclass
@@ -70,26 +70,24 @@ class ApDraft:
 
 
 def _when(value: datetime.datetime | None) -> str:
-    return moment(value) if value else ""
+    return dutch_moment(value) if value else ""
 
 
 def _special_categories(breach: Breach) -> list[str]:
     """The special categories and national identification numbers (BSN) that the linked
     activities process according to the register: the first thing the AP asks about."""
-    category_ids = ActivityDataCategory.objects.filter(activity__in=breach.activities.all()).values(
-        "category_id"
-    )
-    categories = DataCategory.objects.filter(pk__in=category_ids).exclude(
-        kind=DataCategory.Kind.ORDINARY
-    )
-    return [f"{category.name} ({category.get_kind_display()})" for category in categories]
+    return [
+        f"{category.name} ({DataCategory.Kind(category.kind).label})"
+        for category in register_facts(breach).categories
+        if category.sensitive
+    ]
 
 
 def _informing(breach: Breach) -> str:
     """Whether the people concerned are informed, as the AP's form asks it."""
     if breach.subjects_informed_at:
         return _("Ja, geïnformeerd op %(when)s met een brief.") % {
-            "when": moment(breach.subjects_informed_at)
+            "when": dutch_moment(breach.subjects_informed_at)
         }
     if breach.subjects_not_informed_reason.strip():
         return _("Nee: %(reason)s") % {"reason": breach.subjects_not_informed_reason.strip()}
@@ -237,13 +235,9 @@ def processor_note(breach: Breach, today: datetime.date | None = None) -> Proces
         % {"status": processor.get_dpa_status_display() or _("niet vastgelegd")}
     ]
     if processor.dpa_signed_on:
-        facts.append(
-            _("getekend op %(date)s") % {"date": date_format(processor.dpa_signed_on, "j F Y")}
-        )
+        facts.append(_("getekend op %(date)s") % {"date": dutch_date(processor.dpa_signed_on)})
     if processor.dpa_valid_until:
-        facts.append(
-            _("geldig tot %(date)s") % {"date": date_format(processor.dpa_valid_until, "j F Y")}
-        )
+        facts.append(_("geldig tot %(date)s") % {"date": dutch_date(processor.dpa_valid_until)})
     if processor.dpa_uses_sector_model:
         facts.append(_("volgens het Model Verwerkersovereenkomst van het Privacyconvenant"))
     flag = ""

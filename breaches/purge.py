@@ -17,6 +17,7 @@ import datetime
 from django.db import transaction
 
 from breaches.models import Breach, BreachEvent, BreachMeasure
+from privacyregister.dates import add_months
 from privacyregister.models import Board, SecurityEvent
 
 ANONYMOUS = "(geanonimiseerd)"
@@ -24,13 +25,6 @@ ANONYMOUS = "(geanonimiseerd)"
 # still shows what was never written. The other free texts are the art. 33(5) record itself.
 FREE_TEXTS = ("what_happened",)
 REPORTER = {"reporter_name": "", "reporter_email": "", "reporter_phone": "", "reported_by": None}
-
-
-def _years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
-    try:
-        return moment.replace(year=moment.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return moment.replace(year=moment.year - years, day=28)
 
 
 def _scrub(queryset, pks: list[int], key: str) -> None:
@@ -48,7 +42,9 @@ def anonymise_closed_breaches(now: datetime.datetime) -> dict[str, int]:
     per board (by name), boards with none left out."""
     report = {}
     for board in Board.objects.order_by("name"):
-        cutoff = _years_before(now, board.breach_anonymise_after_years)
+        # Years counted as months are (29 February goes back to 28 February).
+        before = add_months(now.date(), -12 * board.breach_anonymise_after_years)
+        cutoff = datetime.datetime.combine(before, now.timetz())
         breaches = list(
             board.breaches.filter(
                 status=Breach.Status.CLOSED, closed_at__lt=cutoff, anonymised_at=None

@@ -29,9 +29,7 @@ if TYPE_CHECKING:
 
 from breaches.clock import reminder_moments
 from breaches.models import Breach, BreachEvent
-from privacyregister.access import BoardAccess
-from privacyregister.models import User
-from privacyregister.permissions import Capability
+from breaches.recipients import handlers, may_handle, members
 from privacyregister.roles import Role
 
 Kind = BreachEvent.Kind
@@ -67,44 +65,14 @@ def _recipients(breach: Breach, kind: str) -> list[str]:
     goes to all privacy officers and the FG as well, who must know of a notification that came
     too late, whoever handles it."""
     handler = breach.handler
-    if handler and handler.is_active and _may_handle(breach, handler):
+    if handler and handler.is_active and may_handle(breach, handler):
         emails = [handler.email]
     else:
-        emails = (
-            _handlers(breach, Role.PRIVACY_OFFICER)
-            or _handlers(breach, Role.BEHEERDER)
-            or [breach.board.privacy_email]
-        )
+        emails = handlers(breach) or [breach.board.privacy_email]
     if kind == Kind.REMINDER_MISSED:
-        emails += _members(breach, Role.PRIVACY_OFFICER)
-        emails += _members(breach, Role.FG) or [breach.board.fg_email]
+        emails += members(breach, Role.PRIVACY_OFFICER)
+        emails += members(breach, Role.FG) or [breach.board.fg_email]
     return sorted({email for email in emails if email})
-
-
-def _may_handle(breach: Breach, user: User) -> bool:
-    # A role taken away, or a move to another board, ends the handling: the reminder must
-    # reach someone who can still act on it.
-    return BoardAccess(user, breach.board).can(Capability.HANDLE_BREACHES)
-
-
-def _active(breach: Breach, role: str):
-    return User.objects.filter(
-        memberships__board=breach.board, memberships__role=role, is_active=True
-    ).distinct()
-
-
-def _members(breach: Breach, role: str) -> list[str]:
-    return list(_active(breach, role).values_list("email", flat=True))
-
-
-def _handlers(breach: Breach, role: str) -> list[str]:
-    """The active members of this role who hold HANDLE_BREACHES on the board."""
-    users = list(_active(breach, role))
-    return [
-        access.user.email
-        for access in BoardAccess.for_users(users, breach.board)
-        if access.can(Capability.HANDLE_BREACHES)
-    ]
 
 
 @transaction.atomic

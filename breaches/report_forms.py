@@ -5,12 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from breaches.models import Breach
-from privacyregister.forms import choice_field
+from privacyregister.forms import MOMENT_INPUT, choice_field
 from privacyregister.models import Board
 from processing.models import Recipient
-
-# A moment to the minute, as a phone's and a browser's date-and-time picker sends it.
-MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 # Something that looks like a tag: "<" followed by a letter, "/", "!" or "?". Refused rather
 # than stripped, so that what is stored is what the reporter sees they wrote; "<3" or "< 5
@@ -45,7 +42,7 @@ class ReportForm(forms.ModelForm):
             "reporter_email",
             "reporter_phone",
         ]
-        widgets = {"discovered_at": MOMENT, "occurred_at": MOMENT}
+        widgets = {"discovered_at": MOMENT_INPUT, "occurred_at": MOMENT_INPUT}
         labels = {
             "what_happened": _("Wat is er gebeurd?"),
             "discovered_at": _("Wanneer merkte u het?"),
@@ -89,7 +86,7 @@ class StaffReportForm(ReportForm):
         label=_("Welke verwerker?"), queryset=Recipient.objects.none(), required=False
     )
     told_at = forms.DateTimeField(
-        label=_("Wanneer liet de verwerker het ons weten?"), required=False, widget=MOMENT
+        label=_("Wanneer liet de verwerker het ons weten?"), required=False, widget=MOMENT_INPUT
     )
 
     class Meta(ReportForm.Meta):

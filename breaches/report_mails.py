@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from breaches.models import Breach
-from breaches.services import moment
-from privacyregister.models import Membership, User, normalise_email
+from breaches.recipients import handlers, members
+from privacyregister.dates import dutch_moment
+from privacyregister.models import User, normalise_email
 from privacyregister.roles import Role
 
 
@@ -31,23 +32,14 @@ def notify_reported(breach: Breach, *, actor: User | None) -> None:
 
 
 def recipients(breach: Breach, actor_pk: int | None) -> list[str]:
-    """The addresses to tell: the board's privacy officers and FG, and the FG's address from
-    the board's settings when the FG is no member. A board without a privacy officer has its
-    beheerders told instead, who handle breaches then: someone must act within 72 hours. Whoever
-    reported it knows already."""
-    members = Membership.objects.filter(board=breach.board, user__is_active=True)
+    """The addresses to tell: who must act within the 72 hours (the privacy officers, or the
+    beheerders of a board without one), the FG, and the FG's address from the board's settings
+    when the FG is no member. Whoever reported it knows already."""
+    addresses = {*handlers(breach), *members(breach, Role.FG)}
+    if breach.board.fg_email:
+        addresses.add(normalise_email(breach.board.fg_email))
     if actor_pk is not None:
-        members = members.exclude(user_id=actor_pk)
-    roles = {Role.PRIVACY_OFFICER, Role.FG}
-    if not breach.board.memberships.filter(
-        role=Role.PRIVACY_OFFICER, user__is_active=True
-    ).exists():
-        roles.add(Role.BEHEERDER)
-    addresses = set(members.filter(role__in=roles).values_list("user__email", flat=True))
-    fg_email = normalise_email(breach.board.fg_email) if breach.board.fg_email else ""
-    actor = User.objects.filter(pk=actor_pk).first() if actor_pk is not None else None
-    if fg_email and (actor is None or fg_email != actor.email):
-        addresses.add(fg_email)
+        addresses.discard(User.objects.filter(pk=actor_pk).values_list("email", flat=True).first())
     return sorted(addresses)
 
 
@@ -61,7 +53,7 @@ def send_breach_reported(pk: int, actor_pk: int | None) -> int:
         context = {
             "breach": breach,
             "board": breach.board,
-            "deadline": moment(breach.deadline),
+            "deadline": dutch_moment(breach.deadline),
             "site_url": settings.SITE_URL,
         }
         message = render_to_string("breaches/reported_email.txt", context)

@@ -14,6 +14,7 @@ from breaches.models import Breach
 from breaches.report_forms import ReportForm, StaffReportForm
 from breaches.report_mails import notify_reported
 from privacyregister.access import BoardRequest, board_view
+from privacyregister.dates import dutch_moment
 from privacyregister.errors import NotFound
 from privacyregister.models import Board
 from privacyregister.permissions import Capability
@@ -65,7 +66,7 @@ def report_public(request: HttpRequest, board: str) -> HttpResponse:
         return render(
             request,
             "breaches/public/throttled.html",
-            {"board": board_obj, "wait": services.moment(wait)},
+            {"board": board_obj, "wait": dutch_moment(wait)},
             status=429,
         )
     form = ReportForm(request.POST, board=board_obj)
@@ -121,7 +122,7 @@ def report(request: BoardRequest) -> HttpResponse:
                 "beoordeelt het lek; het bestuur beslist uiterlijk %(deadline)s of het gemeld "
                 "wordt bij de Autoriteit Persoonsgegevens."
             )
-            % {"reference": breach.reference, "deadline": services.moment(breach.deadline)},
+            % {"reference": breach.reference, "deadline": dutch_moment(breach.deadline)},
         )
         # Who may see the breach goes on to it; any other member back to the dashboard, the
         # reference in the message.

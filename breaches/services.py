@@ -7,24 +7,14 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from breaches.clock import DUTCH_TIME
 from breaches.models import Breach, BreachEvent, BreachMeasure
 from breaches.reminders import schedule_reminders
 from privacyregister import audit
+from privacyregister.dates import dutch_moment
 from privacyregister.models import Board, School, User
 from processing.models import ProcessingActivity, Recipient
-
-
-def moment(value: datetime.datetime) -> str:
-    """A moment as the register writes it: 1 november 2025 om 14:05, in Dutch time."""
-    local = value.astimezone(DUTCH_TIME)
-    return _("%(date)s om %(time)s") % {
-        "date": date_format(local, "j F Y"),
-        "time": local.strftime("%H:%M"),
-    }
 
 
 def _next_number(board: Board) -> int:
@@ -75,7 +65,7 @@ def breach_report(*, breach: Breach, actor: User | None = None, request=None) ->
         actor,
         BreachEvent.Kind.REPORTED,
         _("Gemeld (%(source)s); melden bij de AP uiterlijk %(deadline)s.")
-        % {"source": breach.get_source_display(), "deadline": moment(breach.deadline)},
+        % {"source": breach.get_source_display(), "deadline": dutch_moment(breach.deadline)},
         request,
     )
     schedule_reminders(breach)
@@ -171,9 +161,9 @@ def breach_assess(*, actor: User, breach: Breach) -> Breach:
                 "uiterlijk %(deadline)s."
             )
             % {
-                "old": moment(was_aware_at),
-                "new": moment(breach.aware_at),
-                "deadline": moment(breach.deadline),
+                "old": dutch_moment(was_aware_at),
+                "new": dutch_moment(breach.aware_at),
+                "deadline": dutch_moment(breach.deadline),
             },
         )
     return breach
@@ -208,15 +198,12 @@ def breach_decide(
     breach.status = Breach.Status.ASSESSED
     breach.handler = breach.handler or actor
     _save(breach, actor)
-    if breach.must_notify_ap:
-        outcome = (
-            _("melden bij de AP en de betrokkenen informeren")
-            if breach.must_inform_subjects
-            else _("melden bij de AP, de betrokkenen niet informeren")
-        )
-    else:
-        outcome = _("niet melden; wel vastgelegd in het register")
-    _log(breach, actor, BreachEvent.Kind.DECIDED, _("Besluit: %(outcome)s.") % {"outcome": outcome})
+    _log(
+        breach,
+        actor,
+        BreachEvent.Kind.DECIDED,
+        _("Besluit: %(outcome)s") % {"outcome": breach.decision_outcome},
+    )
     return breach
 
 
@@ -259,7 +246,7 @@ def breach_record_ap_notification(
         actor,
         BreachEvent.Kind.AP_NOTIFIED,
         _("Gemeld bij de AP op %(when)s, meldnummer %(reference)s.")
-        % {"when": moment(notified_at), "reference": reference},
+        % {"when": dutch_moment(notified_at), "reference": reference},
     )
     return breach
 
@@ -286,7 +273,7 @@ def breach_record_subjects_informed(
     )
     _save(breach, actor)
     description = (
-        _("Betrokkenen geïnformeerd op %(when)s.") % {"when": moment(informed_at)}
+        _("Betrokkenen geïnformeerd op %(when)s.") % {"when": dutch_moment(informed_at)}
         if informed_at
         else _("Betrokkenen niet geïnformeerd, met reden.")
     )

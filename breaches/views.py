@@ -2,6 +2,7 @@
 decision and timeline, and the steps that handle it. Every step goes through breaches.services."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -16,11 +17,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breaches import services
-from breaches.access import breach_for, breach_reach
+from breaches.access import breach_for, breach_reach, follows_up
 from breaches.forms import AdviceForm, BreachFilter, DecisionForm, FactsForm, LinkForm, MeasureForm
 from breaches.models import Breach
 from breaches.register_facts import fg_contact, register_facts
 from privacyregister.access import BoardRequest, board_view
+from privacyregister.dates import dutch_moment
 from privacyregister.permissions import Capability
 from processing.history import record_changes
 
@@ -39,14 +41,14 @@ class Clock:
 def clock(breach: Breach, now: datetime.datetime) -> Clock:
     if breach.ap_notified_at:
         return Clock(
-            _("gemeld bij de AP op %(when)s") % {"when": services.moment(breach.ap_notified_at)}
+            _("gemeld bij de AP op %(when)s") % {"when": dutch_moment(breach.ap_notified_at)}
         )
     if breach.is_decided and not breach.must_notify_ap:
         return Clock(_("niet meldplichtig"))
     left = breach.hours_left(now)
     if left is None:
         return Clock("—")
-    deadline = services.moment(breach.deadline)
+    deadline = dutch_moment(breach.deadline)
     if left >= 0:
         text = ngettext("nog %(hours)d uur", "nog %(hours)d uur", left) % {"hours": left}
         return Clock(text, deadline=deadline)
@@ -73,6 +75,19 @@ def _as_validation_error(error: ValidationError | ValueError) -> ValidationError
 def _refused(request: BoardRequest, error: Exception) -> None:
     for message in getattr(error, "messages", [str(error)]):
         messages.error(request, message)
+
+
+def _step(
+    request: BoardRequest, breach: Breach, step: Callable[..., Breach], done: str
+) -> HttpResponse:
+    """A button that takes one step (start, reopen): the step, its message, back to the breach."""
+    try:
+        step(actor=request.user, breach=breach)
+    except (ValidationError, ValueError) as error:
+        _refused(request, error)
+    else:
+        messages.success(request, done)
+    return _redirect(breach)
 
 
 @board_view(Capability.VIEW_BREACHES)
@@ -122,7 +137,7 @@ def _outcome(breach: Breach) -> dict:
     return {
         "notify_ap": breach.must_notify_ap,
         "inform_subjects": breach.must_inform_subjects,
-        "deadline": services.moment(breach.deadline),
+        "deadline": dutch_moment(breach.deadline),
     }
 
 
@@ -138,11 +153,9 @@ def breach_detail(request: BoardRequest, pk: int) -> HttpResponse:
         {
             "breach": breach,
             "clock": clock(breach, timezone.now()),
-            "deadline": services.moment(breach.deadline),
+            "deadline": dutch_moment(breach.deadline),
             "outcome": _outcome(breach),
-            # The reporter's contact is for those who follow the report up, not for a school
-            # leader who looks on: a parent may have reported about the school itself, and a
-            # teacher about their head. So is who reported, the actor of the REPORTED event.
+            # So is who reported, the actor of the REPORTED event (access.follows_up).
             "show_contact": can_handle or can_advise,
             "can_handle": can_handle and breach.is_open,
             "can_start": can_handle and breach.status == Breach.Status.REPORTED,
@@ -162,13 +175,7 @@ def breach_detail(request: BoardRequest, pk: int) -> HttpResponse:
 @board_view(Capability.HANDLE_BREACHES, per_object=True)
 def breach_start(request: BoardRequest, pk: int) -> HttpResponse:
     breach = breach_for(request, pk, Capability.HANDLE_BREACHES)
-    try:
-        services.breach_start(actor=request.user, breach=breach)
-    except (ValidationError, ValueError) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("U behandelt dit datalek."))
-    return _redirect(breach)
+    return _step(request, breach, services.breach_start, _("U behandelt dit datalek."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,13 +201,7 @@ def breach_close(request: BoardRequest, pk: int) -> HttpResponse:
 @board_view(Capability.HANDLE_BREACHES, per_object=True)
 def breach_reopen(request: BoardRequest, pk: int) -> HttpResponse:
     breach = breach_for(request, pk, Capability.HANDLE_BREACHES)
-    try:
-        services.breach_reopen(actor=request.user, breach=breach)
-    except (ValidationError, ValueError) as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Het datalek is heropend."))
-    return _redirect(breach)
+    return _step(request, breach, services.breach_reopen, _("Het datalek is heropend."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,13 +341,10 @@ def breach_measures(request: BoardRequest, pk: int) -> HttpResponse:
 def breach_history(request: BoardRequest, pk: int) -> HttpResponse:
     breach = breach_for(request, pk, Capability.VIEW_BREACHES)
     records = list(breach.history.select_related("history_user").order_by("history_date"))
-    reach = breach_reach(breach)
     hidden = set()
-    can_handle = request.access.can(Capability.HANDLE_BREACHES, **reach)
-    show_reporter = can_handle or request.access.can(Capability.ADVISE_BREACHES, **reach)
+    show_reporter = follows_up(request.access, breach)
     if not show_reporter:
-        # As on the breach's page: who reported and how to reach them only for those who
-        # follow it up; the first version was saved by the reporter.
+        # As on the breach's page; the first version was saved by the reporter.
         hidden = {
             str(field.verbose_name)
             for field in Breach._meta.fields

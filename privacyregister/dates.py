@@ -1,4 +1,5 @@
-"""Calendar arithmetic shared by retention periods and rights-request deadlines.
+"""Calendar arithmetic shared by retention periods and rights-request deadlines, and the one way
+dates and moments are written for people.
 
 Months are counted per Regulation (EEC, Euratom) No 1182/71, art. 3(2)(c): a period ends on the
 same day of the month as the day it started from, or on the last day of the month when that day
@@ -9,6 +10,9 @@ import calendar
 import datetime
 
 from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,3 +106,20 @@ def next_working_day(day: datetime.date, extra_holidays=frozenset()) -> datetime
     while day.weekday() >= 5 or day in public_holidays(day.year) or day in extra_holidays:
         day += datetime.timedelta(days=1)
     return day
+
+
+def dutch_date(value: datetime.date | datetime.datetime | None) -> str:
+    """1 november 2025 (in the active language), never ISO: what is written is read by people."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "j F Y")
+
+
+def dutch_moment(value: datetime.datetime) -> str:
+    """1 november 2025 om 14:05, in the installation's time zone (Europe/Amsterdam)."""
+    return gettext("%(date)s om %(time)s") % {
+        "date": dutch_date(value),
+        "time": date_format(timezone.localtime(value), "H:i"),
+    }

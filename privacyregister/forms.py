@@ -66,6 +66,11 @@ def web_urls_only(form: forms.BaseForm) -> None:
             field.validators = [*others, validate_web_url]
 
 
+# The browsers' own pickers: a date, and a moment in whole minutes (the picker has no seconds).
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MOMENT_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
 def date_in_range(value: datetime.date) -> None:
     """A date the register can calculate with; year 1 or 9999 is a typing error."""
     if not FIRST_DAY <= value <= LAST_DAY:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from privacyregister.dates import dutch_date, dutch_moment
 from privacyregister.documents import render_document
 from privacyregister.models import Board
 from privacyregister.permissions import matrix_rows
@@ -47,22 +46,6 @@ class PdfActivity:
     anchor: str
     tables: list[PdfTable]
     note: str  # one line, e.g. that a newer draft waits for approval
-
-
-def dutch_date(value: date | datetime | None) -> str:
-    """1 november 2025 (in the active language), never ISO: an export is read by people."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return date_format(value, "j F Y")
-
-
-def dutch_moment(value: datetime) -> str:
-    return _("%(date)s om %(time)s") % {
-        "date": dutch_date(value),
-        "time": date_format(timezone.localtime(value), "H:i"),
-    }
 
 
 def _kind_mark(row: dict) -> str:

@@ -2,13 +2,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from privacyregister.forms import BoardOwnedForm, date_in_range
+from privacyregister.forms import DATE_INPUT, BoardOwnedForm, date_in_range
 from privacyregister.limits import TEXT_LIMIT
 from privacyregister.models import School, User
 from privacyregister.permissions import Capability, roles_with
 from rights.models import RightsRequest
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RequestForm(BoardOwnedForm):
@@ -26,7 +24,7 @@ class RequestForm(BoardOwnedForm):
             "channel",
             "handler",
         ]
-        widgets = {"received_on": DATE}
+        widgets = {"received_on": DATE_INPUT}
 
     def __init__(self, *args, board, school_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +61,7 @@ class IdentityForm(forms.Form):
         choices=[c for c in RightsRequest.IdentityCheck.choices if c[0]],
         help_text=_("Maak nooit een kopie van een identiteitsbewijs."),
     )
-    on = forms.DateField(label=_("Op"), widget=DATE, validators=[date_in_range])
+    on = forms.DateField(label=_("Op"), widget=DATE_INPUT, validators=[date_in_range])
 
 
 class ExtensionForm(forms.Form):
@@ -73,7 +71,7 @@ class ExtensionForm(forms.Form):
         max_length=TEXT_LIMIT,
     )
     notified_on = forms.DateField(
-        label=_("Verzoeker geïnformeerd op"), widget=DATE, validators=[date_in_range]
+        label=_("Verzoeker geïnformeerd op"), widget=DATE_INPUT, validators=[date_in_range]
     )
 
 
@@ -87,7 +85,7 @@ class DecisionForm(forms.Form):
         ],
     )
     decided_on = forms.DateField(
-        label=_("Datum besluit"), widget=DATE, required=False, validators=[date_in_range]
+        label=_("Datum besluit"), widget=DATE_INPUT, required=False, validators=[date_in_range]
     )
     motivation = forms.CharField(
         label=_("Motivering"),

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from breaches.access import breach_reach
+from breaches.access import breach_reach, follows_up
 from breaches.models import Breach
 from breaches.notification_forms import ApNotificationForm, SubjectsInformedForm
 from breaches.notifications import ProcessorNote, processor_note
-from breaches.services import moment
 from privacyregister.access import BoardAccess
+from privacyregister.dates import dutch_moment
 from privacyregister.permissions import Capability
 
 register = template.Library()
@@ -29,16 +28,6 @@ class NotificationState:
     processor_note: ProcessorNote | None
     ap_form: ApNotificationForm | None
     subjects_form: SubjectsInformedForm | None
-
-
-def _outcome(breach: Breach) -> str:
-    if not breach.is_decided:
-        return ""
-    if not breach.must_notify_ap:
-        return _("Niet melden bij de AP; het lek is wel vastgelegd in het register.")
-    if breach.must_inform_subjects:
-        return _("Melden bij de AP en de betrokkenen informeren.")
-    return _("Melden bij de AP; de betrokkenen hoeven niet geïnformeerd te worden.")
 
 
 def _now_minute() -> datetime.datetime:
@@ -76,10 +65,10 @@ def notification_state(context, breach: Breach, access: BoardAccess) -> Notifica
         else None
     )
     return NotificationState(
-        outcome=_outcome(breach),
-        deadline=moment(breach.deadline),
+        outcome=str(breach.decision_outcome),
+        deadline=dutch_moment(breach.deadline),
         can_handle=can_handle,
-        can_read_draft=can_handle or access.can(Capability.ADVISE_BREACHES, **reach),
+        can_read_draft=follows_up(access, breach),
         show_letter=can_handle and bool(breach.must_inform_subjects),
         processor_note=processor_note(breach),
         ap_form=ap_form,

@@ -2,7 +2,7 @@ import datetime
 
 from django import template
 
-from breaches.services import moment as written_moment
+from privacyregister.dates import dutch_moment
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def moment(value: datetime.datetime | None) -> str:
     """{{ breach.reported_at|moment }}: 24 november 2026 om 14:05, in Dutch time."""
-    return written_moment(value) if value else "—"
+    return dutch_moment(value) if value else "—"

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from breaches import services
 from breaches.models import Breach
+from privacyregister.dates import dutch_moment
 from privacyregister.roles import Role
 from tests.factories import ActivityFactory, BreachFactory, MembershipFactory, SchoolFactory
 from tests.processing.test_exports import download, pdf_text
@@ -139,6 +140,6 @@ def test_the_pdf_has_appendix_d_with_the_breaches(client, officer):
     assert breach.reference in appendix
     assert "Meldnummer AP M-2026-123" in appendix
     assert "melden bij de AP, de betrokkenen niet informeren" in appendix
-    assert f"Bekend bij het bestuur op {services.moment(breach.aware_at)}" in appendix
+    assert f"Bekend bij het bestuur op {dutch_moment(breach.aware_at)}" in appendix
     assert "Aard van het lek Cijferlijst naar de verkeerde ouders gemaild" in appendix
     assert "Aantal betrokkenen (ongeveer) 28" in appendix

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from breaches import services
 from breaches.models import Breach, BreachEvent
+from privacyregister.dates import dutch_moment
 from privacyregister.roles import Role
 from processing.models import ActivityDataCategory, DataCategory, DataSubjectGroup, Recipient
 from tests.factories import (
@@ -205,7 +206,7 @@ def test_the_form_shows_the_deadline_beside_the_late_reason(client, officer):
     breach = decided(assessed(officer.board, officer.user), officer.user)
     page = client.get(url("breach_ap_notification", breach)).content.decode()
     assert "Alleen nodig als u later meldt dan" in page
-    assert services.moment(breach.deadline) in page
+    assert dutch_moment(breach.deadline) in page
 
 
 def test_an_ap_notification_in_the_future_is_refused(client, officer):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from breaches import services
 from breaches.models import Breach, BreachEvent, BreachMeasure
 from breaches.register_facts import register_facts
+from privacyregister.dates import dutch_moment
 from privacyregister.models import SecurityEvent
 from privacyregister.roles import Role
 from processing.models import ActivityDataCategory, DataCategory, Recipient
@@ -65,7 +66,7 @@ def test_the_list_shows_open_breaches_first_by_deadline_with_the_hours_left_and_
     assert "nog 41 uur" in html
     assert '<tr class="overdue">' in html
     assert "te laat: 5 uur geleden" in html
-    assert services.moment(fresh.deadline) in html  # "27 november 2026 om 14:05", never ISO
+    assert dutch_moment(fresh.deadline) in html  # "27 november 2026 om 14:05", never ISO
     every = client.get(list_url(board), {"status": "alle"}).context["rows"]
     assert [breach for breach, _clock in every] == [late, fresh, closed]
     assert "niet meldplichtig" in client.get(list_url(board), {"status": "alle"}).content.decode()
@@ -78,7 +79,7 @@ def test_the_list_says_when_a_breach_was_notified_to_the_ap(client, officer):
         actor=officer.user, breach=breach, notified_at=notified, reference="AP-1"
     )
     html = client.get(list_url(officer.board)).content.decode()
-    assert f"gemeld bij de AP op {services.moment(notified)}" in html
+    assert f"gemeld bij de AP op {dutch_moment(notified)}" in html
 
 
 def test_the_list_filters_on_status_and_school(client, officer):
@@ -349,7 +350,7 @@ def test_the_decision_aid_records_the_outcome_and_the_page_shows_the_deadlines(c
     breach.refresh_from_db()
     assert (breach.must_notify_ap, breach.must_inform_subjects) == (True, True)
     html = client.get(url("breach_detail", breach)).content.decode()
-    assert f"ja, uiterlijk {services.moment(breach.deadline)}" in html
+    assert f"ja, uiterlijk {dutch_moment(breach.deadline)}" in html
     assert "ja, zonder onnodige vertraging (art. 34 AVG)" in html
 
 

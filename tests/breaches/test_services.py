@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from breaches import services
 from breaches.models import Breach, BreachEvent, BreachMeasure
+from privacyregister.dates import dutch_moment
 from privacyregister.models import SecurityEvent
 from tests.factories import ActivityFactory, BoardFactory, BreachFactory, SchoolFactory
 
@@ -235,9 +236,9 @@ def test_moving_the_aware_moment_is_a_step_of_its_own_on_the_timeline_and_in_the
     events = list(breach.events.filter(kind=BreachEvent.Kind.ASSESSED).order_by("pk"))
     assert len(events) == 2
     assert events[1].description == (
-        f"Bekend bij het bestuur gewijzigd van {services.moment(was)} naar "
-        f"{services.moment(breach.aware_at)}; melden bij de AP uiterlijk "
-        f"{services.moment(breach.deadline)}."
+        f"Bekend bij het bestuur gewijzigd van {dutch_moment(was)} naar "
+        f"{dutch_moment(breach.aware_at)}; melden bij de AP uiterlijk "
+        f"{dutch_moment(breach.deadline)}."
     )
     assert events[1].actor == officer.user
     assert SecurityEvent.objects.filter(action="breaches.assessed").count() == 2
