@@ -194,17 +194,9 @@ class ActivityForm(BoardOwnedForm):
             and not cleaned.get("schools")
         ):
             self.add_error("schools", _("Kies de scholen waarvoor deze verwerking geldt."))
-        if cleaned.get("dpia_done_on") and not cleaned.get("dpia_required"):
-            self.add_error("dpia_required", _("Er is een DPIA gedaan; vink aan dat die nodig was."))
-        if (
-            "automated_logic" in self.fields
-            and (cleaned.get("automated_decision_making") or cleaned.get("profiling"))
-            and not cleaned.get("automated_logic", "").strip()
-        ):
-            self.add_error(
-                "automated_logic",
-                _("Leg uit hoe het geautomatiseerde besluit of profiel tot stand komt."),
-            )
+        for name, message in models.ProcessingActivity.combination_errors(cleaned).items():
+            if name in self.fields:  # a rule of another part: that part's page checks it
+                self.add_error(name, message)
         return cleaned
 
 

@@ -1,7 +1,9 @@
 """The register of processing activities (art. 30 AVG) and the statements built from it."""
 
 import functools
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -463,6 +465,21 @@ class ProcessingActivity(models.Model):
             cls.history.filter(board_id=board.pk).aggregate(last=Max("number"))["last"],
         ]
         return max(number or 0 for number in last) + 1
+
+    @staticmethod
+    def combination_errors(values: Mapping[str, Any]) -> dict[str, str]:
+        """What is wrong between fields that each hold a valid value, by the field to correct:
+        the editor and the import both apply these, so an import cannot bring in what the
+        editor refuses. Read from a mapping, because the editor checks one part at a time."""
+        errors = {}
+        if values.get("dpia_done_on") and not values.get("dpia_required"):
+            errors["dpia_required"] = gettext("Er is een DPIA gedaan; vink aan dat die nodig was.")
+        automated = values.get("automated_decision_making") or values.get("profiling")
+        if automated and not str(values.get("automated_logic") or "").strip():
+            errors["automated_logic"] = gettext(
+                "Leg uit hoe het geautomatiseerde besluit of profiel tot stand komt."
+            )
+        return errors
 
     @property
     def is_approved(self) -> bool:

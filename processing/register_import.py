@@ -238,6 +238,7 @@ class Plan:
         return {
             "counts": self.counts(),
             "refusals": [problem.as_data() for problem in self.refusals],
+            "refused_activities": sum(1 for p in self.activities if p.refusals),
             "new_terms": [
                 {
                     "vocabulary": str(term.model._meta.verbose_name),
@@ -499,6 +500,30 @@ def _heading(sheet: Sheet, key: str) -> str:
     return str(getattr(model_field, "verbose_name", key))
 
 
+def _check_schools(planned: Planned, terms: _Terms) -> None:
+    """The schools exist at the board; an archived one only where the activity already concerns
+    it (as in the editor: an archived school gets no new work, but keeps what it had)."""
+    row = planned.row
+    if _all_schools(row.values.get("schools", [])):
+        return
+    kept = {s.pk for s in planned.activity.schools.all()} if planned.activity else set()
+    for name in row.values["schools"]:
+        school = terms.schools.get(name)
+        if school is None:
+            row.problem(
+                "schools", _("De school “%(name)s” bestaat niet bij dit bestuur.") % {"name": name}
+            )
+        elif school.is_archived and school.pk not in kept:
+            row.problem(
+                "schools",
+                _(
+                    "De school “%(name)s” is gearchiveerd: er komen geen verwerkingen meer bij. "
+                    "Haal de school uit deze rij, of zet haar eerst terug bij Scholen."
+                )
+                % {"name": name},
+            )
+
+
 def _check_refs(plan: Plan, planned: Planned, terms: _Terms) -> None:
     """Every name the activity's rows give, looked up in the board."""
     rows = [planned.row, *(row for rows in planned.parts.values() for row in rows)]
@@ -523,13 +548,10 @@ def _check_refs(plan: Plan, planned: Planned, terms: _Terms) -> None:
                     )
             if (sheet_key, key) in CHOICES:
                 _choice(row, key, CHOICES[(sheet_key, key)])
-        if sheet_key == "activities" and not _all_schools(row.values.get("schools", [])):
-            for name in row.values["schools"]:
-                if name not in terms.schools:
-                    row.problem(
-                        "schools",
-                        _("De school “%(name)s” bestaat niet bij dit bestuur.") % {"name": name},
-                    )
+        if sheet_key == "activities":
+            _check_schools(planned, terms)
+            for key, message in register.ProcessingActivity.combination_errors(row.values).items():
+                row.problem(key, message)
         rule = row.values.get("name") if sheet_key == "retention" else None
         if rule and rule not in terms.rules:
             row.problem(

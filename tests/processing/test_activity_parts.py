@@ -38,6 +38,20 @@ def test_a_part_saves_only_its_own_fields(client, officer):
     assert activity.description == "Blijft"
 
 
+def test_the_assessment_part_refuses_a_dpia_not_needed_and_profiling_unexplained(client, officer):
+    activity = ActivityFactory(board=officer.board, dpia_required=False)
+    data = form_data(client.get(part_url(activity, "beoordeling")))
+    data.update({"dpia_done_on": "2026-03-01", "profiling": "on", "automated_logic": " "})
+    response = client.post(part_url(activity, "beoordeling"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "dpia_required": ["Er is een DPIA gedaan; vink aan dat die nodig was."],
+        "automated_logic": ["Leg uit hoe het geautomatiseerde besluit of profiel tot stand komt."],
+    }
+    activity.refresh_from_db()
+    assert activity.dpia_done_on is None and not activity.profiling
+
+
 def test_schools_posted_while_all_schools_is_ticked_are_ignored(client, officer):
     school = SchoolFactory(board=officer.board)
     activity = ActivityFactory(board=officer.board)

@@ -179,7 +179,19 @@ def test_a_changed_approved_activity_becomes_a_concept_that_names_the_importer(o
         approved_at=timezone.now(),
     )
     record = uploaded(
-        officer, workbook({"activities": [activity(existing.number, "Rooster", profiling="ja")]})
+        officer,
+        workbook(
+            {
+                "activities": [
+                    activity(
+                        existing.number,
+                        "Rooster",
+                        profiling="ja",
+                        automated_logic="Het rooster voorspelt wie uitvalt.",
+                    )
+                ]
+            }
+        ),
     )
     record = committed(record)
 
@@ -268,6 +280,56 @@ def test_an_unknown_school_is_refused_with_its_sheet_row_and_column(officer):
         "De school “De Klimop” bestaat niet bij dit bestuur."
     ]
     assert record.preview["activities"][0]["action"] == "refused"
+
+
+def test_an_archived_school_is_refused_for_a_new_link_and_kept_where_the_activity_has_it(
+    officer,
+):
+    closed = SchoolFactory(board=officer.board, name="De Klimop", archived_at=timezone.now())
+    kept = ActivityFactory(board=officer.board, name="Oud", applies_to_all_schools=False)
+    kept.schools.set([closed])
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [
+                    activity(kept.number, "Oud", schools=["De Klimop"]),
+                    activity(None, "Nieuw", schools=["De Klimop"]),
+                ]
+            }
+        ),
+    )
+    assert refusal_texts(record) == [
+        "blad Verwerkingen, rij 3, kolom Geldt voor: De school “De Klimop” is gearchiveerd: er "
+        "komen geen verwerkingen meer bij. Haal de school uit deze rij, of zet haar eerst terug "
+        "bij Scholen."
+    ]
+
+
+def test_the_editors_rules_between_fields_refuse_an_imported_row_too(officer):
+    record = uploaded(
+        officer,
+        workbook(
+            {
+                "activities": [
+                    activity(
+                        1,
+                        "Toets",
+                        dpia_required=False,
+                        dpia_done_on=datetime.date(2026, 3, 1),
+                        profiling=True,
+                        automated_logic="",
+                    )
+                ]
+            }
+        ),
+    )
+    assert refusal_texts(record) == [
+        "blad Verwerkingen, rij 2, kolom DPIA nodig: "
+        "Er is een DPIA gedaan; vink aan dat die nodig was.",
+        "blad Verwerkingen, rij 2, kolom Hoe het besluit of profiel tot stand komt: "
+        "Leg uit hoe het geautomatiseerde besluit of profiel tot stand komt.",
+    ]
 
 
 def test_a_missing_required_field_is_refused(officer):
@@ -409,6 +471,19 @@ def test_an_upload_is_read_by_a_job_shown_as_a_preview_and_committed_on_request(
     made = officer.board.activities.get()
     assert "De import is doorgevoerd" in page
     assert reverse("activity_detail", kwargs={"board": officer.board.slug, "pk": made.pk}) in page
+
+
+def test_a_refused_activitys_reason_is_shown_once_in_its_row(
+    client, django_capture_on_commit_callbacks
+):
+    officer = MembershipFactory(role=Role.PRIVACY_OFFICER)
+    client.force_login(officer.user)
+    content = workbook({"activities": [activity(1, "Lokaal", schools=["De Klimop"])]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, officer.board, content)
+    page = client.get(response.url).content.decode()
+    assert page.count("De school “De Klimop” bestaat niet bij dit bestuur.") == 1
+    assert "1 verwerking wordt geweigerd: de reden staat bij die verwerking in de tabel." in page
 
 
 def test_the_page_refreshes_itself_while_the_file_is_being_read(client):
