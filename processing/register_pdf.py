@@ -320,12 +320,17 @@ def register_pdf(
     exported_by,
     appendices: Sequence[Appendix] = (),
 ) -> bytes:
-    activities = [entry.activity for entry in selection.entries]
+    entries = selection.entries
     listed = pdf_activities(selection)
     # The live activities as register_entries read them: with_rows() prefetched every row the
-    # rules read (lint_prefetch's), so linting them reads nothing again.
+    # rules read (lint_prefetch's), so linting them reads nothing again. The rules check the
+    # register as it is now, so an activity's findings are of its newer draft where it has
+    # one: appendix C says so at each, also when the export shows only the version in force.
+    # Both lists name an activity by its entry, as every format does.
     findings = [
-        finding for activity in activities for finding in lint_activity(activity, selection.today)
+        (entry, finding)
+        for entry in entries
+        for finding in lint_activity(entry.activity, selection.today)
     ]
     return render_document(
         "processing/register_pdf.html",
@@ -341,7 +346,7 @@ def register_pdf(
             "rows": matrix_rows(),
             "memberships": board.memberships_by_role(),
             "findings": findings,
-            "comments": [c for a in activities for c in a.comments.all()],
+            "comments": [(e, c) for e in entries for c in e.activity.comments.all()],
             "appendices": pdf_appendices(appendices),
         },
     )

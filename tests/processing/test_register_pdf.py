@@ -160,3 +160,13 @@ def _pdf_queries(officer, count: int) -> int:
 
 def test_the_pdf_lints_the_activities_as_read_without_reading_them_again(officer):
     assert _pdf_queries(officer, 10) <= 1  # the board's memberships (appendix B)
+
+
+def test_appendix_c_says_which_findings_are_of_a_newer_draft(client, officer, edited):
+    ActivityFactory(
+        board=officer.board, name="Rooster", status="vastgesteld", approved_at=timezone.now()
+    )
+    text = register_text(client, officer.board, status="vastgesteld")
+    appendix = " ".join(text.rsplit("Bijlage C: open bevindingen", 1)[1].split())
+    assert f"{edited.number}. Leerlingvolgsysteem (in het concept): " in appendix
+    assert "Rooster: " in appendix and "Rooster (in het concept)" not in appendix
