@@ -23,6 +23,17 @@ class BreachFilter(forms.Form):
         choices=[(OPEN, _("open")), (ALL, _("alle"))] + list(Breach.Status.choices),
         required=False,
     )
+    # The flood mail links to "ja"; "nee" shows the other reports without a flood between them.
+    FLOOD_ONLY, FLOOD_NONE = "ja", "nee"
+    massamelding = forms.ChoiceField(
+        label=_("Mogelijke massamelding"),
+        choices=[
+            ("", _("alle meldingen")),
+            (FLOOD_ONLY, _("alleen mogelijke massameldingen")),
+            (FLOOD_NONE, _("zonder mogelijke massameldingen")),
+        ],
+        required=False,
+    )
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,17 +3,45 @@
 Counted in the database, so that they hold across all workers of an installation: the reports
 from one client address in the security log ("breaches.reported" with its address, written by
 services.breach_report), and the public reports a board received.
+
+- One client past BREACH_REPORTS_PER_CLIENT an hour is refused (429).
+- A board past BREACH_REPORTS_PER_BOARD an hour is not refused: refusing would let a few
+  addresses shut every parent out of the breach channel for the rest of the hour, just when a
+  real leak may be going on. The report is stored and marked as a possible flood, without a mail
+  of its own; the first one over the limit tells the privacy officers once (report_mails).
+- A board past BREACH_REPORTS_CEILING_PER_BOARD an hour is refused after all: without a ceiling a
+  flood from many addresses could fill the database without end.
+
+The board's count is taken by services.breach_report inside the transaction that stores the
+report, after locking the board's row, so that reports sent at the same moment are counted one
+after the other.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 
 from breaches.models import Breach
 from privacyregister.models import Board, SecurityEvent
 
 WINDOW = datetime.timedelta(hours=1)
+# The security-log entry of a flood's first report: at most one flood mail an hour per board.
+FLOOD_ACTION = "breaches.flood_suspected"
+
+
+class BoardFlooded(Exception):
+    """The board received its ceiling of public reports this hour."""
+
+    def __init__(self, free_again: datetime.datetime):
+        super().__init__(free_again)
+        self.free_again = free_again
+
+
+@dataclass(frozen=True)
+class BoardLoad:
+    flood: bool  # past the board's limit: a possible flood
+    first_of_flood: bool  # and no flood was announced in this window yet
 
 
 def _free_again(moments: list[datetime.datetime], limit: int) -> datetime.datetime | None:
@@ -23,30 +51,35 @@ def _free_again(moments: list[datetime.datetime], limit: int) -> datetime.dateti
     return min(moments) + WINDOW
 
 
-def public_report_wait(board: Board, ip: str | None) -> datetime.datetime | None:
-    """None when a public report may be sent now; otherwise the moment it may again."""
-    since = timezone.now() - WINDOW
-    client_limit = settings.BREACH_REPORTS_PER_CLIENT
-    board_limit = settings.BREACH_REPORTS_PER_BOARD
+def client_wait(ip: str | None, now: datetime.datetime) -> datetime.datetime | None:
+    """None when this client may send a public report now; otherwise the moment it may again."""
+    limit = settings.BREACH_REPORTS_PER_CLIENT
     # Only the newest `limit` moments matter: the count cannot grow with a flood.
     from_client = list(
         SecurityEvent.objects.filter(
-            action="breaches.reported", actor=None, ip_address=ip, at__gte=since
+            action="breaches.reported", actor=None, ip_address=ip, at__gte=now - WINDOW
         )
         .order_by("-at")
-        .values_list("at", flat=True)[:client_limit]
+        .values_list("at", flat=True)[:limit]
     )
+    return _free_again(from_client, limit)
+
+
+def board_load(board: Board, now: datetime.datetime) -> BoardLoad:
+    """Where a new public report of this board stands; BoardFlooded past the ceiling. Call it
+    with the board's row locked (services.breach_report)."""
+    since = now - WINDOW
+    ceiling = settings.BREACH_REPORTS_CEILING_PER_BOARD
     to_board = list(
         Breach.objects.filter(board=board, source=Breach.Source.PUBLIC, reported_at__gte=since)
         .order_by("-reported_at")
-        .values_list("reported_at", flat=True)[:board_limit]
+        .values_list("reported_at", flat=True)[:ceiling]
     )
-    waits = [
-        wait
-        for wait in (
-            _free_again(from_client, client_limit),
-            _free_again(to_board, board_limit),
-        )
-        if wait
-    ]
-    return max(waits) if waits else None
+    if free_again := _free_again(to_board, ceiling):
+        raise BoardFlooded(free_again)
+    if len(to_board) < settings.BREACH_REPORTS_PER_BOARD:
+        return BoardLoad(flood=False, first_of_flood=False)
+    announced = SecurityEvent.objects.filter(
+        board=board, action=FLOOD_ACTION, at__gte=since
+    ).exists()
+    return BoardLoad(flood=True, first_of_flood=not announced)

@@ -47,6 +47,10 @@ class BreachQuerySet(models.QuerySet):
     def open(self) -> "BreachQuerySet":
         return self.exclude(status=Breach.Status.CLOSED)
 
+    def awaiting_triage(self) -> "BreachQuerySet":
+        """As Breach.awaiting_triage."""
+        return self.filter(flood_suspected=True, status=Breach.Status.REPORTED)
+
 
 class Breach(models.Model):
     class Status(models.TextChoices):
@@ -102,6 +106,10 @@ class Breach(models.Model):
         related_name="reported_breaches",
         verbose_name=_("verwerker die het lek meldde"),
     )
+    # A public report that came in past the board's hourly limit (breaches/limits.py): stored
+    # all the same, for a real parent's report may be among them, but without a mail or
+    # reminders of its own until someone takes it on. It stays a fact of the report after that.
+    flood_suspected = models.BooleanField(_("mogelijke massamelding"), default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
     )
@@ -252,6 +260,12 @@ class Breach(models.Model):
         if not self.is_open or self.ap_notified_at or (self.decided_at and not self.must_notify_ap):
             return None
         return hours_left(self.deadline, now)
+
+    @property
+    def awaiting_triage(self) -> bool:
+        """A report of a possible flood nobody took on yet: no reminders, and on the dashboard
+        only in a count."""
+        return self.flood_suspected and self.status == self.Status.REPORTED
 
     @property
     def is_decided(self) -> bool:

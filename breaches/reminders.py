@@ -4,7 +4,8 @@ and when the deadline has passed without a notification to the AP.
 Two ways lead here, both to `remind`, which sends each reminder once: the task queue, which gets
 the three moments when a breach is reported (django-tasks `run_after`, run by the worker that
 `make run` and production start), and `manage.py send_breach_reminders` from cron, which catches
-what a stopped worker or a restored backup left behind.
+what a stopped worker or a restored backup left behind. A report of a possible flood gets its
+reminders only once someone takes it on (services._take_on).
 
 A mail names the breach by its reference and links to its page behind the login; it never quotes
 the report. The report may name pupils and the weak spot that leaked their data, and a mail leaves
@@ -44,7 +45,9 @@ SUBJECTS: dict[str, "StrPromise"] = {
 def due_reminder(breach: Breach, now: datetime.datetime) -> str | None:
     """The reminder this breach is due for at `now`, if any: only the latest, so that a worker
     or cron that was down does not send a stale 24-hour mail after 48 hours."""
-    if not breach.is_open or breach.ap_notified_at:
+    if not breach.is_open or breach.ap_notified_at or breach.awaiting_triage:
+        # A report of a possible flood is reminded of once someone takes it on: a flood must
+        # not become a flood of reminders. The flood mail asked to look at each.
         return None
     at_24, at_48, at_deadline = reminder_moments(breach.aware_at)
     if now >= at_deadline:
@@ -118,7 +121,12 @@ def remind(breach_pk: int, now: datetime.datetime) -> bool:
 
 def send_breach_reminders(now: datetime.datetime) -> int:
     """Send every reminder that is due; returns how many were sent. Safe to run at any time."""
-    open_breaches = Breach.objects.open().filter(ap_notified_at=None).values_list("pk", flat=True)
+    open_breaches = (
+        Breach.objects.open()
+        .filter(ap_notified_at=None)
+        .exclude(pk__in=Breach.objects.awaiting_triage())
+        .values_list("pk", flat=True)
+    )
     return sum(remind(pk, now) for pk in open_breaches)
 
 

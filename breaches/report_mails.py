@@ -1,5 +1,7 @@
 """The mail about a new breach report, sent by the task queue once the report is committed: one
-mail per person, to the board's privacy officers and FG at once.
+mail per person, to the board's privacy officers and FG at once. A public report past the
+board's hourly limit gets no mail of its own; the first of such a flood sends one mail about all
+of them instead (breaches/limits.py).
 
 A mail names the reference, the deadline and a link to the breach behind the login; it never
 quotes what the reporter wrote. A report can name pupils, and a mail leaves the register's
@@ -60,5 +62,32 @@ def send_breach_reported(pk: int, actor_pk: int | None) -> int:
         subject = _("Nieuwe melding datalek %(reference)s") % {"reference": breach.reference}
         return send_mass_mail(
             [(subject, message, None, [address]) for address in recipients(breach, actor_pk)],
+            fail_silently=False,
+        )
+
+
+def notify_flood(breach: Breach) -> None:
+    """Queue the one mail about a possible flood, once the report that started it is committed."""
+    transaction.on_commit(lambda: send_flood_suspected.enqueue(breach.pk))
+
+
+@task()
+def send_flood_suspected(pk: int) -> int:
+    """Tell whoever gets the report mails that many reports came in within an hour: those past
+    the board's limit get no mail of their own, so this one says where to find them."""
+    with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
+        breach = Breach.objects.select_related("board").filter(pk=pk).first()
+        if breach is None:
+            return 0
+        context = {
+            "board": breach.board,
+            "limit": settings.BREACH_REPORTS_PER_BOARD,
+            "since": dutch_moment(breach.reported_at),
+            "site_url": settings.SITE_URL,
+        }
+        message = render_to_string("breaches/flood_email.txt", context)
+        subject = _("Veel meldingen van datalekken bij %(board)s") % {"board": breach.board.name}
+        return send_mass_mail(
+            [(subject, message, None, [address]) for address in recipients(breach, None)],
             fail_silently=False,
         )

@@ -1,15 +1,18 @@
 """Reporting a possible data breach: the public page of a board and the form for its staff."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from breaches import services
 from breaches.access import breach_reach
-from breaches.limits import public_report_wait
+from breaches.limits import BoardFlooded, client_wait
 from breaches.models import Breach
 from breaches.report_forms import ReportForm, StaffReportForm
 from breaches.report_mails import notify_reported
@@ -51,6 +54,15 @@ def _public_form(request: HttpRequest, board: Board, form: ReportForm, status: i
     )
 
 
+def _throttled(request: HttpRequest, board: Board, wait: datetime.datetime) -> HttpResponse:
+    return render(
+        request,
+        "breaches/public/throttled.html",
+        {"board": board, "wait": dutch_moment(wait)},
+        status=429,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def report_public(request: HttpRequest, board: str) -> HttpResponse:
     board_obj = _public_board(board)
@@ -60,15 +72,9 @@ def report_public(request: HttpRequest, board: str) -> HttpResponse:
         if school:  # the link from a school's statement
             initial["school"] = school
         return _public_form(request, board_obj, ReportForm(board=board_obj, initial=initial))
-    ip = client_ip(request)
-    wait = public_report_wait(board_obj, ip)
+    wait = client_wait(client_ip(request), timezone.now())
     if wait:
-        return render(
-            request,
-            "breaches/public/throttled.html",
-            {"board": board_obj, "wait": dutch_moment(wait)},
-            status=429,
-        )
+        return _throttled(request, board_obj, wait)
     form = ReportForm(request.POST, board=board_obj)
     if request.POST.get(HONEYPOT):
         # Refused out loud rather than accepted in silence: should a browser's autofill ever
@@ -79,8 +85,12 @@ def report_public(request: HttpRequest, board: str) -> HttpResponse:
     if not form.is_valid():
         return _public_form(request, board_obj, form)
     form.instance.source = Breach.Source.PUBLIC
-    breach = services.breach_report(breach=form.instance, request=request)
-    notify_reported(breach, actor=None)
+    try:
+        breach = services.breach_report(breach=form.instance, request=request)
+    except BoardFlooded as flooded:
+        return _throttled(request, board_obj, flooded.free_again)
+    if not breach.flood_suspected:  # a flood's reports share one mail (breach_report)
+        notify_reported(breach, actor=None)
     request.session[SESSION_KEY] = {"board": board_obj.slug, "reference": breach.reference}
     return redirect("breach_report_public_sent", board=board_obj.slug)
 

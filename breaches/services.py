@@ -9,8 +9,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from breaches.limits import FLOOD_ACTION, board_load
 from breaches.models import Breach, BreachEvent, BreachMeasure
 from breaches.reminders import schedule_reminders
+from breaches.report_mails import notify_flood
 from privacyregister import audit
 from privacyregister.dates import dutch_moment
 from privacyregister.models import Board, School, User
@@ -18,9 +20,7 @@ from processing.models import ProcessingActivity, Recipient
 
 
 def _next_number(board: Board) -> int:
-    """The board's next breach number. The board's row is locked so that two reports at once
-    get different numbers (PostgreSQL; SQLite writes one at a time anyway)."""
-    Board.objects.select_for_update().only("pk").get(pk=board.pk)
+    """The board's next breach number; call it with the board's row locked."""
     last = Breach.objects.filter(board=board).aggregate(last=Max("number"))["last"]
     return (last or 0) + 1
 
@@ -51,9 +51,20 @@ def _save(breach: Breach, actor: User | None) -> None:
 def breach_report(*, breach: Breach, actor: User | None = None, request=None) -> Breach:
     """Register a new report. The clock starts when the board became aware: for a report from
     the website when it came in; a staff member's knowledge is the board's, so for their report
-    when they discovered it; for a processor's report the moment the privacy officer enters."""
-    breach.number = _next_number(breach.board)
+    when they discovered it; for a processor's report the moment the privacy officer enters.
+
+    The board's row is locked first, so that two reports at once get different numbers and a
+    public report is counted against the board's hourly limits after the ones before it
+    (PostgreSQL; SQLite writes one at a time anyway). Past the board's ceiling BoardFlooded is
+    raised and nothing is stored; past its limit the report is marked as a possible flood and
+    queues no reminders, and the first of a flood mails the privacy officers once."""
+    Board.objects.select_for_update().only("pk").get(pk=breach.board.pk)
     breach.reported_at = timezone.now()
+    load = None
+    if breach.source == Breach.Source.PUBLIC:
+        load = board_load(breach.board, breach.reported_at)
+        breach.flood_suspected = load.flood
+    breach.number = _next_number(breach.board)
     if breach.source == Breach.Source.STAFF:
         breach.aware_at = breach.discovered_at
     elif not breach.aware_at:
@@ -68,16 +79,29 @@ def breach_report(*, breach: Breach, actor: User | None = None, request=None) ->
         % {"source": breach.get_source_display(), "deadline": dutch_moment(breach.deadline)},
         request,
     )
-    schedule_reminders(breach)
+    if load and load.first_of_flood:
+        audit.record(FLOOD_ACTION, board=breach.board, request=request, breach=breach.reference)
+        notify_flood(breach)
+    if not breach.flood_suspected:
+        schedule_reminders(breach)
     return breach
+
+
+def _take_on(breach: Breach, actor: User, status: str = Breach.Status.IN_PROGRESS) -> None:
+    """The first step on a report makes it the actor's; a report of a possible flood then gets
+    the reminders any other report got when it came in (the cron command also sends them from
+    now on: reminders.due_reminder)."""
+    if breach.awaiting_triage:
+        schedule_reminders(breach)
+    breach.status = status
+    breach.handler = breach.handler or actor
 
 
 @transaction.atomic
 def breach_start(*, actor: User, breach: Breach) -> Breach:
     if breach.status != Breach.Status.REPORTED:
         raise ValueError(_("Dit datalek is al in behandeling."))
-    breach.status = Breach.Status.IN_PROGRESS
-    breach.handler = breach.handler or actor
+    _take_on(breach, actor)
     _save(breach, actor)
     _log(
         breach,
@@ -116,8 +140,7 @@ def breach_link(
     breach.processors.set(processors)
     breach.schools.set(schools)
     if breach.status == Breach.Status.REPORTED:
-        breach.status = Breach.Status.IN_PROGRESS
-        breach.handler = breach.handler or actor
+        _take_on(breach, actor)
     _save(breach, actor)
     _log(
         breach,
@@ -138,8 +161,7 @@ def breach_assess(*, actor: User, breach: Breach) -> Breach:
     """Save the art. 33(5) facts as the form set them on the breach."""
     _require_open(breach)
     if breach.status == Breach.Status.REPORTED:
-        breach.status = Breach.Status.IN_PROGRESS
-        breach.handler = breach.handler or actor
+        _take_on(breach, actor)
     was_aware_at = Breach.objects.filter(pk=breach.pk).values_list("aware_at", flat=True).get()
     if breach.aware_at and breach.aware_at.replace(second=0, microsecond=0) == (
         was_aware_at.replace(second=0, microsecond=0)
@@ -151,7 +173,10 @@ def breach_assess(*, actor: User, breach: Breach) -> Breach:
     _log(breach, actor, BreachEvent.Kind.ASSESSED, _("Feiten van het lek bijgewerkt."))
     if breach.aware_at != was_aware_at:
         # The 72 hours run from this moment: moving it moves the deadline, so it gets a step of
-        # its own on the timeline and in the security log.
+        # its own on the timeline and in the security log, and reminders at the new moments.
+        # Those queued for the old ones find nothing due then (reminders.due_reminder), and
+        # each reminder is sent once.
+        schedule_reminders(breach)
         _log(
             breach,
             actor,
@@ -195,8 +220,7 @@ def breach_decide(
     breach.decision_motivation = motivation
     breach.decided_at = timezone.now()
     breach.decided_by = actor
-    breach.status = Breach.Status.ASSESSED
-    breach.handler = breach.handler or actor
+    _take_on(breach, actor, Breach.Status.ASSESSED)
     _save(breach, actor)
     _log(
         breach,

@@ -100,6 +100,8 @@ def breach_list(request: BoardRequest) -> HttpResponse:
             breaches = breaches.filter(school=school) | breaches.filter(schools=school)
             breaches = breaches.distinct()
         status = form.cleaned_data["status"]
+        if flood := form.cleaned_data["massamelding"]:
+            breaches = breaches.filter(flood_suspected=flood == BreachFilter.FLOOD_ONLY)
     if status == BreachFilter.OPEN:
         breaches = breaches.open()
     elif status != BreachFilter.ALL:

@@ -228,8 +228,11 @@ class Board(models.Model):
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_(
-            "Daarna blijven de feiten van het lek bewaard, zonder namen, contactgegevens en "
-            "vrije teksten."
+            "Daarna blijven de feiten, de gevolgen, de maatregelen en de motivering van het "
+            "besluit bewaard (art. 33 lid 5 AVG). Weg gaan: de naam, het e-mailadres en het "
+            "telefoonnummer van de melder, de tekst van de melding in de eigen woorden van de "
+            "melder, de eigenaren van de maatregelen en het IP-adres van een melding via de "
+            "website."
         ),
     )
     complaint_authority_text = models.TextField(

@@ -168,10 +168,16 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Password-reset mails per hour, for one address and from one client.
 PASSWORD_RESET_MAILS_PER_ADDRESS = env.int("PASSWORD_RESET_MAILS_PER_ADDRESS", default=3)
 PASSWORD_RESET_MAILS_PER_CLIENT = env.int("PASSWORD_RESET_MAILS_PER_CLIENT", default=10)
-# Reports on the public data-breach form per hour, from one client and to one board: enough for a
-# family or a class that all saw the same leak, too few to flood a privacy officer's inbox.
+# Reports on the public data-breach form per hour (breaches/limits.py). One client past its
+# limit is refused: enough for a family or a class that all saw the same leak. A board past its
+# limit still stores each report, marked as a possible flood and without a mail of its own, so
+# that a real parent's report among them is not lost; only past the ceiling is it refused, which
+# bounds what a flood can store.
 BREACH_REPORTS_PER_CLIENT = env.int("BREACH_REPORTS_PER_CLIENT", default=5)
 BREACH_REPORTS_PER_BOARD = env.int("BREACH_REPORTS_PER_BOARD", default=30)
+BREACH_REPORTS_CEILING_PER_BOARD = env.int(
+    "BREACH_REPORTS_CEILING_PER_BOARD", default=10 * BREACH_REPORTS_PER_BOARD
+)
 
 # Two-factor login (django-otp): required for beheerder, privacy officer and FG. Off by default
 # in development, so the demo logins work without an authenticator app.

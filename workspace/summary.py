@@ -53,6 +53,9 @@ class BoardSummary:
     # that no longer matters); for the FG those without advice; for who handles them the
     # measures past their date.
     breaches_open: list[tuple[Breach, int | None]] = field(default_factory=list)
+    # Reports of a possible flood nobody took on yet: only counted, with a link to them, so that
+    # hundreds of them do not push the other open breaches off the page (breaches/limits.py).
+    breaches_flood: int = 0
     breaches_awaiting_advice: list[Breach] = field(default_factory=list)
     measures_overdue: list[BreachMeasure] = field(default_factory=list)
 
@@ -89,9 +92,11 @@ def _requests(summary: BoardSummary, access: BoardAccess, today: date) -> None:
 def _breaches(summary: BoardSummary, access: BoardAccess, now: datetime) -> None:
     """The open breaches the user may see, by the hours left (a missed deadline first, those
     where the clock no longer matters last), and what the user's role does about them."""
+    visible = Breach.objects.visible_to(access)
+    summary.breaches_flood = visible.awaiting_triage().count()
     breaches = (
-        Breach.objects.visible_to(access)
-        .open()
+        visible.open()
+        .exclude(pk__in=Breach.objects.awaiting_triage())
         .select_related("school", "handler")
         .order_by("aware_at", "pk")
     )

@@ -174,6 +174,23 @@ def test_a_report_queues_a_task_for_each_reminder_moment(
     assert all(result.args_kwargs["args"] == [breach.pk] for result in queued)
 
 
+def test_moving_the_aware_moment_queues_the_reminders_of_the_new_deadline(
+    settings, board, officer, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        breach = report(aware_at=datetime.datetime.now(DUTCH_TIME) - HOUR, board=board)
+    later = breach.aware_at + datetime.timedelta(minutes=30)  # the board learnt of it later
+    breach.aware_at = later
+    with django_capture_on_commit_callbacks(execute=True):
+        services.breach_assess(actor=officer, breach=breach)
+    queued = DBTaskResult.objects.filter(task_path="breaches.reminders.remind_breach")
+    moments = set(queued.values_list("run_after", flat=True))
+    assert {later + hours * HOUR for hours in (24, 48, 72)} <= moments
+
+
 def test_the_command_sends_what_is_due(board, mailoutbox, capsys):
     report(aware_at=datetime.datetime.now(DUTCH_TIME) - 30 * HOUR, board=board)
     call_command("send_breach_reminders")

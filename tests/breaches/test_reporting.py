@@ -147,17 +147,6 @@ def test_the_sixth_report_from_one_address_in_an_hour_is_refused_with_429(client
     assert report(client, board, ip="192.0.2.2").status_code == 302
 
 
-def test_a_board_takes_a_limited_number_of_public_reports_an_hour(client, board, settings):
-    settings.BREACH_REPORTS_PER_BOARD = 3
-    for n in range(3):
-        assert report(client, board, ip=f"198.51.100.{n}").status_code == 302
-    assert report(client, board, ip="198.51.100.9").status_code == 429
-    # Another board is not held back by it.
-    other = BoardFactory()
-    StatementVersionFactory(board=other)
-    assert report(client, other, ip="198.51.100.9").status_code == 302
-
-
 @pytest.mark.parametrize(
     ("field", "length"),
     [("what_happened", 5_001), ("reporter_name", 151), ("reporter_phone", 31)],
