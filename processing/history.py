@@ -2,10 +2,11 @@
 activity, a past version read back, and the change log of the register export."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -21,6 +22,21 @@ from processing.models import ACTIVITY_PARTS, ActivityPart, ProcessingActivity
 from processing.word_diff import word_diff
 
 HIDDEN_FIELDS = {"version"}
+
+# The most ids one query names. A query may hold 32,766 parameters on SQLite's default build
+# and 65,535 on PostgreSQL when it binds them itself; the timeline names each activity id once
+# per history table (9 × 2,000 = 18,000), the versions each id once per many-to-many field.
+# A register of up to 2,000 activities, or 2,000 versions in the period, is still one query.
+IDS_PER_QUERY = 2_000
+
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    """The items in lists of at most IDS_PER_QUERY."""
+    listed = list(items)
+    for start in range(0, len(listed), IDS_PER_QUERY):
+        yield listed[start : start + IDS_PER_QUERY]
 
 
 @dataclass
@@ -74,8 +90,16 @@ def _m2m_names(records: list) -> dict[str, dict[int, dict[int, str]]]:
     fields = records[0]._history_m2m_fields if records else []
     if not fields:
         return {}
-    ids = [record.history_id for record in records]
     values: dict[str, dict[int, dict[int, str]]] = {f.name: defaultdict(dict) for f in fields}
+    for chunk in _chunks(records):
+        _read_m2m_names(chunk, values)
+    return values
+
+
+def _read_m2m_names(records: list, values: dict[str, dict[int, dict[int, str]]]) -> None:
+    """_m2m_names for at most IDS_PER_QUERY records, added to `values`."""
+    fields = records[0]._history_m2m_fields
+    ids = [record.history_id for record in records]
     queries = []
     for position, model_field in enumerate(fields):
         target = model_field.m2m_reverse_field_name()
@@ -91,7 +115,6 @@ def _m2m_names(records: list) -> dict[str, dict[int, dict[int, str]]]:
     first, *others = queries
     for position, history_id, related_id, name in first.union(*others, all=True):
         values[fields[position].name][history_id][related_id] = name
-    return values
 
 
 def _changes(old, new, m2m: dict) -> list[Change]:
@@ -175,6 +198,16 @@ def timeline(activity_ids: list[int]) -> QuerySet:
     return first.union(*others, all=True).order_by("-history_date", "timeline_model", "-history_id")
 
 
+def _timeline_rows(activity_ids: list[int]) -> list[tuple]:
+    """The rows of timeline() for any number of activities, in its order: read per part of
+    the ids (a query holds only so many), then sorted as the one query sorts them."""
+    rows = [row for chunk in _chunks(activity_ids) for row in timeline(chunk)]
+    # Newest first, then by the model's place, then the newest version: as timeline() orders.
+    # The history id is unique per model, so no two rows are equal and the order is the same.
+    rows.sort(key=lambda row: (row[0], -row[1], row[2]), reverse=True)
+    return rows
+
+
 @cache
 def _history(model) -> Manager:
     """The history records of a model. Through the historical model itself: simple-history's
@@ -195,18 +228,34 @@ def _related(model) -> list:
 def _activity_versions(ids: set[int]) -> dict[int, HistoricalRecord]:
     """Versions of the activity, with the people they name."""
     related = [model_field.name for model_field in _related(ProcessingActivity)]
-    versions = (
-        _history(ProcessingActivity)
-        .filter(history_id__in=ids)
+    return {
+        version.history_id: version
+        for chunk in _chunks(sorted(ids))
+        for version in _history(ProcessingActivity)
+        .filter(history_id__in=chunk)
         .select_related("history_user", *related)
-    )
-    return {version.history_id: version for version in versions}
+    }
 
 
 def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, HistoricalRecord]]:
-    """Versions of the activity's rows, of all kinds in one query (union_as_json). They come
-    back as history records like the ORM's, with the rows they point at in place (named by
-    their `name`, as their __str__ does), so that comparing and naming them reads no more."""
+    """Versions of the activity's rows, of all kinds in one query (union_as_json), or one per
+    IDS_PER_QUERY of them. They come back as history records like the ORM's, with the rows
+    they point at in place (named by their `name`, as their __str__ does), so that comparing
+    and naming them reads no more."""
+    versions: dict[int, dict[int, HistoricalRecord]] = defaultdict(dict)
+    pairs = sorted((position, i) for position, ids in wanted.items() for i in ids)
+    for chunk in _chunks(pairs):
+        part: dict[int, set[int]] = defaultdict(set)
+        for position, history_id in chunk:
+            part[position].add(history_id)
+        _read_part_versions(part, versions)
+    return versions
+
+
+def _read_part_versions(
+    wanted: dict[int, set[int]], versions: dict[int, dict[int, HistoricalRecord]]
+) -> None:
+    """_part_versions for at most IDS_PER_QUERY ids, added to `versions`."""
     queries = []
     for position, ids in wanted.items():
         model = TIMELINE_MODELS[position]
@@ -220,7 +269,6 @@ def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, Historica
             "history_user__email": F("history_user__email"),
         }
         queries.append((_history(model).filter(history_id__in=ids), columns, ()))
-    versions: dict[int, dict[int, HistoricalRecord]] = defaultdict(dict)
     positions = list(wanted)
     for part, _rank, values in union_as_json(queries):
         position, history_id = positions[part], values["history_id"]
@@ -246,12 +294,12 @@ def _part_versions(wanted: dict[int, set[int]]) -> dict[int, dict[int, Historica
             )
         historical._meta.get_field("history_user").set_cached_value(version, user)
         versions[position][history_id] = version
-    return versions
 
 
 def timeline_entries(rows: list[tuple]) -> list[Entry]:
     """The entries for rows of timeline(): the page's versions and the ones before them read
-    in two queries (the activity's, its rows'), their many-to-many values in one."""
+    in two queries (the activity's, its rows'), their many-to-many values in one; more, one
+    per IDS_PER_QUERY versions, when there are more."""
     wanted: dict[int, set[int]] = defaultdict(set)
     for _when, position, history_id, previous, _activity in rows:
         wanted[position].update(i for i in (history_id, previous) if i is not None)
@@ -299,7 +347,7 @@ def register_changes(activity_ids: list[int], start: date | None, end: date | No
     period."""
     rows = [
         row
-        for row in timeline(activity_ids)
+        for row in _timeline_rows(activity_ids)
         if (start is None or timezone.localdate(row[0]) >= start)
         and (end is None or timezone.localdate(row[0]) <= end)
     ]
