@@ -30,12 +30,20 @@ WINDOW = datetime.timedelta(hours=1)
 FLOOD_ACTION = "breaches.flood_suspected"
 
 
-class BoardFlooded(Exception):
-    """The board received its ceiling of public reports this hour."""
+# A public report refused at the board's ceiling, with the client's address: it counts against
+# that client's limit as a report does, so that refused posts cannot go on without end, and the
+# first of an hour tells the privacy officers that real reports are being refused now.
+REFUSED_ACTION = "breaches.report_refused"
 
-    def __init__(self, free_again: datetime.datetime):
+
+class ReportRefused(Exception):
+    """A public report over a limit: nothing is stored. `free_again` is when one may be sent
+    again; `at_ceiling` says it was the board's ceiling, not the client's own limit."""
+
+    def __init__(self, free_again: datetime.datetime, *, at_ceiling: bool):
         super().__init__(free_again)
         self.free_again = free_again
+        self.at_ceiling = at_ceiling
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,10 @@ def client_wait(ip: str | None, now: datetime.datetime) -> datetime.datetime | N
     # Only the newest `limit` moments matter: the count cannot grow with a flood.
     from_client = list(
         SecurityEvent.objects.filter(
-            action="breaches.reported", actor=None, ip_address=ip, at__gte=now - WINDOW
+            action__in=("breaches.reported", REFUSED_ACTION),
+            actor=None,
+            ip_address=ip,
+            at__gte=now - WINDOW,
         )
         .order_by("-at")
         .values_list("at", flat=True)[:limit]
@@ -65,9 +76,18 @@ def client_wait(ip: str | None, now: datetime.datetime) -> datetime.datetime | N
     return _free_again(from_client, limit)
 
 
+def check_public_report(board: Board, ip: str | None, now: datetime.datetime) -> BoardLoad:
+    """Where a new public report from this client to this board stands; ReportRefused past the
+    client's limit or the board's ceiling. Called before the form is read, to refuse a flood
+    cheaply, and again with the board's row locked (services.breach_report), to count reports
+    sent at the same moment one after the other."""
+    if wait := client_wait(ip, now):
+        raise ReportRefused(wait, at_ceiling=False)
+    return board_load(board, now)
+
+
 def board_load(board: Board, now: datetime.datetime) -> BoardLoad:
-    """Where a new public report of this board stands; BoardFlooded past the ceiling. Call it
-    with the board's row locked (services.breach_report)."""
+    """Where a new public report of this board stands; ReportRefused past the ceiling."""
     since = now - WINDOW
     ceiling = settings.BREACH_REPORTS_CEILING_PER_BOARD
     to_board = list(
@@ -76,7 +96,7 @@ def board_load(board: Board, now: datetime.datetime) -> BoardLoad:
         .values_list("reported_at", flat=True)[:ceiling]
     )
     if free_again := _free_again(to_board, ceiling):
-        raise BoardFlooded(free_again)
+        raise ReportRefused(free_again, at_ceiling=True)
     if len(to_board) < settings.BREACH_REPORTS_PER_BOARD:
         return BoardLoad(flood=False, first_of_flood=False)
     announced = SecurityEvent.objects.filter(

@@ -4,8 +4,8 @@ and when the deadline has passed without a notification to the AP.
 Two ways lead here, both to `remind`, which sends each reminder once: the task queue, which gets
 the three moments when a breach is reported (django-tasks `run_after`, run by the worker that
 `make run` and production start), and `manage.py send_breach_reminders` from cron, which catches
-what a stopped worker or a restored backup left behind. A report of a possible flood gets its
-reminders only once someone takes it on (services._take_on).
+what a stopped worker or a restored backup left behind. Of the reports of a possible flood that
+nobody took on yet, only the oldest is reminded of, for all of them (_oldest_untriaged).
 
 A mail names the breach by its reference and links to its page behind the login; it never quotes
 the report. The report may name pupils and the weak spot that leaked their data, and a mail leaves
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,9 +46,7 @@ SUBJECTS: dict[str, "StrPromise"] = {
 def due_reminder(breach: Breach, now: datetime.datetime) -> str | None:
     """The reminder this breach is due for at `now`, if any: only the latest, so that a worker
     or cron that was down does not send a stale 24-hour mail after 48 hours."""
-    if not breach.is_open or breach.ap_notified_at or breach.awaiting_triage:
-        # A report of a possible flood is reminded of once someone takes it on: a flood must
-        # not become a flood of reminders. The flood mail asked to look at each.
+    if not breach.is_open or breach.ap_notified_at:
         return None
     at_24, at_48, at_deadline = reminder_moments(breach.aware_at)
     if now >= at_deadline:
@@ -93,6 +92,8 @@ def remind(breach_pk: int, now: datetime.datetime) -> bool:
     kind = due_reminder(breach, now)
     if kind is None or breach.events.filter(kind=kind).exists():
         return False
+    if breach.awaiting_triage and _oldest_untriaged(breach.board_id).first() != breach.pk:
+        return False  # another report stands for the flood
     recipients = _recipients(breach, kind)
     if not recipients:
         # Nobody to tell (no member may handle it and the board has no privacy address): no
@@ -121,13 +122,27 @@ def remind(breach_pk: int, now: datetime.datetime) -> bool:
 
 def send_breach_reminders(now: datetime.datetime) -> int:
     """Send every reminder that is due; returns how many were sent. Safe to run at any time."""
+    standing_for_flood = _oldest_untriaged(OuterRef("board_id"))[:1]
     open_breaches = (
         Breach.objects.open()
         .filter(ap_notified_at=None)
-        .exclude(pk__in=Breach.objects.awaiting_triage())
+        .filter(~Q(pk__in=Breach.objects.awaiting_triage()) | Q(pk=Subquery(standing_for_flood)))
         .values_list("pk", flat=True)
     )
     return sum(remind(pk, now) for pk in open_breaches)
+
+
+def _oldest_untriaged(board_id) -> "QuerySet[Breach, int]":
+    """The reports of a possible flood nobody took on yet, oldest first. Only the oldest is
+    reminded of: the 72 hours of a real report among them must not pass unnoticed, and a flood
+    must not become a flood of reminders. Once it is taken on, the next one stands for the rest
+    (the cron command, as its tasks were not queued)."""
+    return (
+        Breach.objects.awaiting_triage()
+        .filter(board_id=board_id)
+        .order_by("reported_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @task()

@@ -23,7 +23,7 @@ from django_tasks import task
 from breaches.models import Breach
 from breaches.recipients import handlers, members
 from privacyregister.dates import dutch_moment
-from privacyregister.models import User, normalise_email
+from privacyregister.models import Board, User, normalise_email
 from privacyregister.roles import Role
 
 
@@ -89,5 +89,42 @@ def send_flood_suspected(pk: int) -> int:
         subject = _("Veel meldingen van datalekken bij %(board)s") % {"board": breach.board.name}
         return send_mass_mail(
             [(subject, message, None, [address]) for address in recipients(breach, None)],
+            fail_silently=False,
+        )
+
+
+def notify_ceiling(board: Board) -> None:
+    """Queue the one mail that says the board's ceiling is reached, once the refusal that reached
+    it is committed."""
+    transaction.on_commit(lambda: send_ceiling_reached.enqueue(board.pk))
+
+
+@task()
+def send_ceiling_reached(board_pk: int) -> int:
+    """Tell the privacy officers and the FG that the website now refuses breach reports for the
+    rest of the hour: a real reporter among them must be able to reach the board otherwise."""
+    with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
+        # The ceiling lies past the limit, so the flood's reports are there; their recipients
+        # are the board's.
+        flood = (
+            Breach.objects.select_related("board")
+            .filter(board_id=board_pk, flood_suspected=True)
+            .order_by("pk")
+            .last()
+        )
+        if flood is None:
+            return 0
+        board = flood.board
+        context = {
+            "board": board,
+            "ceiling": settings.BREACH_REPORTS_CEILING_PER_BOARD,
+            "site_url": settings.SITE_URL,
+        }
+        message = render_to_string("breaches/ceiling_email.txt", context)
+        subject = _("Meldingen van datalekken bij %(board)s worden nu geweigerd") % {
+            "board": board.name
+        }
+        return send_mass_mail(
+            [(subject, message, None, [address]) for address in recipients(flood, None)],
             fail_silently=False,
         )

@@ -1,7 +1,5 @@
 """Reporting a possible data breach: the public page of a board and the form for its staff."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from breaches import services
 from breaches.access import breach_reach
-from breaches.limits import BoardFlooded, client_wait
+from breaches.limits import ReportRefused, check_public_report
 from breaches.models import Breach
 from breaches.report_forms import ReportForm, StaffReportForm
 from breaches.report_mails import notify_reported
@@ -54,11 +52,13 @@ def _public_form(request: HttpRequest, board: Board, form: ReportForm, status: i
     )
 
 
-def _throttled(request: HttpRequest, board: Board, wait: datetime.datetime) -> HttpResponse:
+def _refused(request: HttpRequest, board: Board, refused: ReportRefused) -> HttpResponse:
+    if refused.at_ceiling:
+        services.public_report_refused(board=board, request=request)
     return render(
         request,
         "breaches/public/throttled.html",
-        {"board": board, "wait": dutch_moment(wait)},
+        {"board": board, "wait": dutch_moment(refused.free_again)},
         status=429,
     )
 
@@ -72,9 +72,10 @@ def report_public(request: HttpRequest, board: str) -> HttpResponse:
         if school:  # the link from a school's statement
             initial["school"] = school
         return _public_form(request, board_obj, ReportForm(board=board_obj, initial=initial))
-    wait = client_wait(client_ip(request), timezone.now())
-    if wait:
-        return _throttled(request, board_obj, wait)
+    try:
+        check_public_report(board_obj, client_ip(request), timezone.now())
+    except ReportRefused as refused:
+        return _refused(request, board_obj, refused)
     form = ReportForm(request.POST, board=board_obj)
     if request.POST.get(HONEYPOT):
         # Refused out loud rather than accepted in silence: should a browser's autofill ever
@@ -87,8 +88,8 @@ def report_public(request: HttpRequest, board: str) -> HttpResponse:
     form.instance.source = Breach.Source.PUBLIC
     try:
         breach = services.breach_report(breach=form.instance, request=request)
-    except BoardFlooded as flooded:
-        return _throttled(request, board_obj, flooded.free_again)
+    except ReportRefused as refused:
+        return _refused(request, board_obj, refused)
     if not breach.flood_suspected:  # a flood's reports share one mail (breach_report)
         notify_reported(breach, actor=None)
     request.session[SESSION_KEY] = {"board": board_obj.slug, "reference": breach.reference}

@@ -9,13 +9,20 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from breaches.limits import FLOOD_ACTION, board_load
+from breaches.limits import (
+    FLOOD_ACTION,
+    REFUSED_ACTION,
+    WINDOW,
+    board_load,
+    check_public_report,
+)
 from breaches.models import Breach, BreachEvent, BreachMeasure
 from breaches.reminders import schedule_reminders
-from breaches.report_mails import notify_flood
+from breaches.report_mails import notify_ceiling, notify_flood
 from privacyregister import audit
 from privacyregister.dates import dutch_moment
-from privacyregister.models import Board, School, User
+from privacyregister.models import Board, School, SecurityEvent, User
+from privacyregister.throttling import client_ip
 from processing.models import ProcessingActivity, Recipient
 
 
@@ -55,14 +62,19 @@ def breach_report(*, breach: Breach, actor: User | None = None, request=None) ->
 
     The board's row is locked first, so that two reports at once get different numbers and a
     public report is counted against the board's hourly limits after the ones before it
-    (PostgreSQL; SQLite writes one at a time anyway). Past the board's ceiling BoardFlooded is
-    raised and nothing is stored; past its limit the report is marked as a possible flood and
-    queues no reminders, and the first of a flood mails the privacy officers once."""
-    Board.objects.select_for_update().only("pk").get(pk=breach.board.pk)
+    (PostgreSQL; SQLite writes one at a time anyway). Past a limit ReportRefused is raised and
+    nothing is stored; past the board's limit the report is marked as a possible flood without a
+    mail of its own, and the first of a flood mails the privacy officers once and gets the
+    reminders that stand for the whole flood (reminders.remind). The lock is FOR NO KEY UPDATE:
+    it must not hold up the rows that only refer to the board, such as the security log's."""
+    Board.objects.select_for_update(no_key=True).only("pk").get(pk=breach.board.pk)
     breach.reported_at = timezone.now()
     load = None
     if breach.source == Breach.Source.PUBLIC:
-        load = board_load(breach.board, breach.reported_at)
+        if request is not None:  # from the website; the demo and the tests enter them directly
+            load = check_public_report(breach.board, client_ip(request), breach.reported_at)
+        else:
+            load = board_load(breach.board, breach.reported_at)
         breach.flood_suspected = load.flood
     breach.number = _next_number(breach.board)
     if breach.source == Breach.Source.STAFF:
@@ -79,22 +91,39 @@ def breach_report(*, breach: Breach, actor: User | None = None, request=None) ->
         % {"source": breach.get_source_display(), "deadline": dutch_moment(breach.deadline)},
         request,
     )
-    if load and load.first_of_flood:
+    first_of_flood = bool(load and load.first_of_flood)
+    if first_of_flood:
         audit.record(FLOOD_ACTION, board=breach.board, request=request, breach=breach.reference)
         notify_flood(breach)
-    if not breach.flood_suspected:
+    if not breach.flood_suspected or first_of_flood:
         schedule_reminders(breach)
     return breach
 
 
-def _take_on(breach: Breach, actor: User, status: str = Breach.Status.IN_PROGRESS) -> None:
+def public_report_refused(*, board: Board, request) -> None:
+    """Note a public report refused at the board's ceiling in the security log, with the
+    client's address (it counts against that client's limit). The first of an hour tells the
+    privacy officers: from now on real reports are refused too, and only they can make the
+    board reachable (by phone, by its privacy address) until the hour is over."""
+    since = timezone.now() - WINDOW
+    first = not SecurityEvent.objects.filter(
+        board=board, action=REFUSED_ACTION, at__gte=since
+    ).exists()
+    audit.record(REFUSED_ACTION, board=board, request=request)
+    if first:
+        notify_ceiling(board)
+
+
+def _take_on(breach: Breach, actor: User, status: str = Breach.Status.IN_PROGRESS) -> bool:
     """The first step on a report makes it the actor's; a report of a possible flood then gets
     the reminders any other report got when it came in (the cron command also sends them from
-    now on: reminders.due_reminder)."""
-    if breach.awaiting_triage:
+    now on: reminders.remind). True when it queued them."""
+    scheduled = breach.awaiting_triage
+    if scheduled:
         schedule_reminders(breach)
     breach.status = status
     breach.handler = breach.handler or actor
+    return scheduled
 
 
 @transaction.atomic
@@ -160,8 +189,7 @@ def breach_link(
 def breach_assess(*, actor: User, breach: Breach) -> Breach:
     """Save the art. 33(5) facts as the form set them on the breach."""
     _require_open(breach)
-    if breach.status == Breach.Status.REPORTED:
-        _take_on(breach, actor)
+    scheduled = breach.status == Breach.Status.REPORTED and _take_on(breach, actor)
     was_aware_at = Breach.objects.filter(pk=breach.pk).values_list("aware_at", flat=True).get()
     if breach.aware_at and breach.aware_at.replace(second=0, microsecond=0) == (
         was_aware_at.replace(second=0, microsecond=0)
@@ -176,7 +204,8 @@ def breach_assess(*, actor: User, breach: Breach) -> Breach:
         # its own on the timeline and in the security log, and reminders at the new moments.
         # Those queued for the old ones find nothing due then (reminders.due_reminder), and
         # each reminder is sent once.
-        schedule_reminders(breach)
+        if not scheduled:  # taking the report on just queued them, for this moment
+            schedule_reminders(breach)
         _log(
             breach,
             actor,

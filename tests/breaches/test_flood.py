@@ -97,9 +97,20 @@ def test_past_the_ceiling_the_page_answers_429_and_stores_nothing(
         response = post_report(client, board, ip="203.0.113.9")
     assert response.status_code == 429
     assert "Probeer het opnieuw na" in response.text
+    assert "privacy@bestuur.example" in response.text  # a real reporter can still reach the board
     assert Breach.objects.count() == 4
     assert not SecurityEvent.objects.filter(action="breaches.reported", ip_address="203.0.113.9")
-    assert not mail.outbox
+    # Real reports are refused now: the privacy officer and the FG hear of it, once an hour.
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "fg@bestuur.example",
+        board.memberships.get(role=Role.PRIVACY_OFFICER).user.email,
+    ]
+    assert mail.outbox[0].subject == (
+        f"Meldingen van datalekken bij {board.name} worden nu geweigerd"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_report(client, board, ip="203.0.113.10").status_code == 429
+    assert len(mail.outbox) == 2
     # Another board is not held back by it.
     other = BoardFactory()
     StatementVersionFactory(board=other)
@@ -112,6 +123,19 @@ def test_one_address_is_still_refused_after_five_reports_an_hour(client, board):
         assert post_report(client, board, ip="192.0.2.5").status_code == 302
     assert post_report(client, board, ip="192.0.2.5").status_code == 429
     assert Breach.objects.count() == 5
+
+
+def test_refused_posts_at_the_ceiling_count_against_the_client(client, board, settings):
+    settings.BREACH_REPORTS_PER_BOARD = 1
+    settings.BREACH_REPORTS_CEILING_PER_BOARD = 1
+    earlier_public_reports(board, 1)
+    client.logout()
+    for _ in range(8):
+        assert post_report(client, board, ip="198.51.100.7").status_code == 429
+    # Five refusals are noted (the client's limit); after that the client's own limit refuses
+    # without writing anything.
+    refused = SecurityEvent.objects.filter(action="breaches.report_refused")
+    assert refused.filter(ip_address="198.51.100.7").count() == 5
 
 
 def test_a_flagged_report_is_marked_on_the_list_and_its_page_and_can_be_filtered(
@@ -139,19 +163,27 @@ def test_a_flagged_report_is_marked_on_the_list_and_its_page_and_can_be_filtered
     assert "Mogelijke massamelding" not in usual_page.text
 
 
-def test_a_flagged_report_gets_reminders_once_someone_takes_it_on(board, officer, settings):
+def test_the_oldest_untouched_flagged_report_is_reminded_of_for_the_whole_flood(
+    board, officer, settings, mailoutbox
+):
     settings.BREACH_REPORTS_PER_BOARD = 0
-    breach = earlier_public_reports(board, 1)[0]
-    assert breach.flood_suspected
-    later = breach.aware_at + 25 * HOUR
-    assert reminders.send_breach_reminders(later) == 0
-    assert reminders.remind(breach.pk, later) is False
-
-    services.breach_start(actor=officer.user, breach=breach)
-    breach.refresh_from_db()
-    assert breach.flood_suspected  # a fact of the report, also once handled
+    oldest, younger = earlier_public_reports(board, 2)
+    assert oldest.flood_suspected and younger.flood_suspected
+    later = oldest.aware_at + 25 * HOUR
+    assert reminders.remind(younger.pk, later) is False
     assert reminders.send_breach_reminders(later) == 1
-    assert breach.events.filter(kind=BreachEvent.Kind.REMINDER_24).exists()
+    assert oldest.events.filter(kind=BreachEvent.Kind.REMINDER_24).exists()
+    [message] = mailoutbox
+    assert oldest.reference in message.subject
+    assert "geldt voor alle meldingen van de massamelding" in message.body
+    assert f"/b/{board.slug}/datalekken/?massamelding=ja" in message.body
+
+    # Taken on, it is reminded of as any report; the next one now stands for the flood.
+    services.breach_start(actor=officer.user, breach=oldest)
+    oldest.refresh_from_db()
+    assert oldest.flood_suspected  # a fact of the report, also once handled
+    assert reminders.send_breach_reminders(later) == 1
+    assert younger.events.filter(kind=BreachEvent.Kind.REMINDER_24).exists()
 
 
 def test_the_dashboard_counts_untouched_flagged_reports_apart_from_the_open_breaches(
