@@ -215,3 +215,55 @@ class MeasureForm(forms.Form):
         choice_field(self, "owner").queryset = User.objects.filter(
             memberships__board=board
         ).distinct()
+
+
+# The list shows 25 reports a page; one dismissal closes at most those one page shows.
+PAGE_SIZE = 25
+
+
+class FloodDismissForm(forms.Form):
+    """Reports of a possible flood chosen on the list, to close with one motivation. Another
+    board's report is refused; a chosen report that someone took on is left out (skipped)."""
+
+    breaches = forms.ModelMultipleChoiceField(
+        label=_("Meldingen"),
+        queryset=Breach.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Kies de meldingen die u wilt afsluiten."),
+            "invalid_choice": _("Een gekozen melding hoort niet bij dit bestuur."),
+            "invalid_pk_value": _("Een gekozen melding hoort niet bij dit bestuur."),
+        },
+    )
+    motivation = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        help_text=_(
+            "Waarom dit geen datalekken zijn, bijvoorbeeld: dezelfde onzintekst van één "
+            "afzender. Dit komt bij elke melding te staan (art. 33 lid 5 AVG)."
+        ),
+        error_messages={"required": _("Motiveer waarom dit geen datalekken zijn.")},
+    )
+
+    def __init__(self, *args, board: Board, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "breaches").queryset = board.breaches.all()
+        self.skipped = 0
+
+    def clean_breaches(self):
+        chosen = self.cleaned_data["breaches"]
+        if len(chosen) > PAGE_SIZE:
+            raise forms.ValidationError(
+                _("Kies ten hoogste %(count)d meldingen tegelijk.") % {"count": PAGE_SIZE}
+            )
+        waiting = chosen.awaiting_triage().order_by("number")
+        self.skipped = len(chosen) - len(waiting)
+        if not waiting:
+            raise forms.ValidationError(
+                _(
+                    "Geen van de gekozen meldingen is een mogelijke massamelding die nog niemand "
+                    "in behandeling heeft."
+                )
+            )
+        return waiting

@@ -32,13 +32,17 @@ def _next_number(board: Board) -> int:
     return (last or 0) + 1
 
 
-def _log(breach: Breach, actor: User | None, kind: str, description: str, request=None) -> None:
-    # A description quotes texts of up to 500 characters (a measure) in a column of 300, which
-    # PostgreSQL refuses; the full text is on the breach itself.
+def _event_text(description: str) -> str:
+    """A description quotes texts of up to 500 characters (a measure, a motivation) in a column
+    of 300, which PostgreSQL refuses; the full text is on the breach itself."""
     limit = BreachEvent._meta.get_field("description").max_length or 300
-    if len(description) > limit:
-        description = description[: limit - 1] + "…"
-    BreachEvent.objects.create(breach=breach, actor=actor, kind=kind, description=description)
+    return description if len(description) <= limit else description[: limit - 1] + "…"
+
+
+def _log(breach: Breach, actor: User | None, kind: str, description: str, request=None) -> None:
+    BreachEvent.objects.create(
+        breach=breach, actor=actor, kind=kind, description=_event_text(description)
+    )
     audit.record(
         f"breaches.{kind}",
         actor=actor,
@@ -419,3 +423,70 @@ def breach_measure_done(*, actor: User, measure: BreachMeasure, done_on: datetim
         BreachEvent.Kind.MEASURE,
         _("Maatregel gedaan: %(measure)s.") % {"measure": measure.description},
     )
+
+
+# The security log's name for dismissing a flood: one entry for the whole action.
+FLOOD_DISMISSED_ACTION = "breaches.flood_dismissed"
+
+
+@transaction.atomic
+def breaches_dismiss_flood(
+    *, actor: User, board: Board, breaches: Iterable[Breach], motivation: str, request=None
+) -> list[Breach]:
+    """Close reports of a possible flood in one step as "no personal data breach", with one
+    motivation: the decision breach_decide records for that answer, then closed as breach_close
+    closes. Only the board's reports nobody took on yet are closed, and only those closing would
+    not refuse (an open measure); the others stay as they are. Each gets one step on its
+    timeline; the security log gets one entry for the whole action. Returns the closed ones."""
+    if not motivation.strip():
+        raise ValueError(_("Motiveer waarom dit geen datalekken zijn."))
+    # Read again under a lock: a report someone took on since the list was shown is theirs now.
+    candidates = (
+        board.breaches.awaiting_triage()
+        .filter(pk__in=[breach.pk for breach in breaches])
+        .select_for_update()
+        .order_by("number")
+    )
+    now = timezone.now()
+    closed = []
+    for breach in candidates:
+        breach.personal_data_involved = False
+        breach.risk_unlikely = breach.high_risk = None
+        breach.decision_motivation = motivation
+        breach.decided_at, breach.decided_by = now, actor
+        if close_refusals(breach):
+            continue
+        # Not _take_on: it would queue the reminders of a report that is closed right away.
+        breach.handler = breach.handler or actor
+        breach.status, breach.closed_at = Breach.Status.CLOSED, now
+        _save(breach, actor)
+        closed.append(breach)
+    # Who closed it is the step's actor, as on every step of the timeline; the motivation is
+    # kept whole on each breach.
+    description = _event_text(
+        _(
+            "Afgesloten als geen datalek, als deel van een mogelijke massamelding. Motivering: "
+            "%(motivation)s"
+        )
+        % {"motivation": motivation}
+    )
+    BreachEvent.objects.bulk_create(
+        BreachEvent(
+            breach=breach,
+            at=now,
+            actor=actor,
+            kind=BreachEvent.Kind.CLOSED,
+            description=description,
+        )
+        for breach in closed
+    )
+    if closed:
+        audit.record(
+            FLOOD_DISMISSED_ACTION,
+            actor=actor,
+            board=board,
+            request=request,
+            count=len(closed),
+            breaches=[breach.reference for breach in closed],
+        )
+    return closed

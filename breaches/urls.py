@@ -8,6 +8,11 @@ urlpatterns: list[URLPattern] = [
     path("datalekken/", views.breach_list, name="breach_list"),
     # Before <pk>/: "melden" is no number, but the order keeps the reading plain.
     path("datalekken/melden/", report_views.report, name="report_breach"),
+    path(
+        "datalekken/massamelding/afsluiten/",
+        views.breach_flood_dismiss,
+        name="breach_flood_dismiss",
+    ),
     path("datalekken/<int:pk>/", views.breach_detail, name="breach_detail"),
     path("datalekken/<int:pk>/in-behandeling/", views.breach_start, name="breach_start"),
     path("datalekken/<int:pk>/koppelen/", views.breach_link, name="breach_link"),

@@ -18,7 +18,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from breaches import services
 from breaches.access import breach_for, breach_reach, follows_up
-from breaches.forms import AdviceForm, BreachFilter, DecisionForm, FactsForm, LinkForm, MeasureForm
+from breaches.forms import (
+    PAGE_SIZE,
+    AdviceForm,
+    BreachFilter,
+    DecisionForm,
+    FactsForm,
+    FloodDismissForm,
+    LinkForm,
+    MeasureForm,
+)
 from breaches.models import Breach
 from breaches.register_facts import fg_contact, register_facts
 from privacyregister.access import BoardRequest, board_view
@@ -114,12 +123,19 @@ def breach_list(request: BoardRequest) -> HttpResponse:
             output_field=IntegerField(),
         )
     ).order_by("closed", "aware_at", "pk")
-    page = Paginator(ordered.select_related("school").prefetch_related("schools"), 25).get_page(
-        request.GET.get("pagina")
-    )
+    page = Paginator(
+        ordered.select_related("school").prefetch_related("schools"), PAGE_SIZE
+    ).get_page(request.GET.get("pagina"))
     now = timezone.now()
     query = request.GET.copy()
     query.pop("pagina", None)
+    # Filtered to a possible flood, who handles breaches may close the junk in one step.
+    dismiss = (
+        form.is_valid()
+        and form.cleaned_data["massamelding"] == BreachFilter.FLOOD_ONLY
+        and request.access.can(Capability.HANDLE_BREACHES)
+        and any(breach.awaiting_triage for breach in page)
+    )
     return render(
         request,
         "breaches/breach_list.html",
@@ -129,6 +145,7 @@ def breach_list(request: BoardRequest) -> HttpResponse:
             "form": form,
             "query": query.urlencode(),
             "can_report": request.access.allowed[Capability.REPORT_BREACH],
+            "dismiss_form": FloodDismissForm(board=request.board) if dismiss else None,
             "none_reported": not page.object_list
             and not Breach.objects.visible_to(request.access).exists(),
         },
@@ -361,4 +378,43 @@ def breach_history(request: BoardRequest, pk: int) -> HttpResponse:
         request,
         "breaches/breach_history.html",
         {"breach": breach, "entries": list(reversed(entries)), "show_reporter": show_reporter},
+    )
+
+
+@require_POST
+@board_view(Capability.HANDLE_BREACHES)
+def breach_flood_dismiss(request: BoardRequest) -> HttpResponse:
+    """Close the reports of a possible flood chosen on the list as no breach: first a page that
+    shows what will be closed and why, then, confirmed, the close."""
+    form = FloodDismissForm(request.POST, board=request.board)
+    if not form.is_valid():
+        return render(request, "breaches/flood_dismiss.html", {"form": form}, status=400)
+    if "confirmed" in request.POST:
+        try:
+            closed = services.breaches_dismiss_flood(
+                actor=request.user,
+                board=request.board,
+                breaches=form.cleaned_data["breaches"],
+                motivation=form.cleaned_data["motivation"],
+                request=request,
+            )
+        except (ValidationError, ValueError) as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d melding afgesloten als geen datalek.",
+                    "%(count)d meldingen afgesloten als geen datalek.",
+                    len(closed),
+                )
+                % {"count": len(closed)},
+            )
+        response = redirect("breach_list", board=request.board.slug)
+        response["Location"] += f"?massamelding={BreachFilter.FLOOD_ONLY}"
+        return response
+    return render(
+        request,
+        "breaches/flood_dismiss.html",
+        {"form": form, "breaches": form.cleaned_data["breaches"], "skipped": form.skipped},
     )

@@ -137,6 +137,8 @@ ROWS = [
     Row("breach_decide", "handle_breaches", target="breach"),
     Row("breach_measures", "handle_breaches", target="breach"),
     Row("breach_close", "handle_breaches", target="breach"),
+    # Nothing chosen and no motivation: the page again, with what is missing.
+    Row("breach_flood_dismiss", "handle_breaches", method="post", ok=400, board_only=True),
     # The world's breaches are open: the view says so and goes back to the breach.
     Row("breach_reopen", "handle_breaches", target="breach", method="post", ok=302),
     Row("breach_advise", "advise_breaches", target="breach"),
