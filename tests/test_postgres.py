@@ -125,3 +125,33 @@ def test_eight_first_readers_of_a_pdf_at_once_wait_for_one_render(monkeypatch):
     assert len({response.content for response in responses}) == 1
     assert responses[0].content.startswith(b"%PDF")
     assert len(renders) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_breach_reports_sent_at_once_are_counted_one_after_the_other(settings):
+    import datetime
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from breaches.models import Breach
+    from tests.factories import BoardFactory, StatementVersionFactory
+
+    settings.BREACH_REPORTS_PER_BOARD = 2
+    settings.BREACH_REPORTS_CEILING_PER_BOARD = 4
+    board = BoardFactory()
+    StatementVersionFactory(board=board)
+    url = reverse("breach_report_public", kwargs={"board": board.slug})
+    discovered = timezone.localtime(timezone.now() - datetime.timedelta(hours=1))
+    data = {"what_happened": "Cijferlijsten op internet.", "discovered_at": discovered}
+
+    def post(ip: str) -> int:
+        return Client().post(url, data, REMOTE_ADDR=ip).status_code
+
+    statuses = _in_threads(*[lambda ip=f"203.0.113.{n}": post(ip) for n in range(1, 7)])
+    # Without the board's lock all six would read the same count and pass.
+    assert sorted(statuses) == [302, 302, 302, 302, 429, 429]
+    reports = Breach.objects.filter(board=board)
+    assert sorted(reports.values_list("number", flat=True)) == [1, 2, 3, 4]
+    assert reports.filter(flood_suspected=True).count() == 2
