@@ -63,6 +63,7 @@ SKIPPED = {
     "rights_request_action": POST_ONLY,
     "breach_start": POST_ONLY,
     "breach_reopen": POST_ONLY,
+    "breach_flood_dismiss": POST_ONLY,  # its confirmation is the answer to the list's POST
     "breach_record_ap_notification": POST_ONLY,
     "breach_record_subjects_informed": POST_ONLY,
     "logout": POST_ONLY,
