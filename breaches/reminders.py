@@ -67,13 +67,13 @@ def _recipients(breach: Breach, kind: str) -> list[str]:
     goes to all privacy officers and the FG as well, who must know of a notification that came
     too late, whoever handles it."""
     handler = breach.handler
-    if handler and handler.is_active and may_handle(breach, handler):
+    if handler and handler.is_active and may_handle(breach.board, handler):
         emails = [handler.email]
     else:
-        emails = handlers(breach) or [breach.board.privacy_email]
+        emails = handlers(breach.board) or [breach.board.privacy_email]
     if kind == Kind.REMINDER_MISSED:
-        emails += members(breach, Role.PRIVACY_OFFICER)
-        emails += members(breach, Role.FG) or [breach.board.fg_email]
+        emails += members(breach.board, Role.PRIVACY_OFFICER)
+        emails += members(breach.board, Role.FG) or [breach.board.fg_email]
     return sorted({email for email in emails if email})
 
 

@@ -33,13 +33,13 @@ def notify_reported(breach: Breach, *, actor: User | None) -> None:
     transaction.on_commit(lambda: send_breach_reported.enqueue(breach.pk, actor_pk))
 
 
-def recipients(breach: Breach, actor_pk: int | None) -> list[str]:
+def recipients(board: Board, actor_pk: int | None) -> list[str]:
     """The addresses to tell: who must act within the 72 hours (the privacy officers, or the
     beheerders of a board without one), the FG, and the FG's address from the board's settings
     when the FG is no member. Whoever reported it knows already."""
-    addresses = {*handlers(breach), *members(breach, Role.FG)}
-    if breach.board.fg_email:
-        addresses.add(normalise_email(breach.board.fg_email))
+    addresses = {*handlers(board), *members(board, Role.FG)}
+    if board.fg_email:
+        addresses.add(normalise_email(board.fg_email))
     if actor_pk is not None:
         addresses.discard(User.objects.filter(pk=actor_pk).values_list("email", flat=True).first())
     return sorted(addresses)
@@ -61,7 +61,7 @@ def send_breach_reported(pk: int, actor_pk: int | None) -> int:
         message = render_to_string("breaches/reported_email.txt", context)
         subject = _("Nieuwe melding datalek %(reference)s") % {"reference": breach.reference}
         return send_mass_mail(
-            [(subject, message, None, [address]) for address in recipients(breach, actor_pk)],
+            [(subject, message, None, [address]) for address in recipients(breach.board, actor_pk)],
             fail_silently=False,
         )
 
@@ -88,7 +88,7 @@ def send_flood_suspected(pk: int) -> int:
         message = render_to_string("breaches/flood_email.txt", context)
         subject = _("Veel meldingen van datalekken bij %(board)s") % {"board": breach.board.name}
         return send_mass_mail(
-            [(subject, message, None, [address]) for address in recipients(breach, None)],
+            [(subject, message, None, [address]) for address in recipients(breach.board, None)],
             fail_silently=False,
         )
 
@@ -104,17 +104,9 @@ def send_ceiling_reached(board_pk: int) -> int:
     """Tell the privacy officers and the FG that the website now refuses breach reports for the
     rest of the hour: a real reporter among them must be able to reach the board otherwise."""
     with translation.override(settings.LANGUAGE_CODE):  # the product speaks Dutch
-        # The ceiling lies past the limit, so the flood's reports are there; their recipients
-        # are the board's.
-        flood = (
-            Breach.objects.select_related("board")
-            .filter(board_id=board_pk, flood_suspected=True)
-            .order_by("pk")
-            .last()
-        )
-        if flood is None:
+        board = Board.objects.filter(pk=board_pk).first()
+        if board is None:  # deleted since the refusal
             return 0
-        board = flood.board
         context = {
             "board": board,
             "ceiling": settings.BREACH_REPORTS_CEILING_PER_BOARD,
@@ -125,6 +117,6 @@ def send_ceiling_reached(board_pk: int) -> int:
             "board": board.name
         }
         return send_mass_mail(
-            [(subject, message, None, [address]) for address in recipients(flood, None)],
+            [(subject, message, None, [address]) for address in recipients(board, None)],
             fail_silently=False,
         )

@@ -227,6 +227,24 @@ def breach_assess(*, actor: User, breach: Breach) -> Breach:
     return breach
 
 
+def _set_decision(
+    breach: Breach,
+    actor: User,
+    now: datetime.datetime,
+    *,
+    personal_data_involved: bool,
+    risk_unlikely: bool | None,
+    high_risk: bool | None,
+    motivation: str,
+) -> None:
+    breach.personal_data_involved = personal_data_involved
+    # A later question only counts when the earlier answer leads to it.
+    breach.risk_unlikely = risk_unlikely if personal_data_involved else None
+    breach.high_risk = high_risk if personal_data_involved and risk_unlikely is False else None
+    breach.decision_motivation = motivation
+    breach.decided_at, breach.decided_by = now, actor
+
+
 @transaction.atomic
 def breach_decide(
     *,
@@ -246,13 +264,15 @@ def breach_decide(
         raise ValueError(_("Beantwoord of een risico voor de betrokkenen onwaarschijnlijk is."))
     if personal_data_involved and risk_unlikely is False and high_risk is None:
         raise ValueError(_("Beantwoord of het risico voor de betrokkenen hoog is."))
-    breach.personal_data_involved = personal_data_involved
-    # A later question only counts when the earlier answer leads to it.
-    breach.risk_unlikely = risk_unlikely if personal_data_involved else None
-    breach.high_risk = high_risk if personal_data_involved and risk_unlikely is False else None
-    breach.decision_motivation = motivation
-    breach.decided_at = timezone.now()
-    breach.decided_by = actor
+    _set_decision(
+        breach,
+        actor,
+        timezone.now(),
+        personal_data_involved=personal_data_involved,
+        risk_unlikely=risk_unlikely,
+        high_risk=high_risk,
+        motivation=motivation,
+    )
     _take_on(breach, actor, Breach.Status.ASSESSED)
     _save(breach, actor)
     _log(
@@ -450,10 +470,15 @@ def breaches_dismiss_flood(
     now = timezone.now()
     closed = []
     for breach in candidates:
-        breach.personal_data_involved = False
-        breach.risk_unlikely = breach.high_risk = None
-        breach.decision_motivation = motivation
-        breach.decided_at, breach.decided_by = now, actor
+        _set_decision(
+            breach,
+            actor,
+            now,
+            personal_data_involved=False,
+            risk_unlikely=None,
+            high_risk=None,
+            motivation=motivation,
+        )
         if close_refusals(breach):
             continue
         # Not _take_on: it would queue the reminders of a report that is closed right away.
